@@ -1,0 +1,27 @@
+// The one shape every library package manifest has. `check-manifests.mjs` compares each package
+// against it; `pnpm test` runs that check, so a package that drifts fails CI.
+export const LIBRARY_PACKAGES_DIR = "packages";
+
+export const template = {
+  version: "0.1.0",
+  license: "MIT",
+  type: "module",
+  sideEffects: false,
+  engines: { node: ">=20" },
+  files: ["dist", "!dist/**/*.test.*", "!dist/**/test-*", "README.md"],
+  main: "./dist/cjs/index.js",
+  module: "./dist/esm/index.js",
+  types: "./dist/esm/index.d.ts",
+  exports: {
+    ".": {
+      import: { types: "./dist/esm/index.d.ts", default: "./dist/esm/index.js" },
+      require: { types: "./dist/cjs/index.d.ts", default: "./dist/cjs/index.js" },
+    },
+    "./package.json": "./package.json",
+  },
+  scripts: {
+    build: "node ../../scripts/build-package.mjs",
+    test: "node ../../scripts/run-tests.mjs",
+  },
+  peerDependencies: { "@opentelemetry/api": "^1.9.0" },
+};
