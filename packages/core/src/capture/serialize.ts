@@ -1,0 +1,311 @@
+import { captureConfig } from "./config.js";
+
+/** Placed where a value was cut to fit the size limit. */
+export const TRUNCATION_MARKER = "…[truncated]";
+/** Replaces the value of a secret-looking key. */
+export const REDACTED = "[REDACTED]";
+
+const toStr = Object.prototype.toString;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Cuts `text` to at most `max` code units, ending with a marker that says how long it was. Never splits a
+ * surrogate pair.
+ */
+export function truncateText(text: string, max = captureConfig().maxValueLength): string {
+  if (text.length <= max) return text;
+  const marker = `${TRUNCATION_MARKER.slice(0, -1)} ${text.length} chars]`;
+  let cut = Math.max(0, max - marker.length);
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + marker;
+}
+
+interface Walk {
+  out: string[];
+  len: number;
+  limit: number;
+  maxDepth: number;
+  redact: ((key: string) => boolean) | undefined;
+  path: unknown[];
+  full: boolean;
+}
+
+function push(w: Walk, s: string): void {
+  w.out.push(s);
+  w.len += s.length;
+}
+
+// Room kept for closing brackets and the markers that follow a cut, so the final text stays within the limit.
+function room(w: Walk): number {
+  return w.limit - w.len - w.path.length - 48;
+}
+
+function pushString(w: Walk, s: string): void {
+  const avail = room(w);
+  if (s.length + 2 > avail) {
+    w.full = true;
+    const keep = Math.max(0, avail - 40);
+    let cut = keep;
+    const code = s.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    push(w, JSON.stringify(`${s.slice(0, cut)}${TRUNCATION_MARKER.slice(0, -1)} ${s.length} chars]`));
+    return;
+  }
+  push(w, JSON.stringify(s));
+}
+
+function describeBinary(tag: string, value: { byteLength?: unknown }): string {
+  const n = typeof value.byteLength === "number" ? value.byteLength : "?";
+  return `[${tag} ${n} bytes]`;
+}
+
+function errorFields(e: Error): Record<string, unknown> {
+  const fields: Record<string, unknown> = { name: e.name, message: e.message };
+  const code = (e as { code?: unknown }).code;
+  if (code !== undefined) fields.code = code;
+  if (e.cause !== undefined) fields.cause = e.cause;
+  if (typeof e.stack === "string") fields.stack = e.stack;
+  return fields;
+}
+
+function walk(w: Walk, value: unknown): void {
+  switch (typeof value) {
+    case "string":
+      pushString(w, value);
+      return;
+    case "number":
+      push(w, Number.isFinite(value) ? String(value) : "null");
+      return;
+    case "boolean":
+      push(w, value ? "true" : "false");
+      return;
+    case "bigint":
+      push(w, JSON.stringify(`${value.toString()}n`));
+      return;
+    case "undefined":
+      push(w, "null");
+      return;
+    case "symbol":
+      pushString(w, value.toString());
+      return;
+    case "function":
+      pushString(w, `[Function ${(value as { name?: string }).name || "anonymous"}]`);
+      return;
+  }
+  if (value === null) {
+    push(w, "null");
+    return;
+  }
+  const obj = value as object;
+  if (w.path.includes(obj)) {
+    push(w, '"[Circular]"');
+    return;
+  }
+  if (w.path.length >= w.maxDepth) {
+    push(w, '"[Max depth]"');
+    return;
+  }
+  let tag: string;
+  try {
+    tag = toStr.call(obj);
+  } catch (e) {
+    pushString(w, `[Unreadable: ${safeMessage(e)}]`);
+    return;
+  }
+  switch (tag) {
+    case "[object Date]": {
+      const t = (obj as Date).getTime();
+      push(w, Number.isFinite(t) ? JSON.stringify((obj as Date).toISOString()) : "null");
+      return;
+    }
+    case "[object RegExp]":
+      pushString(w, String(obj));
+      return;
+    case "[object ArrayBuffer]":
+    case "[object SharedArrayBuffer]":
+    case "[object DataView]":
+      pushString(w, describeBinary(tag.slice(8, -1), obj as ArrayBuffer));
+      return;
+    case "[object String]":
+    case "[object Number]":
+    case "[object Boolean]":
+    case "[object BigInt]":
+      walk(w, (obj as { valueOf(): unknown }).valueOf());
+      return;
+    case "[object Promise]":
+      push(w, '"[Promise]"');
+      return;
+    case "[object WeakMap]":
+    case "[object WeakSet]":
+      pushString(w, `[${tag.slice(8, -1)}]`);
+      return;
+  }
+  if (ArrayBuffer.isView(obj)) {
+    const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "TypedArray";
+    pushString(w, describeBinary(name, obj));
+    return;
+  }
+  w.path.push(obj);
+  try {
+    if (Array.isArray(obj)) walkArray(w, obj);
+    else if (obj instanceof Map) walkMap(w, obj);
+    else if (obj instanceof Set) walkArray(w, Array.from(obj));
+    else if (obj instanceof Error) walkObject(w, errorFields(obj), Object.keys(errorFields(obj)));
+    else {
+      const toJSON = (obj as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === "function") {
+        let replaced: unknown;
+        try {
+          replaced = toJSON.call(obj);
+        } catch (e) {
+          pushString(w, `[toJSON threw: ${safeMessage(e)}]`);
+          return;
+        }
+        if (replaced !== obj) {
+          w.path.pop();
+          try {
+            walk(w, replaced);
+          } finally {
+            w.path.push(obj);
+          }
+          return;
+        }
+      }
+      walkObject(w, obj, Object.keys(obj));
+    }
+  } catch (e) {
+    // A throwing Proxy trap or getter: keep what was written valid by closing with a marker value.
+    pushString(w, `[Unreadable: ${safeMessage(e)}]`);
+  } finally {
+    w.path.pop();
+  }
+}
+
+function walkArray(w: Walk, arr: readonly unknown[]): void {
+  const n = arr.length;
+  push(w, "[");
+  for (let i = 0; i < n; i++) {
+    if (i > 0) push(w, ",");
+    if (w.full || room(w) < 8) {
+      w.full = true;
+      push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
+      break;
+    }
+    let item: unknown;
+    try {
+      item = arr[i];
+    } catch (e) {
+      pushString(w, `[Unreadable: ${safeMessage(e)}]`);
+      continue;
+    }
+    walk(w, item);
+  }
+  push(w, "]");
+}
+
+function walkMap(w: Walk, map: Map<unknown, unknown>): void {
+  let stringKeys = true;
+  for (const k of map.keys()) {
+    if (typeof k !== "string") {
+      stringKeys = false;
+      break;
+    }
+  }
+  if (!stringKeys) {
+    walkArray(w, Array.from(map.entries()));
+    return;
+  }
+  const obj: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of map) obj[k as string] = v;
+  walkObject(w, obj, Object.keys(obj));
+}
+
+function walkObject(w: Walk, obj: object, keys: string[]): void {
+  push(w, "{");
+  let first = true;
+  const n = keys.length;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    if (w.full || room(w) < key.length + 12) {
+      w.full = true;
+      if (!first) push(w, ",");
+      push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
+      break;
+    }
+    let item: unknown;
+    let unreadable: unknown;
+    let ok = true;
+    if (w.redact !== undefined && w.redact(key)) {
+      item = REDACTED;
+    } else {
+      try {
+        item = (obj as Record<string, unknown>)[key];
+      } catch (e) {
+        ok = false;
+        unreadable = e;
+      }
+    }
+    if (ok && (item === undefined || typeof item === "function" || typeof item === "symbol")) continue;
+    if (!first) push(w, ",");
+    first = false;
+    push(w, JSON.stringify(key));
+    push(w, ":");
+    if (ok) walk(w, item);
+    else pushString(w, `[Unreadable: ${safeMessage(unreadable)}]`);
+  }
+  push(w, "}");
+}
+
+function safeMessage(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * Serializes any value to JSON without ever throwing: cycles become `"[Circular]"`, BigInt a string such as
+ * `"12n"`, Map/Set objects/arrays, binary data a `"[Uint8Array 3 bytes]"` marker, throwing getters, Proxies and
+ * `toJSON` methods a `"[Unreadable: …]"` marker. Values of secret-looking keys become `"[REDACTED]"`. The result
+ * is valid JSON of at most `limit` code units (default: the capture limit); what does not fit is replaced by
+ * `…[truncated …]` markers.
+ */
+export function safeJson(value: unknown, limit?: number): string {
+  const config = captureConfig();
+  const w: Walk = {
+    out: [],
+    len: 0,
+    limit: Math.max(64, limit ?? config.maxValueLength),
+    maxDepth: config.maxDepth,
+    redact: config.redact,
+    path: [],
+    full: false,
+  };
+  try {
+    walk(w, value);
+    return w.out.join("");
+  } catch (e) {
+    // Only a stack overflow in exotic code could get here; the value is replaced, the call goes on.
+    return JSON.stringify(`[Unserializable: ${safeMessage(e)}]`);
+  }
+}
+
+/**
+ * A captured value as OpenInference records it: a string stays text (`text/plain`), anything else becomes JSON
+ * (`application/json`). Strings are cut at the capture limit.
+ */
+export function captureValue(value: unknown): { value: string; mimeType: "text/plain" | "application/json" } {
+  if (typeof value === "string") return { value: truncateText(value), mimeType: "text/plain" };
+  return { value: safeJson(value), mimeType: "application/json" };
+}
+
+/** True if `obj` has `key` as an own property, without invoking getters or Proxy `get` traps. */
+export function hasOwnKey(obj: object, key: string): boolean {
+  try {
+    return hasOwn.call(obj, key);
+  } catch {
+    return false;
+  }
+}

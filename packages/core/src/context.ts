@@ -1,0 +1,163 @@
+import { context, createContextKey, isSpanContextValid, trace } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Context } from "@opentelemetry/api";
+import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { safeJson } from "./capture/serialize.js";
+
+// The same keys as @arizeai/openinference-core: `createContextKey` is `Symbol.for(description)`, so values
+// set by OpenInference's setters are read here, and values set here reach OpenInference instrumentations.
+// The value formats match too: metadata, tags, attributes and prompt variables are JSON strings.
+const oiKey = (name: string) => createContextKey(`OpenInference SDK Context Key ${name}`);
+const SESSION_KEY = oiKey(SC.SESSION_ID);
+const USER_KEY = oiKey(SC.USER_ID);
+const METADATA_KEY = oiKey(SC.METADATA);
+const TAGS_KEY = oiKey(SC.TAG_TAGS);
+const TEMPLATE_KEY = oiKey(SC.PROMPT_TEMPLATE_TEMPLATE);
+const VARIABLES_KEY = oiKey(SC.PROMPT_TEMPLATE_VARIABLES);
+const VERSION_KEY = oiKey(SC.PROMPT_TEMPLATE_VERSION);
+const ATTRIBUTES_KEY = oiKey("attributes");
+// The key of @opentelemetry/core's suppressTracing(): the SDK itself then records nothing.
+const SUPPRESS_KEY = createContextKey("OpenTelemetry SDK Context Key SUPPRESS_TRACING");
+
+/** A prompt template, as OpenInference records it on spans made while it is set. */
+export interface PromptTemplate {
+  template: string;
+  variables?: Record<string, unknown>;
+  version?: string;
+}
+
+function run<T>(ctx: Context, fn: () => T): T {
+  return context.with(ctx, fn);
+}
+
+/**
+ * Runs `fn` with `sessionId` as the session: every span started inside it (calltree's and OpenInference
+ * instrumentations') carries `session.id`. Returns what `fn` returns, unchanged. Phoenix binds a trace to the
+ * first session it sees, so keep one session per trace.
+ */
+export function withSession<T>(sessionId: string, fn: () => T): T {
+  return run(context.active().setValue(SESSION_KEY, String(sessionId)), fn);
+}
+
+/** Runs `fn` with `userId` as `user.id` on every span started inside it. Returns what `fn` returns. */
+export function withUser<T>(userId: string, fn: () => T): T {
+  return run(context.active().setValue(USER_KEY, String(userId)), fn);
+}
+
+function parseObject(json: unknown): Record<string, unknown> | undefined {
+  if (typeof json !== "string") return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseStrings(json: unknown): string[] | undefined {
+  if (typeof json !== "string") return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) && v.every((t) => typeof t === "string") ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn` with `metadata` merged (shallowly) into the metadata already set, recorded as the JSON attribute
+ * `metadata` on every span started inside it. Secret-looking keys are redacted. Returns what `fn` returns.
+ */
+export function withMetadata<T>(metadata: Record<string, unknown>, fn: () => T): T {
+  const ctx = context.active();
+  const merged = { ...parseObject(ctx.getValue(METADATA_KEY)), ...metadata };
+  return run(ctx.setValue(METADATA_KEY, safeJson(merged)), fn);
+}
+
+/** Runs `fn` with `tags` added to the tags already set (`tag.tags` on every span inside). Returns what `fn` returns. */
+export function withTags<T>(tags: readonly string[], fn: () => T): T {
+  const ctx = context.active();
+  const merged = [...new Set([...(parseStrings(ctx.getValue(TAGS_KEY)) ?? []), ...tags.map(String)])];
+  return run(ctx.setValue(TAGS_KEY, JSON.stringify(merged)), fn);
+}
+
+/**
+ * Runs `fn` with a prompt template: `llm.prompt_template.template`, `.variables` (JSON) and `.version` on every
+ * span started inside it. Returns what `fn` returns.
+ */
+export function withPromptTemplate<T>(promptTemplate: PromptTemplate, fn: () => T): T {
+  let ctx = context.active().setValue(TEMPLATE_KEY, String(promptTemplate.template));
+  if (promptTemplate.variables !== undefined) ctx = ctx.setValue(VARIABLES_KEY, safeJson(promptTemplate.variables));
+  if (promptTemplate.version !== undefined) ctx = ctx.setValue(VERSION_KEY, String(promptTemplate.version));
+  return run(ctx, fn);
+}
+
+/**
+ * Runs `fn` with extra attributes (merged into those already set) on every span started inside it.
+ * Returns what `fn` returns.
+ */
+export function withAttributes<T>(attributes: Attributes, fn: () => T): T {
+  const ctx = context.active();
+  const merged = { ...parseObject(ctx.getValue(ATTRIBUTES_KEY)), ...attributes };
+  return run(ctx.setValue(ATTRIBUTES_KEY, safeJson(merged)), fn);
+}
+
+/**
+ * Runs `fn` with tracing suppressed: no span is recorded inside it, neither by calltree nor by the OpenTelemetry
+ * SDK (it is OpenTelemetry's own suppression flag). Useful around the exporter's own HTTP calls or health checks.
+ */
+export function suppressTracing<T>(fn: () => T): T {
+  return run(context.active().setValue(SUPPRESS_KEY, true), fn);
+}
+
+/** True if tracing is suppressed in `ctx`. @internal */
+export function isSuppressed(ctx: Context): boolean {
+  return ctx.getValue(SUPPRESS_KEY) === true;
+}
+
+/** The trace id of the active span, or `undefined` outside any recorded span. */
+export function currentTraceId(): string | undefined {
+  const sc = trace.getSpan(context.active())?.spanContext();
+  return sc !== undefined && isSpanContextValid(sc) ? sc.traceId : undefined;
+}
+
+// Tag lists and attribute bags are stored as JSON; keep the last parse so every span start does not re-parse.
+let tagsMemo: [unknown, string[] | undefined] = [undefined, undefined];
+let attrsMemo: [unknown, Record<string, unknown> | undefined] = [undefined, undefined];
+
+function isAttributeValue(v: unknown): v is AttributeValue {
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean") return true;
+  return Array.isArray(v) && v.every((x) => x === null || ["string", "number", "boolean"].includes(typeof x));
+}
+
+/**
+ * Copies the context attributes of `ctx` (session, user, metadata, tags, prompt template, extra attributes) onto
+ * `target`, as OpenInference does for its spans. @internal
+ */
+export function contextAttributes(ctx: Context, target: Attributes): void {
+  const session = ctx.getValue(SESSION_KEY);
+  if (typeof session === "string") target[SC.SESSION_ID] = session;
+  const user = ctx.getValue(USER_KEY);
+  if (typeof user === "string") target[SC.USER_ID] = user;
+  const metadata = ctx.getValue(METADATA_KEY);
+  if (typeof metadata === "string") target[SC.METADATA] = metadata;
+  const tags = ctx.getValue(TAGS_KEY);
+  if (tags !== undefined) {
+    if (tagsMemo[0] !== tags) tagsMemo = [tags, parseStrings(tags)];
+    if (tagsMemo[1] !== undefined) target[SC.TAG_TAGS] = tagsMemo[1];
+  }
+  const template = ctx.getValue(TEMPLATE_KEY);
+  if (typeof template === "string") {
+    target[SC.PROMPT_TEMPLATE_TEMPLATE] = template;
+    const variables = ctx.getValue(VARIABLES_KEY);
+    if (typeof variables === "string") target[SC.PROMPT_TEMPLATE_VARIABLES] = variables;
+    const version = ctx.getValue(VERSION_KEY);
+    if (typeof version === "string") target[SC.PROMPT_TEMPLATE_VERSION] = version;
+  }
+  const extra = ctx.getValue(ATTRIBUTES_KEY);
+  if (extra !== undefined) {
+    if (attrsMemo[0] !== extra) attrsMemo = [extra, parseObject(extra)];
+    const bag = attrsMemo[1];
+    if (bag !== undefined) for (const k of Object.keys(bag)) if (isAttributeValue(bag[k])) target[k] = bag[k];
+  }
+}

@@ -1,0 +1,196 @@
+import { context } from "@opentelemetry/api";
+import type { Attributes } from "@opentelemetry/api";
+import { z } from "zod";
+import { CalltreeError } from "./errors.js";
+import { applyDecorator, decoratedMethods, wrapFunction } from "./internal/decorate.js";
+import type { KindRuntime } from "./internal/decorate.js";
+import { reportOnce } from "./internal/diagnostics.js";
+import { CALL_KEY, guard } from "./internal/engine.js";
+import type { Call } from "./internal/engine.js";
+import type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
+
+/**
+ * A method decorator that works in both decorator modes: standard (TC39) decorators and TypeScript's legacy
+ * `experimentalDecorators` (with or without `emitDecoratorMetadata`). The decorated method keeps its type.
+ */
+export interface DualMethodDecorator {
+  <This, Args extends any[], Return>(
+    value: (this: This, ...args: Args) => Return,
+    context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Return>,
+  ): (this: This, ...args: Args) => Return;
+  <T>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T> | void;
+}
+
+/**
+ * A calltree kind: usable as `@kind`, `@kind(options)` and `kind.wrap(fn, options)`.
+ *
+ * Each call of a decorated method or wrapped function is one span whose `openinference.span.kind` is the kind.
+ * The span starts when the method is called, as a child of the active span (or as a new trace with
+ * `root: true`), and the method runs in the span's context, so everything it calls nests under it. The span
+ * ends when the result is complete: at return for plain values, when a returned Promise settles, when a
+ * returned stream (generator, async iterable, web `ReadableStream`) is read to its end, broken off or fails.
+ * A thrown error or rejection is recorded (`exception` event, status ERROR) and reaches the caller unchanged.
+ */
+export interface Kind<O extends object = {}, R = never> extends DualMethodDecorator {
+  /** `@kind(options)`: a decorator with options, validated now (at class definition). */
+  (options?: O & CommonOptions): DualMethodDecorator;
+  /**
+   * Wraps a function: the result has exactly the function's type, name and length, and each call is a span
+   * named after `options.name` or the function's name.
+   * @throws {CalltreeError} when `fn` is not a function or the options are invalid.
+   */
+  wrap<F extends AnyFunction>(fn: F, options?: O & CommonOptions): F;
+  /**
+   * Records data on the innermost active call of this kind (what the return value does not show). Outside such
+   * a call it does nothing and reports one diagnostic. Never throws.
+   */
+  record(data: R): void;
+  /** The innermost active call of this kind, if any. */
+  current(): CallInfo<O> | undefined;
+  /** The methods of a class (or an instance's class) decorated with this kind, with their options. */
+  methodsOf(target: object | Function): DecoratedMethod<O>[];
+  /** The kind's name (`"llm"`). */
+  readonly kindName: string;
+  /** The OpenInference span kind (`"LLM"`). */
+  readonly spanKind: string;
+}
+
+/**
+ * What a kind package supplies to {@link defineKind}. Every hook runs inside a guard: a hook that throws is
+ * reported once and skipped, and the app's call goes on. Attributes returned by hooks pass through masking.
+ */
+export interface KindDefinition<O extends object = {}, R = never> {
+  /** The export name, used in messages and for `record()` lookup (`"llm"`). */
+  name: string;
+  /** The OpenInference span kind, e.g. `OpenInferenceSpanKind.LLM`. */
+  spanKind: string;
+  /** The kind's own options as a zod object; merged with {@link CommonOptions} and validated strictly. */
+  options?: z.ZodObject<any>;
+  /** Attributes fixed per decorated method (e.g. `tool.name`), computed once when the decorator is applied. */
+  staticAttributes?: (options: O & CommonOptions, site: { methodName: string; className: string | undefined }) => Attributes | undefined;
+  /** Attributes read at span start from the arguments. Returning `input.value` replaces the default capture. */
+  onStart?: (call: CallInfo<O>) => Attributes | undefined | void;
+  /** Attributes read from a plain (non-stream) result. Returning `output.value` replaces the default capture. */
+  onResult?: (result: unknown, call: CallInfo<O>) => Attributes | undefined | void;
+  /** Sees each chunk of a returned stream (keep state in `call.data`). */
+  onChunk?: (chunk: unknown, call: CallInfo<O>) => void;
+  /** Attributes summarizing a stream when it ends. Returning `output.value` replaces the default capture. */
+  onStreamEnd?: (call: CallInfo<O>) => Attributes | undefined | void;
+  /** Attributes to add when the call fails. */
+  onError?: (error: unknown, call: CallInfo<O>) => Attributes | undefined | void;
+  /** Turns data given to `kind.record()` into attributes. */
+  record?: (data: R, call: CallInfo<O>) => Attributes | undefined | void;
+}
+
+const fn = z.custom<AnyFunction>((v) => typeof v === "function", { message: "expected a function" });
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const attributeValue = z.union([scalar, z.array(z.union([scalar, z.null(), z.undefined()]))]);
+
+const commonShape = {
+  name: z.string().min(1).optional(),
+  input: fn.optional(),
+  output: fn.optional(),
+  captureInput: z.boolean().optional(),
+  captureOutput: z.boolean().optional(),
+  attributes: z.union([z.record(z.string(), attributeValue), fn]).optional(),
+  root: z.boolean().optional(),
+};
+
+function formatIssues(kindName: string, error: z.ZodError, known: string[]): string {
+  const parts = error.issues.map((issue) => {
+    const path = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return `unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}`;
+    }
+    return path ? `option \`${path}\`: ${issue.message}` : issue.message;
+  });
+  return `@${kindName}: invalid options: ${parts.join("; ")}. Known options: ${known.join(", ")}.`;
+}
+
+/**
+ * Makes a kind: the decorator, `wrap()`, `record()` and the rest of {@link Kind}. Every calltree kind package
+ * is written with this function alone, so a third party can define a new kind the same way.
+ *
+ * @throws {CalltreeError} `INVALID_KIND` when the definition itself is wrong.
+ */
+export function defineKind<O extends object = {}, R = never>(definition: KindDefinition<O, R>): Kind<O, R> {
+  if (!/^[a-z][A-Za-z0-9]*$/.test(definition.name)) {
+    throw new CalltreeError("INVALID_KIND", `defineKind: \`name\` must be an identifier such as "llm", got ${JSON.stringify(definition.name)}.`);
+  }
+  if (typeof definition.spanKind !== "string" || definition.spanKind === "") {
+    throw new CalltreeError("INVALID_KIND", `defineKind(${definition.name}): \`spanKind\` must be an OpenInference span kind such as "LLM".`);
+  }
+  const shape = { ...commonShape, ...(definition.options?.shape ?? {}) };
+  const schema = z.strictObject(shape);
+  const known = Object.keys(shape);
+  const runtime: KindRuntime = {
+    name: definition.name,
+    spanKind: definition.spanKind,
+    staticAttributes: definition.staticAttributes,
+    onStart: definition.onStart,
+    onResult: definition.onResult,
+    onChunk: definition.onChunk,
+    onStreamEnd: definition.onStreamEnd,
+    onError: definition.onError,
+  };
+
+  const validate = (options: unknown): CommonOptions & Record<string, unknown> => {
+    if (options === undefined) options = {};
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      throw new CalltreeError(
+        "INVALID_OPTIONS",
+        `@${definition.name}: options must be an object such as @${definition.name}({ name: "..." }), got ${options === null ? "null" : typeof options}.`,
+      );
+    }
+    const parsed = schema.safeParse(options);
+    if (!parsed.success) throw new CalltreeError("INVALID_OPTIONS", formatIssues(definition.name, parsed.error, known));
+    return parsed.data as CommonOptions & Record<string, unknown>;
+  };
+  const defaults = validate({});
+
+  const kind = function (...args: unknown[]): unknown {
+    if (args.length === 0 || (args.length === 1 && typeof args[0] !== "function")) {
+      const options = validate(args[0]);
+      return function calltreeDecorator(...a: unknown[]): unknown {
+        return applyDecorator(runtime, options, a);
+      };
+    }
+    return applyDecorator(runtime, defaults, args);
+  } as unknown as Kind<O, R>;
+
+  const current = (): Call | undefined => {
+    for (let c = context.active().getValue(CALL_KEY) as Call | undefined; c !== undefined; c = c.parent) {
+      if (c.rec.kind === runtime) return c;
+    }
+    return undefined;
+  };
+
+  Object.defineProperties(kind, {
+    name: { value: definition.name },
+    kindName: { value: definition.name, enumerable: true },
+    spanKind: { value: definition.spanKind, enumerable: true },
+    wrap: {
+      value: <F extends AnyFunction>(f: F, options?: O & CommonOptions): F => wrapFunction(runtime, validate(options), f) as F,
+    },
+    current: { value: () => current() as CallInfo<O> | undefined },
+    methodsOf: { value: (target: object | Function) => decoratedMethods<O>(target, definition.name) },
+    record: {
+      value: (data: R): void => {
+        try {
+          const call = current();
+          if (call === undefined || call.ended) {
+            reportOnce(`record-outside:${definition.name}`, `${definition.name}.record() was called outside an active @${definition.name} call; nothing was recorded`);
+            return;
+          }
+          const hook = definition.record;
+          if (hook === undefined) return;
+          const attrs = guard(call, "record()", () => hook(data, call as unknown as CallInfo<O>));
+          if (attrs) call.setAttributes(attrs);
+        } catch (e) {
+          reportOnce(`record:${definition.name}`, `${definition.name}.record() failed`, e);
+        }
+      },
+    },
+  });
+  return kind;
+}

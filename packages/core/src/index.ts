@@ -1,0 +1,23 @@
+// Public API of @calltree/core. Listed by name on purpose: nothing else is public.
+export { defineKind } from "./define-kind.js";
+export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js";
+export type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
+export { decoratedMethods } from "./internal/decorate.js";
+export {
+  currentTraceId,
+  suppressTracing,
+  withAttributes,
+  withMetadata,
+  withPromptTemplate,
+  withSession,
+  withTags,
+  withUser,
+} from "./context.js";
+export type { PromptTemplate } from "./context.js";
+export { configureCapture, resetCapture, DEFAULT_REDACT_KEYS, HIDE_ENVIRONMENT_VARIABLES } from "./capture/config.js";
+export type { CaptureOptions, HideOptions } from "./capture/config.js";
+export { captureValue, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
+export { maskAttributes, OPENINFERENCE_REDACTED } from "./capture/mask.js";
+export { useTracerProvider, currentTracerProvider, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
+export { CalltreeError, isCalltreeError } from "./errors.js";
+export { STREAM_STATE, FIRST_TOKEN_EVENT } from "./internal/constants.js";

@@ -1,0 +1,700 @@
+import { context, createContextKey, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
+import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { captureConfig } from "../capture/config.js";
+import { maskAttributes } from "../capture/mask.js";
+import { safeJson, truncateText } from "../capture/serialize.js";
+import { contextAttributes, isSuppressed } from "../context.js";
+import { activeTracer } from "../tracer.js";
+import type { CallInfo, CommonOptions } from "../types.js";
+import { reportOnce } from "./diagnostics.js";
+import { STREAM_STATE, FIRST_TOKEN_EVENT } from "./constants.js";
+
+/** The hooks a kind supplies; see `defineKind`. @internal */
+export interface KindHooks {
+  name: string;
+  spanKind: string;
+  onStart?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
+  onResult?: ((result: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
+  onChunk?: ((chunk: unknown, call: CallInfo<any>) => void) | undefined;
+  onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
+  onError?: ((error: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
+}
+
+/** Everything known about one decorated method or wrapped function, computed once. @internal */
+export interface MethodRecord {
+  kind: KindHooks;
+  options: CommonOptions & Record<string, unknown>;
+  fn: (...args: unknown[]) => unknown;
+  methodName: string;
+  /** Resolved span name, or undefined until the class name is known. */
+  spanName: string | undefined;
+  className: string | undefined;
+  /** TC39 decorator metadata object of the class, used to find the class name of instance methods. */
+  metadata: object | undefined;
+  wrapped: (...args: unknown[]) => unknown;
+  staticAttributes: Attributes;
+  paramNames: string[] | null | undefined;
+  isStatic: boolean;
+}
+
+/** Context key of the innermost calltree call. */
+export const CALL_KEY = createContextKey("calltree call v1");
+
+type Outcome = "completed" | "cancelled" | "errored" | "abandoned";
+
+/** One call in flight. Implements the kinds' view of it ({@link CallInfo}). @internal */
+export class Call implements CallInfo<any> {
+  span: Span = undefined as unknown as Span;
+  ctx: Context = undefined as unknown as Context;
+  ended = false;
+  data: unknown = undefined;
+  thisArg: unknown;
+  // Stream bookkeeping, created on the first chunk.
+  chunks: number = 0;
+  texts: string[] | undefined;
+  textLength = 0;
+  items: unknown[] | undefined;
+  dropped = 0;
+  lastActivity = 0;
+  timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly rec: MethodRecord,
+    thisArg: unknown,
+    readonly args: readonly unknown[],
+    readonly parent: Call | undefined,
+  ) {
+    this.thisArg = thisArg;
+  }
+
+  get options(): CommonOptions & Record<string, unknown> {
+    return this.rec.options;
+  }
+
+  get methodName(): string {
+    return this.rec.methodName;
+  }
+
+  get kindName(): string {
+    return this.rec.kind.name;
+  }
+
+  setAttributes(attributes: Attributes): void {
+    if (this.ended) return;
+    try {
+      this.span.setAttributes(maskAttributes({ ...attributes }));
+    } catch (e) {
+      reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+    }
+  }
+
+  addEvent(name: string, attributes?: Attributes): void {
+    if (this.ended) return;
+    try {
+      this.span.addEvent(name, attributes);
+    } catch (e) {
+      reportOnce(`add-event:${this.rec.kind.name}`, "could not add a span event", e);
+    }
+  }
+
+  parentCall(kindName?: string): CallInfo | undefined {
+    for (let c = this.parent; c !== undefined; c = c.parent) {
+      if (kindName === undefined || c.rec.kind.name === kindName) return c;
+    }
+    return undefined;
+  }
+
+  /** Ends the span after a plain (non-stream) result. */
+  succeed(result: unknown): void {
+    if (this.ended) return;
+    const attrs = this.resultAttributes(result);
+    this.end(attrs);
+  }
+
+  resultAttributes(result: unknown): Attributes {
+    const rec = this.rec;
+    const hook = rec.kind.onResult;
+    let attrs: Attributes | undefined;
+    if (hook !== undefined) {
+      attrs = guard(this, "onResult", () => hook(result, this)) ?? undefined;
+      if (attrs !== undefined) maskAttributes(attrs);
+    }
+    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[SC.OUTPUT_VALUE] === undefined)) {
+      const output = rec.options.output;
+      let value = result;
+      if (output !== undefined) value = guard(this, "output mapper", () => output(result));
+      if (value !== undefined) {
+        attrs ??= {};
+        if (typeof value === "string") {
+          attrs[SC.OUTPUT_VALUE] = truncateText(value);
+          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
+        } else {
+          attrs[SC.OUTPUT_VALUE] = safeJson(value);
+          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
+        }
+        if (captureConfig().masking) maskAttributes(attrs);
+      }
+    }
+    return attrs ?? EMPTY;
+  }
+
+  end(attrs: Attributes): void {
+    this.ended = true;
+    this.thisArg = undefined;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    try {
+      if (attrs !== EMPTY) this.span.setAttributes(attrs);
+      this.span.end();
+    } catch (e) {
+      reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
+    }
+    unwatch(this);
+  }
+
+  /** Records an error and ends the span; the caller rethrows the same error. */
+  fail(error: unknown, extra?: Attributes): void {
+    if (this.ended) return;
+    const hook = this.rec.kind.onError;
+    let attrs: Attributes | undefined = extra;
+    if (hook !== undefined) {
+      const more = guard(this, "onError", () => hook(error, this));
+      if (more !== undefined) attrs = { ...attrs, ...maskAttributes(more) };
+    }
+    try {
+      recordError(this.span, error);
+    } catch (e) {
+      reportOnce(`record-error:${this.rec.kind.name}`, "could not record an error on a span", e);
+    }
+    this.end(attrs ?? EMPTY);
+  }
+
+  /** One chunk of a returned stream. */
+  chunk(value: unknown): void {
+    if (this.ended) return;
+    if (this.chunks === 0) this.addEvent(FIRST_TOKEN_EVENT);
+    this.chunks++;
+    this.lastActivity = Date.now();
+    const hook = this.rec.kind.onChunk;
+    if (hook !== undefined) guard(this, "onChunk", () => hook(value, this));
+    if (this.rec.options.captureOutput === false) return;
+    const limit = captureConfig().maxValueLength;
+    if (typeof value === "string" && this.items === undefined) {
+      if (this.textLength < limit) {
+        (this.texts ??= []).push(value);
+        this.textLength += value.length;
+      } else this.dropped++;
+    } else if ((this.items?.length ?? 0) < 1000 && this.textLength < limit) {
+      // Mixed or object chunks: keep them as items (strings already kept move along).
+      if (this.items === undefined) this.items = this.texts ?? [];
+      this.texts = undefined;
+      this.items.push(value);
+    } else this.dropped++;
+  }
+
+  /** Ends the span of a stream. */
+  finishStream(outcome: Outcome, error?: unknown): void {
+    if (this.ended) return;
+    const hook = this.rec.kind.onStreamEnd;
+    let attrs: Attributes | undefined;
+    if (hook !== undefined) {
+      attrs = guard(this, "onStreamEnd", () => hook(this)) ?? undefined;
+      if (attrs !== undefined) maskAttributes(attrs);
+    }
+    attrs ??= {};
+    attrs[STREAM_STATE] = outcome;
+    if (this.rec.options.captureOutput !== false && attrs[SC.OUTPUT_VALUE] === undefined) {
+      let collected: unknown = this.texts !== undefined ? this.texts.join("") : this.items;
+      if (this.dropped > 0 && Array.isArray(collected)) collected = [...collected, `…[${this.dropped} more chunks]`];
+      if (this.dropped > 0 && typeof collected === "string") collected += `…[${this.dropped} more chunks]`;
+      const output = this.rec.options.output;
+      if (output !== undefined && collected !== undefined) collected = guard(this, "output mapper", () => output(collected));
+      if (typeof collected === "string") {
+        attrs[SC.OUTPUT_VALUE] = truncateText(collected);
+        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
+      } else if (collected !== undefined) {
+        attrs[SC.OUTPUT_VALUE] = safeJson(collected);
+        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
+      }
+      if (captureConfig().masking) maskAttributes(attrs);
+    }
+    if (outcome === "errored") this.fail(error, attrs);
+    else this.end(attrs);
+  }
+}
+
+const EMPTY: Attributes = Object.freeze({}) as Attributes;
+
+/** Runs a kind hook or user mapper; a throw becomes one diagnostic and `undefined`. */
+export function guard<T>(call: Call, what: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    reportOnce(`${what}:${call.rec.kind.name}:${call.rec.methodName}`, `${what} of ${call.rec.spanName ?? call.rec.methodName} threw; the call goes on without it`, e);
+    return undefined;
+  }
+}
+
+function recordError(span: Span, error: unknown): void {
+  if (error instanceof Error) {
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.name}: ${error.message}` });
+    return;
+  }
+  // Non-Error throwables (strings, objects, undefined) are recorded too, with a readable message.
+  const message = typeof error === "string" ? error : safeJson(error, 1024);
+  span.recordException({ name: typeof error === "object" && error !== null ? "Object" : typeof error, message });
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Starting a call
+
+function parseParamNames(fn: (...args: unknown[]) => unknown): string[] | null {
+  let src: string;
+  try {
+    src = Function.prototype.toString.call(fn);
+  } catch {
+    return null;
+  }
+  let list: string | undefined;
+  const open = src.indexOf("(");
+  const arrow = src.indexOf("=>");
+  if (arrow >= 0 && (open < 0 || arrow < open)) list = src.slice(0, arrow).replace(/^async\s+/, "");
+  else if (open >= 0) {
+    const close = src.indexOf(")", open);
+    if (close < 0) return null;
+    list = src.slice(open + 1, close);
+  }
+  if (list === undefined) return null;
+  // Only plain identifiers (optionally with simple literal defaults) are trusted; anything else (destructuring,
+  // rest, expressions) records the arguments as an array instead of guessing.
+  const names: string[] = [];
+  for (const part of list.replace(/\/\*.*?\*\//g, "").split(",")) {
+    const p = part.trim();
+    if (p === "") continue;
+    const m = /^([A-Za-z_$][\w$]*)\s*(?:=\s*(?:[\w$.]+|"[^"]*"|'[^']*'|-?\d[\d.]*))?$/.exec(p);
+    if (m === null) return null;
+    names.push(m[1]!);
+  }
+  return names;
+}
+
+function inputValue(rec: MethodRecord, args: readonly unknown[]): unknown {
+  if (args.length === 1) return args[0];
+  if (rec.paramNames === undefined) rec.paramNames = parseParamNames(rec.fn);
+  const names = rec.paramNames;
+  if (names === null || args.length > names.length) return args;
+  const obj: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) obj[names[i]!] = args[i];
+  return obj;
+}
+
+function className(rec: MethodRecord, thisArg: unknown): string | undefined {
+  if (rec.className !== undefined) return rec.className;
+  try {
+    if (rec.isStatic && typeof thisArg === "function") return thisArg.name;
+    if (thisArg === null || (typeof thisArg !== "object" && typeof thisArg !== "function")) return undefined;
+    // Walk up from `this` to the class that declared the method: for public methods the prototype holding the
+    // wrapper, for private ones the class whose decorator metadata is this method's.
+    const metaKey = (Symbol as { metadata?: symbol }).metadata;
+    for (let p = Object.getPrototypeOf(thisArg); p !== null; p = Object.getPrototypeOf(p)) {
+      const ctor = Object.prototype.hasOwnProperty.call(p, "constructor") ? (p.constructor as Function) : undefined;
+      if (ctor === undefined) continue;
+      const own = Object.getOwnPropertyDescriptor(p, rec.methodName);
+      const meta = metaKey !== undefined && Object.prototype.hasOwnProperty.call(ctor, metaKey)
+        ? (ctor as unknown as Record<symbol, unknown>)[metaKey]
+        : undefined;
+      if (own?.value === rec.wrapped || (rec.metadata !== undefined && meta === rec.metadata)) {
+        rec.className = ctor.name;
+        return ctor.name;
+      }
+    }
+    return (thisArg as { constructor?: { name?: string } }).constructor?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+function spanName(rec: MethodRecord, thisArg: unknown): string {
+  if (rec.spanName !== undefined) return rec.spanName;
+  const cls = className(rec, thisArg);
+  const name = cls ? `${cls}.${rec.methodName}` : rec.methodName;
+  if (rec.className !== undefined) rec.spanName = name;
+  return name;
+}
+
+function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisArg: unknown, args: unknown[]): Call {
+  const options = rec.options;
+  const attrs: Attributes = { ...rec.staticAttributes };
+  contextAttributes(parentCtx, attrs);
+  const parent = options.root === true ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
+  const call = new Call(rec, thisArg, args, parent);
+  const extra = options.attributes;
+  if (typeof extra === "function") {
+    const dynamic = guard(call, "attributes option", () => extra(...args));
+    if (dynamic !== undefined) Object.assign(attrs, dynamic);
+  }
+  let masking = captureConfig().masking;
+  const onStart = rec.kind.onStart;
+  if (onStart !== undefined) {
+    const kindAttrs = guard(call, "onStart", () => onStart(call));
+    if (kindAttrs !== undefined) {
+      Object.assign(attrs, kindAttrs);
+      masking = true;
+    }
+  }
+  if (options.captureInput !== false && attrs[SC.INPUT_VALUE] === undefined && args.length > 0) {
+    const input = options.input;
+    const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : inputValue(rec, args);
+    if (typeof value === "string") {
+      attrs[SC.INPUT_VALUE] = truncateText(value);
+      attrs[SC.INPUT_MIME_TYPE] = MimeType.TEXT;
+    } else if (value !== undefined) {
+      attrs[SC.INPUT_VALUE] = safeJson(value);
+      attrs[SC.INPUT_MIME_TYPE] = MimeType.JSON;
+    }
+  }
+  if (masking) maskAttributes(attrs);
+  const name = spanName(rec, thisArg);
+  let span: Span;
+  if (options.root === true) {
+    const callerSpan = trace.getSpan(parentCtx);
+    span = tracer.startSpan(
+      name,
+      { attributes: attrs, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
+      parentCtx,
+    );
+  } else {
+    span = tracer.startSpan(name, { attributes: attrs }, parentCtx);
+  }
+  call.span = span;
+  call.ctx = trace.setSpan(parentCtx, span).setValue(CALL_KEY, call);
+  return call;
+}
+
+/**
+ * Calls `rec.fn` as a traced call: the span starts before the function runs, the function runs in the span's
+ * context, and the span ends when the result is complete (at once, when a Promise settles, or when a returned
+ * stream is consumed). The function's result and errors reach the caller unchanged. @internal
+ */
+export function invoke(rec: MethodRecord, thisArg: unknown, args: unknown[]): unknown {
+  const tracer = activeTracer();
+  if (tracer === undefined) return rec.fn.apply(thisArg, args);
+  const parentCtx = context.active();
+  if (isSuppressed(parentCtx)) return rec.fn.apply(thisArg, args);
+  let call: Call | undefined;
+  try {
+    call = startCall(rec, tracer, parentCtx, thisArg, args);
+  } catch (e) {
+    reportOnce(`start:${rec.kind.name}:${rec.methodName}`, `could not start a span for ${rec.methodName}; calling it untraced`, e);
+  }
+  if (call === undefined) return rec.fn.apply(thisArg, args);
+  let result: unknown;
+  try {
+    result = context.with(call.ctx, rec.fn, thisArg, ...args);
+  } catch (error) {
+    call.fail(error);
+    throw error;
+  }
+  call.thisArg = undefined;
+  return settle(call, result);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Results: promises and streams
+
+function settle(call: Call, result: unknown): unknown {
+  try {
+    if (result !== null && (typeof result === "object" || typeof result === "function")) {
+      if (result instanceof Promise) return observePromise(call, result);
+      const shape = streamShape(result);
+      if (shape !== undefined) return observeStream(call, result as object, shape);
+    }
+    call.succeed(result);
+  } catch (e) {
+    reportOnce(`settle:${call.rec.kind.name}`, "could not observe a result; its span ended early", e);
+    if (!call.ended) call.end(EMPTY);
+  }
+  return result;
+}
+
+/** Called with a Promise's value: a stream is observed further, anything else ends the span. */
+function resolved(call: Call, value: unknown): unknown {
+  try {
+    if (value !== null && typeof value === "object") {
+      const shape = streamShape(value);
+      if (shape !== undefined) return observeStream(call, value, shape);
+    }
+    call.succeed(value);
+  } catch (e) {
+    reportOnce(`settle:${call.rec.kind.name}`, "could not observe a result; its span ended early", e);
+    if (!call.ended) call.end(EMPTY);
+  }
+  return value;
+}
+
+function observePromise(call: Call, promise: Promise<unknown>): unknown {
+  if (promise.constructor === Promise) {
+    // A plain Promise is returned as a Promise that settles the same way: the caller handling it (or not) is
+    // what Node sees, so an unhandled rejection stays unhandled and a handled one is never reported twice.
+    return promise.then(
+      (value) => resolved(call, value),
+      (error) => {
+        call.fail(error);
+        throw error;
+      },
+    );
+  }
+  return observePromiseSubclass(call, promise);
+}
+
+// A Promise subclass (e.g. the openai SDK's APIPromise) is returned as the same object, with its class and
+// methods. Calling its `then` early could change what it does (APIPromise parses the body on `then`, and
+// `asResponse()` needs it unread), so the span ends when the caller first consumes it: through `then` (also
+// `await`, `catch`, `finally`) or any promise-returning method of the subclass (`withResponse()`).
+function observePromiseSubclass(call: Call, promise: Promise<unknown>): unknown {
+  let seen = false;
+  const target = promise as unknown as Record<PropertyKey, unknown>;
+  const originalThen = target.then as Promise<unknown>["then"];
+  const patched: Record<PropertyKey, unknown> = {
+    then(this: Promise<unknown>, onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
+      if (seen) return originalThen.call(this, onFulfilled, onRejected);
+      seen = true;
+      return originalThen.call(
+        this,
+        (value) => {
+          const v = resolved(call, value);
+          return typeof onFulfilled === "function" ? onFulfilled(v) : v;
+        },
+        (error) => {
+          call.fail(error);
+          if (typeof onRejected === "function") return onRejected(error);
+          throw error;
+        },
+      );
+    },
+  };
+  for (let p = Object.getPrototypeOf(promise); p !== null && p !== Promise.prototype; p = Object.getPrototypeOf(p)) {
+    for (const key of Reflect.ownKeys(p)) {
+      if (key === "constructor" || key === "then" || key in patched) continue;
+      const desc = Object.getOwnPropertyDescriptor(p, key);
+      if (desc === undefined || typeof desc.value !== "function") continue;
+      const method = desc.value as (...a: unknown[]) => unknown;
+      patched[key] = function (this: unknown, ...a: unknown[]) {
+        const r = method.apply(this, a);
+        if (seen || !(r instanceof Promise)) return r;
+        seen = true;
+        return r.then(
+          (value) => {
+            call.succeed(value);
+            return value;
+          },
+          (error) => {
+            call.fail(error);
+            throw error;
+          },
+        );
+      };
+    }
+  }
+  for (const key of Reflect.ownKeys(patched)) {
+    Object.defineProperty(promise, key, { value: patched[key], configurable: true, writable: true, enumerable: false });
+  }
+  watch(call, promise);
+  return promise;
+}
+
+type StreamShape = "iterator" | "async-iterator" | "async-iterable" | "readable-stream";
+
+function streamShape(value: object): StreamShape | undefined {
+  const v = value as Record<PropertyKey, unknown>;
+  if (typeof v.next === "function") {
+    const tag = v[Symbol.toStringTag];
+    if (tag === "Generator") return "iterator";
+    if (tag === "AsyncGenerator") return "async-iterator";
+  }
+  if (typeof ReadableStream === "function" && value instanceof ReadableStream) return "readable-stream";
+  if (typeof v[Symbol.asyncIterator] === "function") return "async-iterable";
+  return undefined;
+}
+
+function observeStream(call: Call, stream: object, shape: StreamShape): unknown {
+  call.lastActivity = Date.now();
+  switch (shape) {
+    case "iterator":
+      instrumentIterator(call, stream as Iterator<unknown>, false);
+      break;
+    case "async-iterator":
+      instrumentIterator(call, stream as AsyncIterator<unknown>, true);
+      break;
+    case "async-iterable":
+      instrumentIterable(call, stream);
+      break;
+    case "readable-stream":
+      return wrapReadableStream(call, stream as ReadableStream<unknown>);
+  }
+  watch(call, stream);
+  return stream;
+}
+
+const instrumented = new WeakSet<object>();
+
+function define(target: object, key: PropertyKey, value: unknown): void {
+  Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
+}
+
+// Iterators are instrumented in place (own `next`/`return`/`throw` shadowing the prototype's): the caller keeps
+// the very object the function returned, and each step runs in the call's context, so spans started while
+// producing a chunk are children of the generator's span.
+function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<unknown>, isAsync: boolean): void {
+  if (instrumented.has(it)) return;
+  instrumented.add(it);
+  const target = it as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const next = target.next!;
+  const ret = target.return;
+  const thr = target.throw;
+  const step = (method: (...a: unknown[]) => unknown, self: unknown, a: unknown[], closing: boolean): unknown => {
+    if (call.ended) return method.apply(self, a);
+    let r: unknown;
+    try {
+      r = context.with(call.ctx, method, self, ...a);
+    } catch (error) {
+      call.finishStream("errored", error);
+      throw error;
+    }
+    if (isAsync && r instanceof Promise) {
+      return r.then(
+        (res) => {
+          afterStep(call, res, closing);
+          return res;
+        },
+        (error) => {
+          call.finishStream("errored", error);
+          throw error;
+        },
+      );
+    }
+    afterStep(call, r, closing);
+    return r;
+  };
+  define(it, "next", function (this: unknown, ...a: unknown[]) {
+    return step(next, this, a, false);
+  });
+  if (typeof ret === "function") {
+    define(it, "return", function (this: unknown, ...a: unknown[]) {
+      return step(ret, this, a, true);
+    });
+  }
+  if (typeof thr === "function") {
+    define(it, "throw", function (this: unknown, ...a: unknown[]) {
+      return step(thr, this, a, false);
+    });
+  }
+}
+
+function afterStep(call: Call, res: unknown, closing: boolean): void {
+  if (call.ended) return;
+  try {
+    const r = res as IteratorResult<unknown> | undefined;
+    if (r !== null && typeof r === "object" && r.done === true) call.finishStream(closing ? "cancelled" : "completed");
+    else if (r !== null && typeof r === "object") {
+      call.chunk(r.value);
+      if (closing) call.finishStream("cancelled");
+    }
+  } catch (e) {
+    reportOnce(`chunk:${call.rec.kind.name}`, "could not record a stream chunk", e);
+  }
+}
+
+// An async iterable that is not itself an iterator (the openai SDK's Stream, a ReadableStream-like object):
+// its iterator factories are wrapped in place, so `for await`, and SDK helpers that call the instance's own
+// `iterator()` (Stainless SDKs' `tee()` and `toReadableStream()`), all run through the instrumented iterator.
+function instrumentIterable(call: Call, iterable: object): void {
+  const target = iterable as Record<PropertyKey, unknown>;
+  const wrapFactory = (key: PropertyKey) => {
+    const factory = target[key];
+    if (typeof factory !== "function") return;
+    define(iterable, key, function (this: unknown, ...a: unknown[]) {
+      const it = (factory as (...a: unknown[]) => unknown).apply(this, a);
+      if (it !== null && typeof it === "object" && typeof (it as { next?: unknown }).next === "function") {
+        instrumentIterator(call, it as AsyncIterator<unknown>, true);
+      }
+      return it;
+    });
+  };
+  wrapFactory(Symbol.asyncIterator);
+  if (Object.prototype.hasOwnProperty.call(iterable, "iterator")) wrapFactory("iterator");
+}
+
+// A web ReadableStream cannot be observed in place (piping uses internal readers), so the caller gets a
+// ReadableStream of the same chunks that reads the original only when it is read itself (highWaterMark 0).
+function wrapReadableStream(call: Call, source: ReadableStream<unknown>): ReadableStream<unknown> {
+  let reader: ReadableStreamDefaultReader<unknown> | undefined;
+  const out = new ReadableStream<unknown>(
+    {
+      start() {
+        reader = source.getReader();
+      },
+      pull(controller) {
+        return context.with(call.ctx, () => reader!.read()).then(
+          (r) => {
+            if (r.done) {
+              call.finishStream("completed");
+              controller.close();
+            } else {
+              call.chunk(r.value);
+              controller.enqueue(r.value);
+            }
+          },
+          (error) => {
+            call.finishStream("errored", error);
+            controller.error(error);
+          },
+        );
+      },
+      cancel(reason) {
+        call.finishStream("cancelled");
+        return reader?.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  watch(call, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Streams and promises nobody consumes: their span ends after an idle time, or when they are collected.
+
+const registry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Call>((call) => {
+        if (!call.ended) call.finishStream("abandoned");
+      })
+    : undefined;
+
+function checkIdle(call: Call): void {
+  if (call.ended) return;
+  const idle = captureConfig().streamIdleTimeoutMs;
+  const quiet = Date.now() - call.lastActivity;
+  if (quiet >= idle) call.finishStream("abandoned");
+  else armTimer(call, idle - quiet);
+}
+
+function armTimer(call: Call, ms: number): void {
+  const t = setTimeout(checkIdle, ms, call);
+  (t as { unref?: () => void }).unref?.();
+  call.timer = t;
+}
+
+function watch(call: Call, target: object): void {
+  if (call.ended) return;
+  call.lastActivity = Date.now();
+  registry?.register(target, call, call);
+  armTimer(call, captureConfig().streamIdleTimeoutMs);
+}
+
+function unwatch(call: Call): void {
+  registry?.unregister(call);
+}

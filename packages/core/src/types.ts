@@ -1,0 +1,71 @@
+import type { Attributes, Span } from "@opentelemetry/api";
+
+/** Any function. */
+// biome-ignore lint: `any` is needed so every function type is assignable.
+export type AnyFunction = (...args: any[]) => any;
+
+/**
+ * Options every kind accepts, in `@kind(options)` and `kind.wrap(fn, options)`. Mappers and the `attributes`
+ * function run inside a guard: if they throw, the call goes on, that part is not recorded and one diagnostic
+ * is reported.
+ */
+export interface CommonOptions {
+  /** Span name; default `ClassName.method` for methods, the function's name for `wrap()`. */
+  name?: string;
+  /** Maps the call's arguments to the value recorded as `input.value` (a string is `text/plain`, else JSON). */
+  input?: (...args: any[]) => unknown;
+  /** Maps the result (awaited; for streams the collected output) to the value recorded as `output.value`. */
+  output?: (result: any) => unknown;
+  /** Record `input.value` (default true). */
+  captureInput?: boolean;
+  /** Record `output.value` (default true). */
+  captureOutput?: boolean;
+  /** Extra attributes: a fixed object, or a function of the call's arguments. */
+  attributes?: Attributes | ((...args: any[]) => Attributes);
+  /**
+   * Start a new trace at this call instead of a child of the caller's span; the new root span carries a link
+   * to the caller's span. Context values (session, user, metadata, tags) still apply.
+   */
+  root?: boolean;
+}
+
+/**
+ * One call of a decorated function, as kinds see it in their hooks. Everything written through it passes
+ * through masking; nothing it does throws into the app.
+ */
+export interface CallInfo<O = CommonOptions> {
+  /** The validated options of the decorated method. */
+  readonly options: Readonly<O & CommonOptions>;
+  /** The call's arguments, as passed. */
+  readonly args: readonly unknown[];
+  /** `this` of the call (available in `onStart`; `undefined` afterwards, so results can be collected). */
+  readonly thisArg: unknown;
+  /** The method or function name (`"ask"`, `"#secret"`). */
+  readonly methodName: string;
+  /** The span of this call. */
+  readonly span: Span;
+  /** Scratch space for the kind, e.g. a stream aggregator; starts `undefined`. */
+  data: unknown;
+  /** Sets attributes on the span, after masking. Ignored once the span ended. */
+  setAttributes(attributes: Attributes): void;
+  /** Adds an event to the span. Ignored once the span ended. */
+  addEvent(name: string, attributes?: Attributes): void;
+  /** The nearest enclosing calltree call (optionally of the given kind name, e.g. `"agent"`). */
+  parentCall(kindName?: string): CallInfo | undefined;
+  /** The kind name of this call (`"llm"`). */
+  readonly kindName: string;
+}
+
+/** A decorated method as read back from a class with {@link decoratedMethods}. */
+export interface DecoratedMethod<O = CommonOptions> {
+  /** The kind name (`"tool"`). */
+  kindName: string;
+  /** The OpenInference span kind (`"TOOL"`). */
+  spanKind: string;
+  /** The method name. */
+  methodName: string;
+  /** True for static methods. */
+  isStatic: boolean;
+  /** The options given to the decorator, validated. */
+  options: Readonly<O & CommonOptions>;
+}

@@ -1,0 +1,3 @@
+// Public API of @calltree/testing.
+export { captureTraces } from "./capture.js";
+export type { CapturedTraces, CaptureTracesOptions, SpanNode, SpanQuery } from "./capture.js";
