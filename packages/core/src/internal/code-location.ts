@@ -15,9 +15,9 @@ function ownDirectory(): string | undefined {
   const m = line === undefined ? null : FRAME.exec(line);
   const file = m?.[2];
   if (file === undefined) return undefined;
-  // .../packages/core/dist/esm/internal/code-location.js -> the package's dist folder
-  const i = file.lastIndexOf("/dist/");
-  return i >= 0 ? file.slice(0, i + 6) : file.slice(0, file.lastIndexOf("/") + 1);
+  // .../core/dist/esm/internal/code-location.js (or .../core/src/... when source maps are on) -> .../core/
+  const i = Math.max(file.lastIndexOf("/dist/"), file.lastIndexOf("/src/"));
+  return i >= 0 ? file.slice(0, i + 1) : file.slice(0, file.lastIndexOf("/") + 1);
 }
 
 const OWN_DIR = ownDirectory();

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Every library package manifest has the shape of manifest-template.mjs: same exports layout, engines,
+// sideEffects, files, build/test scripts, and @opentelemetry/api as a peer (never a dependency).
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { template } from "./manifest-template.mjs";
+
+const root = join(new URL(".", import.meta.url).pathname, "..");
+const problems = [];
+const dirs = readdirSync(join(root, "packages"));
+for (const dir of dirs) {
+  const file = join(root, "packages", dir, "package.json");
+  if (!existsSync(file)) continue;
+  const m = JSON.parse(readFileSync(file, "utf8"));
+  const where = `packages/${dir}/package.json`;
+  if (!/^(@calltree\/[a-z-]+|calltree)$/.test(m.name)) problems.push(`${where}: name must be @calltree/<name> or calltree`);
+  if (m.private) problems.push(`${where}: library packages are published; remove "private"`);
+  if (typeof m.description !== "string" || m.description.length < 20) problems.push(`${where}: needs a description`);
+  for (const [key, expected] of Object.entries(template)) {
+    let actual = m[key];
+    let want = expected;
+    if (key === "exports" && m.bin !== undefined) actual = m[key];
+    if (key === "peerDependencies") {
+      actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };
+    }
+    if (!isDeepStrictEqual(actual, want)) {
+      problems.push(`${where}: "${key}" must be ${JSON.stringify(want)}, is ${JSON.stringify(m[key])}`);
+    }
+  }
+  if (m.dependencies?.["@opentelemetry/api"]) problems.push(`${where}: @opentelemetry/api must be a peer dependency, not a dependency`);
+  for (const [name, range] of Object.entries({ ...m.dependencies })) {
+    if (name.startsWith("@calltree/") || name === "calltree") {
+      if (range !== "workspace:*") problems.push(`${where}: workspace dependency ${name} must be "workspace:*"`);
+    } else if (!/^\d+\.\d+\.\d+$/.test(range)) {
+      problems.push(`${where}: dependency ${name} must be pinned to an exact version, is ${range}`);
+    }
+  }
+  if (!existsSync(join(root, "packages", dir, "src", "index.ts"))) problems.push(`packages/${dir}/src/index.ts is missing`);
+  if (!existsSync(join(root, "packages", dir, "README.md"))) problems.push(`packages/${dir}/README.md is missing`);
+}
+if (problems.length > 0) {
+  console.error(`check-manifests: ${problems.length} problem(s)\n${problems.join("\n")}`);
+  process.exit(1);
+}
+console.log(`check-manifests: ${dirs.length} library packages match the template`);

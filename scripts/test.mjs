@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `pnpm test`: lint, manifest check, then every package's build (tsc: type checks) and tests through turbo,
+// never from cache. Ends with one summary line counting the tests of every package.
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const root = join(new URL(".", import.meta.url).pathname, "..");
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", FORCE_COLOR: "0" };
+
+for (const script of ["lint.mjs", "check-manifests.mjs"]) {
+  const r = spawnSync(process.execPath, [join(root, "scripts", script)], { stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const turbo = join(root, "node_modules", ".bin", "turbo");
+const child = spawn(turbo, ["run", "test", "--concurrency=2", "--output-logs=full", "--log-order=grouped", ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+let passed = 0;
+let failed = 0;
+let buffer = "";
+child.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  buffer += chunk.toString("utf8");
+  let nl;
+  while ((nl = buffer.indexOf("\n")) >= 0) {
+    const line = buffer.slice(0, nl);
+    buffer = buffer.slice(nl + 1);
+    // node's test runner closes each run with `# pass N` / `# fail N` (TAP) or `ℹ pass N` (spec reporter).
+    const m = /(?:#|ℹ) (pass|fail) (\d+)\s*$/.exec(line);
+    if (m) {
+      if (m[1] === "pass") passed += Number(m[2]);
+      else failed += Number(m[2]);
+    }
+  }
+});
+child.on("close", (code) => {
+  console.log(`\ntests: ${passed} passed, ${failed} failed`);
+  process.exit(code === 0 && failed === 0 ? 0 : code || 1);
+});

@@ -1,0 +1,11 @@
+// The stand-in's public API. Everything under ./internal is private to this package.
+export { startStandIn } from "./stand-in.js";
+export type {
+  ChatApi,
+  RecordedRequest,
+  ReplyContext,
+  StandIn,
+  StandInFault,
+  StandInOptions,
+  StandInUsage,
+} from "./types.js";

@@ -1,0 +1,161 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+import { startStandIn, type ReplyContext } from "./index.js";
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+describe("startStandIn", () => {
+  test("listens on 127.0.0.1 and hands out base URLs for each SDK", async () => {
+    await using standIn = await startStandIn();
+    assert.match(standIn.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(standIn.openaiBaseURL, `${standIn.url}/v1`);
+    assert.equal(standIn.anthropicBaseURL, standIn.url);
+    const index = await fetch(standIn.url);
+    assert.equal(index.status, 200);
+    assert.equal(((await index.json()) as { name: string }).name, "@calltree-internal/llm-stand-in");
+  });
+
+  test("records method, path, masked secrets and the parsed body of every request", async () => {
+    await using standIn = await startStandIn();
+    await new OpenAI({ baseURL: standIn.openaiBaseURL, apiKey: "sk-very-secret" }).chat.completions.create({
+      model: "gpt-4o-mini",
+      temperature: 0.2,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    await post(`${standIn.url}/v1/messages`, { model: "c", max_tokens: 5, messages: [] }, { "x-api-key": "sk-ant-secret" });
+    await fetch(`${standIn.url}/v1/embeddings`, { method: "POST", body: "not json" });
+    const [chat, messages, broken] = standIn.requests;
+    assert.equal(chat?.method, "POST");
+    assert.equal(chat?.path, "/v1/chat/completions");
+    assert.equal(chat?.headers.authorization, "Bearer ***");
+    assert.deepEqual(chat?.body, { model: "gpt-4o-mini", temperature: 0.2, messages: [{ role: "user", content: "hi" }] });
+    assert.equal(messages?.headers["x-api-key"], "***");
+    assert.equal(broken?.body, "not json");
+    assert.ok(!JSON.stringify(standIn.requests).includes("secret"));
+  });
+
+  test("a reply function scripts the answer and sees the flattened conversation", async () => {
+    const seen: ReplyContext[] = [];
+    await using standIn = await startStandIn({
+      reply: (context) => {
+        seen.push(context);
+        return context.prompt === "skip" ? undefined : `scripted for ${context.model}`;
+      },
+    });
+    const openai = new OpenAI({ baseURL: standIn.openaiBaseURL, apiKey: "k" });
+    const answer = await openai.chat.completions.create({
+      model: "gpt-x",
+      tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object", properties: {} } } }],
+      messages: [
+        { role: "system", content: "Be kind." },
+        { role: "user", content: [{ type: "text", text: "part one" }, { type: "text", text: "part two" }] },
+      ],
+    });
+    assert.equal(answer.choices[0]?.message.content, "scripted for gpt-x");
+    assert.deepEqual(seen[0]?.messages, [
+      { role: "system", content: "Be kind." },
+      { role: "user", content: "part one\npart two" },
+    ]);
+    assert.equal(seen[0]?.api, "openai.chat");
+    assert.deepEqual(seen[0]?.tools, ["lookup"]);
+    assert.equal(seen[0]?.prompt, "part one\npart two");
+    const fallback = await openai.chat.completions.create({ model: "gpt-x", messages: [{ role: "user", content: "skip" }] });
+    assert.equal(fallback.choices[0]?.message.content, "You said: skip");
+  });
+
+  test("a fault function decides per request and sees the recorded request", async () => {
+    await using standIn = await startStandIn({
+      fault: (request) => (request.path === "/v1/embeddings" ? { status: 500 } : undefined),
+    });
+    assert.equal((await post(`${standIn.openaiBaseURL}/embeddings`, { model: "e", input: "x" })).status, 500);
+    assert.equal((await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m", messages: [] })).status, 200);
+  });
+
+  test("status faults send retry-after-ms 0 by default, a chosen value, or none", async () => {
+    await using standIn = await startStandIn();
+    const body = { model: "m#status=429", messages: [] };
+    assert.equal((await post(`${standIn.openaiBaseURL}/chat/completions`, body)).headers.get("retry-after-ms"), "0");
+    const chosen = await post(`${standIn.openaiBaseURL}/chat/completions`, { ...body, model: "m#status=429#retryAfter=250" });
+    assert.equal(chosen.headers.get("retry-after-ms"), "250");
+    await using quiet = await startStandIn({ fault: { status: 429, retryAfterMs: null } });
+    const none = await post(`${quiet.openaiBaseURL}/chat/completions`, { model: "m", messages: [] });
+    assert.equal(none.headers.get("retry-after-ms"), null);
+    assert.deepEqual(await none.json(), { error: { message: "Injected fault: HTTP 429.", type: "requests", param: null, code: "rate_limit_exceeded" } });
+  });
+
+  test("break=0 drops a streamed request before any event", async () => {
+    await using standIn = await startStandIn();
+    await assert.rejects(post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m#break=0", stream: true, messages: [] }));
+    const whole = await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m", stream: true, messages: [] });
+    assert.equal(whole.headers.get("content-type"), "text/event-stream; charset=utf-8");
+    assert.ok((await whole.text()).endsWith("data: [DONE]\n\n"));
+  });
+
+  test("unknown routes get a 404 in the API's error shape; bad bodies a 400", async () => {
+    await using standIn = await startStandIn();
+    const missing = await post(`${standIn.openaiBaseURL}/images/generations`, {});
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { type: string } }).error.type, "invalid_request_error");
+    const wrongMethod = await fetch(`${standIn.openaiBaseURL}/chat/completions`);
+    assert.equal(wrongMethod.status, 404);
+    const noMessages = await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m" });
+    assert.equal(noMessages.status, 400);
+    const array = await post(`${standIn.url}/v1/messages`, [1, 2]);
+    assert.equal(array.status, 400);
+    assert.equal(((await array.json()) as { type: string }).type, "error");
+  });
+
+  test("close() is idempotent and stops the server, also with an open keep-alive connection", async () => {
+    const standIn = await startStandIn();
+    await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m", messages: [] });
+    await Promise.all([standIn.close(), standIn.close()]);
+    await standIn.close();
+    await assert.rejects(fetch(standIn.url));
+  });
+
+  test("close() ends a delayed request without waiting for the delay", async () => {
+    const standIn = await startStandIn();
+    const pending = post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m#delay=60000", messages: [] });
+    while (standIn.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const started = performance.now();
+    await standIn.close();
+    await assert.rejects(pending);
+    assert.ok(performance.now() - started < 1000);
+  });
+});
+
+describe("rerank (Cohere style)", () => {
+  test("orders documents by deterministic relevance and honours top_n", async () => {
+    await using standIn = await startStandIn();
+    const response = await post(`${standIn.url}/v1/rerank`, {
+      model: "rerank-v3.5",
+      query: "capital of France",
+      documents: ["Berlin is in Germany.", "Paris is the capital of France.", { text: "France has many cities." }],
+      top_n: 2,
+    });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {
+      id: "rerank-standin-1",
+      results: [
+        { index: 1, relevance_score: 1 },
+        { index: 2, relevance_score: 0.3333 },
+      ],
+      meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } },
+    });
+  });
+
+  test("returns documents when asked and rejects a request without a query", async () => {
+    await using standIn = await startStandIn();
+    const response = await post(`${standIn.url}/v2/rerank`, { model: "r", query: "tea", documents: ["coffee", "green tea"], return_documents: true });
+    const body = (await response.json()) as { results: unknown[] };
+    assert.deepEqual(body.results, [
+      { index: 1, relevance_score: 1, document: { text: "green tea" } },
+      { index: 0, relevance_score: 0, document: { text: "coffee" } },
+    ]);
+    const bad = await post(`${standIn.url}/v1/rerank`, { documents: ["a"] });
+    assert.equal(bad.status, 400);
+  });
+});
