@@ -6,7 +6,7 @@ import { applyDecorator, decoratedMethods, wrapFunction } from "./internal/decor
 import type { KindRuntime } from "./internal/decorate.js";
 import { reportOnce } from "./internal/diagnostics.js";
 import { CALL_KEY, guard } from "./internal/engine.js";
-import type { Call } from "./internal/engine.js";
+import type { Call, ChildSpan } from "./internal/engine.js";
 import type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
 
 /**
@@ -78,6 +78,11 @@ export interface KindDefinition<O extends object = {}, R = never> {
   onStreamEnd?: (call: CallInfo<O>) => Attributes | undefined | void;
   /** Attributes to add when the call fails. */
   onError?: (error: unknown, call: CallInfo<O>) => Attributes | undefined | void;
+  /**
+   * Told about each span that ran inside a call of this kind (by calltree or any instrumentation), when it ends;
+   * needs the calltree span processor (installed by `register()` and the testing kit).
+   */
+  onChildSpan?: (child: ChildSpan, call: CallInfo<O>) => void;
   /** Turns data given to `kind.record()` into attributes. */
   record?: (data: R, call: CallInfo<O>) => Attributes | undefined | void;
 }
@@ -132,6 +137,7 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
     onChunk: definition.onChunk,
     onStreamEnd: definition.onStreamEnd,
     onError: definition.onError,
+    onChildSpan: definition.onChildSpan,
   };
 
   const validate = (options: unknown): CommonOptions & Record<string, unknown> => {

@@ -3,6 +3,8 @@ export { defineKind } from "./define-kind.js";
 export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js";
 export type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
 export { decoratedMethods } from "./internal/decorate.js";
+export { createCalltreeSpanProcessor } from "./internal/engine.js";
+export type { ChildSpan } from "./internal/engine.js";
 export {
   currentTraceId,
   suppressTracing,

@@ -54,6 +54,11 @@ export interface CallInfo<O = CommonOptions> {
   parentCall(kindName?: string): CallInfo | undefined;
   /** The kind name of this call (`"llm"`). */
   readonly kindName: string;
+  /**
+   * Keeps the span open until `work` settles (at most 5 s), so attributes it writes after the call returned still
+   * land; the span keeps the call's end time. For reading a copy of a response body while the app reads its own.
+   */
+  waitFor(work: Promise<unknown>): void;
 }
 
 /** A decorated method as read back from a class with {@link decoratedMethods}. */

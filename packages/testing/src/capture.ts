@@ -8,7 +8,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { currentTracerProvider, useTracerProvider } from "@calltree/core";
+import { createCalltreeSpanProcessor, currentTracerProvider, useTracerProvider } from "@calltree/core";
 
 /** Options of {@link captureTraces}. */
 export interface CaptureTracesOptions {
@@ -93,7 +93,7 @@ function startNs(s: ReadableSpan): number {
 export function captureTraces(options: CaptureTracesOptions = {}): CapturedTraces {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [createCalltreeSpanProcessor(), new SimpleSpanProcessor(exporter)],
     spanLimits: { attributeCountLimit: options.attributeCountLimit ?? 10_000 },
   });
   const previousProvider = currentTracerProvider();

@@ -36,23 +36,47 @@ function push(w: Walk, s: string): void {
   w.len += s.length;
 }
 
-// Room kept for closing brackets and the markers that follow a cut, so the final text stays within the limit.
+// Every open container keeps LEVEL_RESERVE code units back for what it may still have to write when it is cut
+// short (a `,"…":"…[truncated N more keys]"` marker and its closing bracket), so that the final text stays
+// within the limit however deep the cut happens.
+const LEVEL_RESERVE = 42;
+// Room an array item or object value must have before it is written: the longest unchecked scalar (an ISO
+// date with an extended year, 29 units) or the opening of a container plus that container's reserve.
+const VALUE_ROOM = 48;
+// The longest `…[truncated N chars]` suffix (N below 2^53) plus the two quotes around a cut string.
+const STRING_MARKER_ROOM = 40;
+
 function room(w: Walk): number {
-  return w.limit - w.len - w.path.length - 48;
+  return w.limit - w.len - w.path.length * LEVEL_RESERVE;
 }
 
+function cutBefore(s: string, cut: number): number {
+  const code = s.charCodeAt(cut - 1);
+  return code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut;
+}
+
+// Writes `s` as a JSON string within the room left. Lengths are measured after escaping: a control character
+// or a lone surrogate takes six code units once escaped, so the raw length alone would overshoot the limit.
 function pushString(w: Walk, s: string): void {
   const avail = room(w);
-  if (s.length + 2 > avail) {
-    w.full = true;
-    const keep = Math.max(0, avail - 40);
-    let cut = keep;
-    const code = s.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-    push(w, JSON.stringify(`${s.slice(0, cut)}${TRUNCATION_MARKER.slice(0, -1)} ${s.length} chars]`));
-    return;
+  if (s.length + 2 <= avail) {
+    const encoded = JSON.stringify(s);
+    if (encoded.length <= avail) {
+      push(w, encoded);
+      return;
+    }
   }
-  push(w, JSON.stringify(s));
+  w.full = true;
+  const suffix = `${TRUNCATION_MARKER.slice(0, -1)} ${s.length} chars]`;
+  const budget = Math.max(0, avail - STRING_MARKER_ROOM);
+  let keep = cutBefore(s, Math.min(s.length, budget));
+  let encoded = JSON.stringify(s.slice(0, keep));
+  // Escapes make the encoded text longer than the kept part: shrink until it fits (a few rounds at most).
+  for (let round = 0; encoded.length - 2 > budget && keep > 0; round++) {
+    keep = round < 8 ? cutBefore(s, Math.floor((keep * budget) / (encoded.length - 2))) : 0;
+    encoded = JSON.stringify(s.slice(0, keep));
+  }
+  push(w, `${encoded.slice(0, -1)}${suffix}"`);
 }
 
 function describeBinary(tag: string, value: { byteLength?: unknown }): string {
@@ -151,7 +175,10 @@ function walk(w: Walk, value: unknown): void {
     if (Array.isArray(obj)) walkArray(w, obj);
     else if (obj instanceof Map) walkMap(w, obj);
     else if (obj instanceof Set) walkArray(w, Array.from(obj));
-    else if (obj instanceof Error) walkObject(w, errorFields(obj), Object.keys(errorFields(obj)));
+    else if (obj instanceof Error) {
+      const fields = errorFields(obj);
+      walkObject(w, fields, Object.keys(fields));
+    }
     else {
       const toJSON = (obj as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === "function") {

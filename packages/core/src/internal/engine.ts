@@ -19,6 +19,14 @@ export interface KindHooks {
   onChunk?: ((chunk: unknown, call: CallInfo<any>) => void) | undefined;
   onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onError?: ((error: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
+  onChildSpan?: ((child: ChildSpan, call: CallInfo<any>) => void) | undefined;
+}
+
+/** What a kind sees of a span started inside one of its calls (by calltree or any instrumentation). */
+export interface ChildSpan {
+  readonly name: string;
+  readonly attributes: Attributes;
+  readonly instrumentationScope?: { readonly name: string } | undefined;
 }
 
 /** Everything known about one decorated method or wrapped function, computed once. @internal */
@@ -58,6 +66,8 @@ export class Call implements CallInfo<any> {
   dropped = 0;
   lastActivity = 0;
   timer: ReturnType<typeof setTimeout> | undefined;
+  // Work the span waits for before it ends (e.g. reading a teed response body); see waitFor().
+  pending: Set<Promise<unknown>> | undefined;
 
   constructor(
     readonly rec: MethodRecord,
@@ -81,7 +91,11 @@ export class Call implements CallInfo<any> {
   }
 
   setAttributes(attributes: Attributes): void {
-    if (this.ended) return;
+    if (this.ended) {
+      // Pending work (see waitFor) may still write until the span closes.
+      if (this.pending !== undefined) this.setLateAttributes(attributes);
+      return;
+    }
     try {
       this.span.setAttributes(maskAttributes({ ...attributes }));
     } catch (e) {
@@ -139,17 +153,56 @@ export class Call implements CallInfo<any> {
     return attrs ?? EMPTY;
   }
 
+  waitFor(work: Promise<unknown>): void {
+    if (this.ended) return;
+    const pending = (this.pending ??= new Set());
+    const settled: Promise<unknown> = work.then(
+      (): void => void pending.delete(settled),
+      (): void => void pending.delete(settled),
+    );
+    pending.add(settled);
+  }
+
   end(attrs: Attributes): void {
     this.ended = true;
     this.thisArg = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    unwatch(this);
+    if (this.pending !== undefined && this.pending.size > 0) {
+      // The span keeps the end time of the call; its last attributes arrive when the pending work is done
+      // (bounded, so a stuck body read cannot keep a span open).
+      const endTime = Date.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cap = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, PENDING_CAP_MS);
+        (timer as { unref?: () => void }).unref?.();
+      });
+      void Promise.race([Promise.allSettled([...this.pending]), cap]).then(() => {
+        clearTimeout(timer);
+        this.pending = undefined;
+        this.close(attrs, endTime);
+      });
+      return;
+    }
+    this.close(attrs, undefined);
+  }
+
+  private close(attrs: Attributes, endTime: number | undefined): void {
     try {
       if (attrs !== EMPTY) this.span.setAttributes(attrs);
-      this.span.end();
+      this.span.end(endTime);
     } catch (e) {
       reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
     }
-    unwatch(this);
+  }
+
+  /** Attributes written by pending work after the call ended but before its span closed. */
+  setLateAttributes(attributes: Attributes): void {
+    try {
+      this.span.setAttributes(maskAttributes({ ...attributes }));
+    } catch (e) {
+      reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+    }
   }
 
   /** Records an error and ends the span; the caller rethrows the same error. */
@@ -224,6 +277,7 @@ export class Call implements CallInfo<any> {
 }
 
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
+const PENDING_CAP_MS = 5_000;
 
 /** Runs a kind hook or user mapper; a throw becomes one diagnostic and `undefined`. */
 export function guard<T>(call: Call, what: string, fn: () => T): T | undefined {
@@ -697,4 +751,36 @@ function watch(call: Call, target: object): void {
 
 function unwatch(call: Call): void {
   registry?.unregister(call);
+}
+
+/**
+ * A span processor (it implements OpenTelemetry's `SpanProcessor` interface structurally) that tells calltree
+ * calls about spans that ran inside them, e.g. the LLM span an OpenInference auto-instrumentation makes for an SDK
+ * call inside an `@llm` method: the kind's `onChildSpan` hook sees the child when it ends, with all its attributes.
+ * `register()` and the testing kit install it; add it to your own provider if you build one. It never throws and
+ * does no work for spans outside calltree calls whose kind has no such hook.
+ */
+export function createCalltreeSpanProcessor(): {
+  onStart(span: ChildSpan, parentContext: Context): void;
+  onEnd(span: ChildSpan): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+} {
+  const parents = new WeakMap<object, Call>();
+  return {
+    onStart(span, parentContext) {
+      const call = parentContext?.getValue(CALL_KEY) as Call | undefined;
+      if (call === undefined || call.ended || call.rec.kind.onChildSpan === undefined) return;
+      parents.set(span, call);
+    },
+    onEnd(span) {
+      const call = parents.get(span);
+      if (call === undefined) return;
+      parents.delete(span);
+      const hook = call.rec.kind.onChildSpan;
+      if (hook !== undefined && !call.ended) guard(call, "onChildSpan", () => hook(span, call));
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
 }
