@@ -1,0 +1,27 @@
+// The umbrella package: every kind, the context helpers and register(), re-exported by name. No code of its own.
+export { agent } from "@calltree/agent";
+export { chain } from "@calltree/chain";
+export { embedding } from "@calltree/embedding";
+export { evaluator } from "@calltree/evaluator";
+export { guardrail } from "@calltree/guardrail";
+export { llm, setModelPrices, clearModelPrices } from "@calltree/llm";
+export { prompt } from "@calltree/prompt";
+export { reranker } from "@calltree/reranker";
+export { retriever } from "@calltree/retriever";
+export { tool, toolsOf } from "@calltree/tool";
+export { register } from "@calltree/otel";
+export type { RegisterOptions, Tracing } from "@calltree/otel";
+export {
+  CalltreeError,
+  configureCapture,
+  currentTraceId,
+  defineKind,
+  suppressTracing,
+  withAttributes,
+  withMetadata,
+  withPromptTemplate,
+  withSession,
+  withTags,
+  withUser,
+} from "@calltree/core";
+export type { CallInfo, CommonOptions, Kind, KindDefinition, PromptTemplate } from "@calltree/core";
