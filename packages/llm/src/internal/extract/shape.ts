@@ -1,0 +1,143 @@
+// Small readers for values of unknown shape. Every extractor reads SDK objects through these so a
+// missing field, a wrong type or a throwing getter degrades to "not recorded" instead of an error.
+
+/** A non-null, non-array object whose fields may be read by name. */
+export type Rec = Readonly<Record<string, unknown>>;
+
+/** True for non-null objects that are not arrays. */
+export function isRecord(value: unknown): value is Rec {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The value if it is a string, else `undefined`. */
+export function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The value if it is a non-empty string, else `undefined`. */
+export function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** The value if it is a finite number (token counts and the like), else `undefined`. */
+export function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** The value if it is an array, else `undefined`. */
+export function list(value: unknown): readonly unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+/**
+ * Reads `obj[key]` once. A throwing getter or proxy trap yields `undefined`.
+ */
+export function read(obj: unknown, key: string): unknown {
+  if (typeof obj !== "object" || obj === null) return undefined;
+  try {
+    return (obj as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A shallow snapshot of an object's own enumerable fields, each getter called once. Plain request
+ * and response objects are copied cheaply; the copy is what every later read touches.
+ */
+export function snapshot(obj: Rec): Rec {
+  const out: Record<string, unknown> = {};
+  let keys: string[];
+  try {
+    keys = Object.keys(obj);
+  } catch {
+    return out;
+  }
+  // Field by field, so one throwing getter costs that field only.
+  for (const key of keys) {
+    const value = read(obj, key);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Runs `fn`, swallowing anything it throws. Extraction is split into guarded sections so one
+ * malformed part (say, a tool with a throwing getter) does not cost the others (say, token counts).
+ */
+export function guard(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Extraction is best effort by contract: a failure here must never reach the traced call.
+  }
+}
+
+/**
+ * JSON text of `value`, or `undefined` when it cannot be serialized (e.g. a function). Cycles are
+ * written as `"[Circular]"` and bigints as strings rather than failing the whole value.
+ */
+export function safeJson(value: unknown): string | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return typeof text === "string" ? text : undefined;
+  } catch {
+    // Fall through: only cyclic or bigint-bearing values take the slower path below.
+  }
+  try {
+    const ancestors: object[] = [];
+    const text = JSON.stringify(value, function (this: unknown, _key: string, v: unknown) {
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v !== "object" || v === null) return v;
+      // `this` is the object holding `v`; trimming the stack to it keeps siblings that share a
+      // reference from being mistaken for cycles.
+      while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+      if (ancestors.includes(v)) return "[Circular]";
+      ancestors.push(v);
+      return v;
+    });
+    return typeof text === "string" ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for `{}`-style objects: created by a literal, `Object.create(null)` or JSON.parse. */
+export function isPlainObject(value: unknown): value is Rec {
+  if (!isRecord(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** True for promises and other thenables, which an extractor must never await or read into. */
+export function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof read(value, "then") === "function"
+  );
+}
+
+/**
+ * Joins string pieces collected from a stream. Pieces are kept in an array and joined once,
+ * so aggregating N chunks costs O(total size), not O(N²).
+ */
+export class TextBuffer {
+  #parts: string[] = [];
+
+  /** Whether any piece (even an empty one) was appended. */
+  get touched(): boolean {
+    return this.#parts.length > 0;
+  }
+
+  /** Adds a piece at the end. */
+  append(piece: string): void {
+    this.#parts.push(piece);
+  }
+
+  /** The joined text; compacts the pieces so repeated calls stay linear. */
+  text(): string {
+    if (this.#parts.length > 1) this.#parts = [this.#parts.join("")];
+    return this.#parts[0] ?? "";
+  }
+}
