@@ -8,6 +8,8 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { expectTraces } from "./expect.js";
+import type { ExpectedSpan } from "./expect.js";
 import { createCalltreeSpanProcessor, currentTracerProvider, useTracerProvider } from "@calltree/core";
 
 /** Options of {@link captureTraces}. */
@@ -54,6 +56,11 @@ export interface CapturedTraces extends Disposable {
    * a stable shape for assertions (no ids, no durations).
    */
   shape(): string;
+  /**
+   * Asserts the captured traces (all of them, first-started first) have the expected shape; see
+   * {@link expectTraces}. Throws an `AssertionError` with a readable diff otherwise.
+   */
+  expect(expected: readonly ExpectedSpan[]): void;
   /** Forgets the spans captured so far. */
   reset(): void;
   /** Waits for pending timers and microtasks (one macrotask turn), for spans ended by timers. */
@@ -163,6 +170,9 @@ export function captureTraces(options: CaptureTracesOptions = {}): CapturedTrace
       };
       for (const roots of captured.traces()) for (const r of roots) walk(r, 0);
       return lines.join("\n");
+    },
+    expect(expected) {
+      expectTraces(captured.traces().flat(), expected);
     },
     reset() {
       exporter.reset();
