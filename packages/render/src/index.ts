@@ -1,0 +1,10 @@
+export type { RenderSpan, RenderNode, RenderTrace, TraceTotals } from "./model.js";
+export type { ReadableSpanLike, HrTimeLike } from "./from-readable-span.js";
+export { fromReadableSpan } from "./from-readable-span.js";
+export { fromOtlpJson, otlpId } from "./from-otlp-json.js";
+export { groupTraces } from "./group-traces.js";
+export { traceTotals, spansOf } from "./trace-totals.js";
+export type { RenderOptions } from "./render-trace.js";
+export { renderTrace, renderTraces, DEFAULT_RENDER_OPTIONS } from "./render-trace.js";
+export { slimSpan } from "./slim-span.js";
+export { formatDuration, formatCost } from "./format.js";
