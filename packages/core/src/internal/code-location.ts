@@ -21,6 +21,23 @@ function ownDirectory(): string | undefined {
 }
 
 const OWN_DIR = ownDirectory();
+// Kind packages sit between the user's code and core (a kind may wrap core's decorator). Their frames are skipped
+// too: installed, they live under `@calltree/` (or the `calltree` umbrella); in calltree's own workspace they are
+// core's siblings.
+const SIBLINGS_DIR = OWN_DIR === undefined ? undefined : OWN_DIR.slice(0, OWN_DIR.slice(0, -1).lastIndexOf("/") + 1);
+const CALLTREE_PATH = /[\\/](?:@calltree[\\/][^\\/]+|calltree)[\\/](?:dist|src)[\\/]/;
+
+function isCalltreeFrame(file: string): boolean {
+  if (OWN_DIR !== undefined && file.startsWith(OWN_DIR)) return true;
+  if (CALLTREE_PATH.test(file)) return true;
+  // calltree's own tests and fixtures live beside the packages and are user code for this purpose.
+  return (
+    SIBLINGS_DIR !== undefined &&
+    SIBLINGS_DIR.endsWith("/packages/") &&
+    file.startsWith(SIBLINGS_DIR) &&
+    !/\.test\.[cm]?[jt]s$|[\\/]fixtures[\\/]/.test(file)
+  );
+}
 
 function cleanPath(file: string): string {
   return file.startsWith("file://") ? decodeURIComponent(file.slice(7)) : file;
@@ -44,7 +61,7 @@ export function codeLocation(functionName: string, skipDirs: readonly string[] =
       const fn = m[1] ?? "";
       const file = m[2] ?? "";
       if (file.startsWith("node:") || file === "native" || file === "<anonymous>") continue;
-      if (OWN_DIR !== undefined && file.startsWith(OWN_DIR)) continue;
+      if (isCalltreeFrame(file)) continue;
       if (skipDirs.some((d) => file.startsWith(d))) continue;
       if (HELPER.test(fn.replace(/^Object\./, ""))) continue;
       attributes[ATTR_CODE_FILE_PATH] = cleanPath(file);

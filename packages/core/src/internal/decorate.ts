@@ -131,7 +131,14 @@ function decorateStandard(
     const bag = metadata as Record<symbol, DecoratedMethod<any>[] | undefined>;
     // Metadata objects inherit from the parent class's: copy the inherited list before adding to it.
     const list = Object.prototype.hasOwnProperty.call(bag, METHODS) ? bag[METHODS]! : (bag[METHODS] = [...(bag[METHODS] ?? [])]);
-    remember(list, rec);
+    // A subclass re-decorating an inherited method replaces the parent's entry, as legacy mode does.
+    const inherited = list.findIndex(
+      (m) => m.methodName === methodName && m.isStatic === context.static && m.kindName === kind.name,
+    );
+    const own: DecoratedMethod<any>[] = [];
+    remember(own, rec);
+    if (inherited >= 0) list[inherited] = own[0]!;
+    else list.push(own[0]!);
   }
   return rec.wrapped as AnyFunction;
 }
