@@ -86,3 +86,10 @@ test("every TypeScript block in README.md and docs/ type-checks", () => {
   });
   assert.equal(r.status, 0, `code blocks that do not compile:\n${errors}`);
 });
+
+test("the API reference (pnpm docs) builds from the TSDoc with no warning", () => {
+  const typedoc = join(repo, "node_modules/.bin/typedoc");
+  const r = spawnSync(typedoc, ["--options", join(repo, "typedoc.json"), "--emit", "none"], { encoding: "utf8", cwd: repo });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  assert.doesNotMatch(`${r.stdout}${r.stderr}`, /\[warning\]/);
+});
