@@ -97,7 +97,7 @@ export class Call implements CallInfo<any> {
       return;
     }
     try {
-      this.span.setAttributes(maskAttributes({ ...attributes }));
+      this.span.setAttributes(maskAttributes(Object.assign({}, attributes)));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -144,7 +144,7 @@ export class Call implements CallInfo<any> {
           attrs[SC.OUTPUT_VALUE] = truncateText(value);
           attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
         } else {
-          attrs[SC.OUTPUT_VALUE] = safeJson(value);
+          attrs[SC.OUTPUT_VALUE] = jsonOf(value);
           attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
         }
         if (captureConfig().masking) maskAttributes(attrs);
@@ -199,7 +199,7 @@ export class Call implements CallInfo<any> {
   /** Attributes written by pending work after the call ended but before its span closed. */
   setLateAttributes(attributes: Attributes): void {
     try {
-      this.span.setAttributes(maskAttributes({ ...attributes }));
+      this.span.setAttributes(maskAttributes(Object.assign({}, attributes)));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -212,7 +212,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined = extra;
     if (hook !== undefined) {
       const more = guard(this, "onError", () => hook(error, this));
-      if (more !== undefined) attrs = { ...attrs, ...maskAttributes(more) };
+      if (more !== undefined) attrs = Object.assign({}, attrs, maskAttributes(more));
     }
     try {
       recordError(this.span, error);
@@ -277,6 +277,14 @@ export class Call implements CallInfo<any> {
 }
 
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
+
+// JSON of a captured value; numbers and booleans skip the safe walker (the common trivial case on the hot path).
+function jsonOf(value: unknown): string {
+  const t = typeof value;
+  if (t === "number") return Number.isFinite(value) ? String(value) : "null";
+  if (t === "boolean") return value ? "true" : "false";
+  return safeJson(value);
+}
 const PENDING_CAP_MS = 5_000;
 
 /** Runs a kind hook or user mapper; a throw becomes one diagnostic and `undefined`. */
@@ -380,7 +388,9 @@ function spanName(rec: MethodRecord, thisArg: unknown): string {
 
 function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisArg: unknown, args: unknown[]): Call {
   const options = rec.options;
-  const attrs: Attributes = { ...rec.staticAttributes };
+  // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below into
+  // a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
+  const attrs: Attributes = Object.assign({}, rec.staticAttributes);
   contextAttributes(parentCtx, attrs);
   const parent = options.root === true ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
   const call = new Call(rec, thisArg, args, parent);
@@ -405,7 +415,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
       attrs[SC.INPUT_VALUE] = truncateText(value);
       attrs[SC.INPUT_MIME_TYPE] = MimeType.TEXT;
     } else if (value !== undefined) {
-      attrs[SC.INPUT_VALUE] = safeJson(value);
+      attrs[SC.INPUT_VALUE] = jsonOf(value);
       attrs[SC.INPUT_MIME_TYPE] = MimeType.JSON;
     }
   }
