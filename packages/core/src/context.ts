@@ -2,6 +2,7 @@ import { context, createContextKey, isSpanContextValid, trace } from "@opentelem
 import type { Attributes, AttributeValue, Context } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { safeJson } from "./capture/serialize.js";
+import { reportOnce } from "./internal/diagnostics.js";
 
 // The same keys as @arizeai/openinference-core: `createContextKey` is `Symbol.for(description)`, so values
 // set by OpenInference's setters are read here, and values set here reach OpenInference instrumentations.
@@ -25,8 +26,22 @@ export interface PromptTemplate {
   version?: string;
 }
 
-function run<T>(ctx: Context, fn: () => T): T {
-  return context.with(ctx, fn);
+// Runs `fn` in the context `build` makes. If building it fails (a throwing getter or Proxy in the values), `fn`
+// runs in the current context instead: a context helper never throws into the app, and `fn`'s own errors pass
+// through untouched.
+function runWith<T>(build: () => Context, fn: () => T): T {
+  let ctx: Context | undefined;
+  try {
+    ctx = build();
+  } catch (e) {
+    reportOnce("context-helper", "a context helper could not read its values; running without them", e);
+  }
+  return ctx === undefined ? fn() : context.with(ctx, fn);
+}
+
+// A JSON round trip through the safe serializer: a plain object of the readable values, secrets redacted.
+function plainObject(value: unknown): Record<string, unknown> {
+  return parseObject(safeJson(value)) ?? {};
 }
 
 /**
@@ -35,12 +50,12 @@ function run<T>(ctx: Context, fn: () => T): T {
  * first session it sees, so keep one session per trace.
  */
 export function withSession<T>(sessionId: string, fn: () => T): T {
-  return run(context.active().setValue(SESSION_KEY, String(sessionId)), fn);
+  return runWith(() => context.active().setValue(SESSION_KEY, String(sessionId)), fn);
 }
 
 /** Runs `fn` with `userId` as `user.id` on every span started inside it. Returns what `fn` returns. */
 export function withUser<T>(userId: string, fn: () => T): T {
-  return run(context.active().setValue(USER_KEY, String(userId)), fn);
+  return runWith(() => context.active().setValue(USER_KEY, String(userId)), fn);
 }
 
 function parseObject(json: unknown): Record<string, unknown> | undefined {
@@ -68,16 +83,20 @@ function parseStrings(json: unknown): string[] | undefined {
  * `metadata` on every span started inside it. Secret-looking keys are redacted. Returns what `fn` returns.
  */
 export function withMetadata<T>(metadata: Record<string, unknown>, fn: () => T): T {
-  const ctx = context.active();
-  const merged = { ...parseObject(ctx.getValue(METADATA_KEY)), ...metadata };
-  return run(ctx.setValue(METADATA_KEY, safeJson(merged)), fn);
+  return runWith(() => {
+    const ctx = context.active();
+    const merged = Object.assign({}, parseObject(ctx.getValue(METADATA_KEY)), plainObject(metadata));
+    return ctx.setValue(METADATA_KEY, safeJson(merged));
+  }, fn);
 }
 
 /** Runs `fn` with `tags` added to the tags already set (`tag.tags` on every span inside). Returns what `fn` returns. */
 export function withTags<T>(tags: readonly string[], fn: () => T): T {
-  const ctx = context.active();
-  const merged = [...new Set([...(parseStrings(ctx.getValue(TAGS_KEY)) ?? []), ...tags.map(String)])];
-  return run(ctx.setValue(TAGS_KEY, JSON.stringify(merged)), fn);
+  return runWith(() => {
+    const ctx = context.active();
+    const merged = [...new Set([...(parseStrings(ctx.getValue(TAGS_KEY)) ?? []), ...Array.from(tags, String)])];
+    return ctx.setValue(TAGS_KEY, JSON.stringify(merged));
+  }, fn);
 }
 
 /**
@@ -85,10 +104,12 @@ export function withTags<T>(tags: readonly string[], fn: () => T): T {
  * span started inside it. Returns what `fn` returns.
  */
 export function withPromptTemplate<T>(promptTemplate: PromptTemplate, fn: () => T): T {
-  let ctx = context.active().setValue(TEMPLATE_KEY, String(promptTemplate.template));
-  if (promptTemplate.variables !== undefined) ctx = ctx.setValue(VARIABLES_KEY, safeJson(promptTemplate.variables));
-  if (promptTemplate.version !== undefined) ctx = ctx.setValue(VERSION_KEY, String(promptTemplate.version));
-  return run(ctx, fn);
+  return runWith(() => {
+    let ctx = context.active().setValue(TEMPLATE_KEY, String(promptTemplate.template));
+    if (promptTemplate.variables !== undefined) ctx = ctx.setValue(VARIABLES_KEY, safeJson(promptTemplate.variables));
+    if (promptTemplate.version !== undefined) ctx = ctx.setValue(VERSION_KEY, String(promptTemplate.version));
+    return ctx;
+  }, fn);
 }
 
 /**
@@ -96,9 +117,11 @@ export function withPromptTemplate<T>(promptTemplate: PromptTemplate, fn: () => 
  * Returns what `fn` returns.
  */
 export function withAttributes<T>(attributes: Attributes, fn: () => T): T {
-  const ctx = context.active();
-  const merged = { ...parseObject(ctx.getValue(ATTRIBUTES_KEY)), ...attributes };
-  return run(ctx.setValue(ATTRIBUTES_KEY, safeJson(merged)), fn);
+  return runWith(() => {
+    const ctx = context.active();
+    const merged = Object.assign({}, parseObject(ctx.getValue(ATTRIBUTES_KEY)), plainObject(attributes));
+    return ctx.setValue(ATTRIBUTES_KEY, safeJson(merged));
+  }, fn);
 }
 
 /**
@@ -106,7 +129,7 @@ export function withAttributes<T>(attributes: Attributes, fn: () => T): T {
  * SDK (it is OpenTelemetry's own suppression flag). Useful around the exporter's own HTTP calls or health checks.
  */
 export function suppressTracing<T>(fn: () => T): T {
-  return run(context.active().setValue(SUPPRESS_KEY, true), fn);
+  return runWith(() => context.active().setValue(SUPPRESS_KEY, true), fn);
 }
 
 /** True if tracing is suppressed in `ctx`. @internal */
@@ -134,7 +157,7 @@ function isAttributeValue(v: unknown): v is AttributeValue {
  * Copies the context attributes of `ctx` (session, user, metadata, tags, prompt template, extra attributes) onto
  * `target`, as OpenInference does for its spans. @internal
  */
-export function contextAttributes(ctx: Context, target: Attributes): void {
+export function contextAttributes(ctx: Context, target: Attributes): boolean {
   const session = ctx.getValue(SESSION_KEY);
   if (typeof session === "string") target[SC.SESSION_ID] = session;
   const user = ctx.getValue(USER_KEY);
@@ -159,5 +182,7 @@ export function contextAttributes(ctx: Context, target: Attributes): void {
     if (attrsMemo[0] !== extra) attrsMemo = [extra, parseObject(extra)];
     const bag = attrsMemo[1];
     if (bag !== undefined) for (const k of Object.keys(bag)) if (isAttributeValue(bag[k])) target[k] = bag[k];
+    return bag !== undefined;
   }
+  return false;
 }

@@ -88,12 +88,57 @@ function errorFields(e: Error): Record<string, unknown> {
   const fields: Record<string, unknown> = { name: e.name, message: e.message };
   const code = (e as { code?: unknown }).code;
   if (code !== undefined) fields.code = code;
-  if (e.cause !== undefined) fields.cause = e.cause;
+  const cause = e.cause;
+  if (cause !== undefined) fields.cause = cause;
   if (typeof e.stack === "string") fields.stack = e.stack;
   return fields;
 }
 
+// The intrinsics behind the brand checks: an object's `Symbol.toStringTag` can claim any tag, so a tag only says
+// which intrinsic to try, and the intrinsic (which throws on anything else) says whether the claim is true.
+const dateGetTime = Date.prototype.getTime;
+const dateToISOString = Date.prototype.toISOString;
+const UNBOXERS: Readonly<Record<string, (this: unknown) => unknown>> = {
+  "[object String]": String.prototype.valueOf,
+  "[object Number]": Number.prototype.valueOf,
+  "[object Boolean]": Boolean.prototype.valueOf,
+  "[object BigInt]": BigInt.prototype.valueOf,
+};
+const bufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")?.get;
+const sharedByteLength =
+  typeof SharedArrayBuffer === "function"
+    ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength")?.get
+    : undefined;
+const NOT_BRANDED = Symbol("not branded");
+
+function callIntrinsic(fn: ((this: unknown) => unknown) | undefined, obj: object): unknown {
+  if (fn === undefined) return NOT_BRANDED;
+  try {
+    return fn.call(obj);
+  } catch {
+    return NOT_BRANDED;
+  }
+}
+
+// Writes one value. Whatever throws inside (a Proxy trap, a getter, a `toJSON`, a `name` accessor, even a stack
+// overflow) replaces the value's partial output with an `[Unreadable: …]` marker, so the JSON stays well formed.
 function walk(w: Walk, value: unknown): void {
+  const mark = w.out.length;
+  const len = w.len;
+  const depth = w.path.length;
+  const full = w.full;
+  try {
+    walkValue(w, value);
+  } catch (e) {
+    w.out.length = mark;
+    w.len = len;
+    w.path.length = depth;
+    w.full = full;
+    pushString(w, `[Unreadable: ${safeMessage(e)}]`);
+  }
+}
+
+function walkValue(w: Walk, value: unknown): void {
   switch (typeof value) {
     case "string":
       pushString(w, value);
@@ -105,7 +150,8 @@ function walk(w: Walk, value: unknown): void {
       push(w, value ? "true" : "false");
       return;
     case "bigint":
-      push(w, JSON.stringify(`${value.toString()}n`));
+      // A BigInt can have any number of digits: it goes through the same length check as strings.
+      pushString(w, `${value.toString()}n`);
       return;
     case "undefined":
       push(w, "null");
@@ -130,33 +176,33 @@ function walk(w: Walk, value: unknown): void {
     push(w, '"[Max depth]"');
     return;
   }
-  let tag: string;
-  try {
-    tag = toStr.call(obj);
-  } catch (e) {
-    pushString(w, `[Unreadable: ${safeMessage(e)}]`);
-    return;
-  }
+  const tag = toStr.call(obj);
   switch (tag) {
     case "[object Date]": {
-      const t = (obj as Date).getTime();
-      push(w, Number.isFinite(t) ? JSON.stringify((obj as Date).toISOString()) : "null");
+      const t = callIntrinsic(dateGetTime, obj);
+      if (t === NOT_BRANDED) break;
+      push(w, Number.isFinite(t) ? JSON.stringify(dateToISOString.call(obj)) : "null");
       return;
     }
     case "[object RegExp]":
       pushString(w, String(obj));
       return;
     case "[object ArrayBuffer]":
-    case "[object SharedArrayBuffer]":
-    case "[object DataView]":
-      pushString(w, describeBinary(tag.slice(8, -1), obj as ArrayBuffer));
+    case "[object SharedArrayBuffer]": {
+      const n = callIntrinsic(tag === "[object ArrayBuffer]" ? bufferByteLength : sharedByteLength, obj);
+      if (n === NOT_BRANDED) break;
+      pushString(w, `[${tag.slice(8, -1)} ${String(n)} bytes]`);
       return;
+    }
     case "[object String]":
     case "[object Number]":
     case "[object Boolean]":
-    case "[object BigInt]":
-      walk(w, (obj as { valueOf(): unknown }).valueOf());
+    case "[object BigInt]": {
+      const primitive = callIntrinsic(UNBOXERS[tag], obj);
+      if (primitive === NOT_BRANDED) break;
+      walkValue(w, primitive);
       return;
+    }
     case "[object Promise]":
       push(w, '"[Promise]"');
       return;
@@ -170,6 +216,8 @@ function walk(w: Walk, value: unknown): void {
     pushString(w, describeBinary(name, obj));
     return;
   }
+  // `obj` stays on the path while a `toJSON` replacement is written, so a chain of replacements is bounded by
+  // the depth limit and a replacement that contains `obj` is a cycle.
   w.path.push(obj);
   try {
     if (Array.isArray(obj)) walkArray(w, obj);
@@ -178,32 +226,20 @@ function walk(w: Walk, value: unknown): void {
     else if (obj instanceof Error) {
       const fields = errorFields(obj);
       walkObject(w, fields, Object.keys(fields));
-    }
-    else {
+    } else {
       const toJSON = (obj as { toJSON?: unknown }).toJSON;
+      let replaced: unknown = obj;
       if (typeof toJSON === "function") {
-        let replaced: unknown;
         try {
           replaced = toJSON.call(obj);
         } catch (e) {
           pushString(w, `[toJSON threw: ${safeMessage(e)}]`);
           return;
         }
-        if (replaced !== obj) {
-          w.path.pop();
-          try {
-            walk(w, replaced);
-          } finally {
-            w.path.push(obj);
-          }
-          return;
-        }
       }
-      walkObject(w, obj, Object.keys(obj));
+      if (replaced !== obj) walk(w, replaced);
+      else walkObject(w, obj, Object.keys(obj));
     }
-  } catch (e) {
-    // A throwing Proxy trap or getter: keep what was written valid by closing with a marker value.
-    pushString(w, `[Unreadable: ${safeMessage(e)}]`);
   } finally {
     w.path.pop();
   }
@@ -214,7 +250,7 @@ function walkArray(w: Walk, arr: readonly unknown[]): void {
   push(w, "[");
   for (let i = 0; i < n; i++) {
     if (i > 0) push(w, ",");
-    if (w.full || room(w) < 8) {
+    if (w.full || room(w) < VALUE_ROOM) {
       w.full = true;
       push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
       break;
@@ -240,7 +276,9 @@ function walkMap(w: Walk, map: Map<unknown, unknown>): void {
     }
   }
   if (!stringKeys) {
-    walkArray(w, Array.from(map.entries()));
+    // Written as `[key, value]` pairs; a string key that looks secret still hides its value.
+    const redact = w.redact;
+    walkArray(w, Array.from(map, ([k, v]) => [k, typeof k === "string" && redact !== undefined && redact(k) ? REDACTED : v]));
     return;
   }
   const obj: Record<string, unknown> = Object.create(null);
@@ -254,7 +292,10 @@ function walkObject(w: Walk, obj: object, keys: string[]): void {
   const n = keys.length;
   for (let i = 0; i < n; i++) {
     const key = keys[i]!;
-    if (w.full || room(w) < key.length + 12) {
+    // The raw length is a lower bound of the escaped one: a key that cannot fit is not escaped at all (it may
+    // be megabytes long).
+    const encodedKey = w.full || room(w) < key.length + 2 + VALUE_ROOM ? "" : JSON.stringify(key);
+    if (encodedKey === "" || room(w) < encodedKey.length + 2 + VALUE_ROOM) {
       w.full = true;
       if (!first) push(w, ",");
       push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
@@ -276,7 +317,7 @@ function walkObject(w: Walk, obj: object, keys: string[]): void {
     if (ok && (item === undefined || typeof item === "function" || typeof item === "symbol")) continue;
     if (!first) push(w, ",");
     first = false;
-    push(w, JSON.stringify(key));
+    push(w, encodedKey);
     push(w, ":");
     if (ok) walk(w, item);
     else pushString(w, `[Unreadable: ${safeMessage(unreadable)}]`);
@@ -313,9 +354,9 @@ export function safeJson(value: unknown, limit?: number): string {
   try {
     walk(w, value);
     return w.out.join("");
-  } catch (e) {
-    // Only a stack overflow in exotic code could get here; the value is replaced, the call goes on.
-    return JSON.stringify(`[Unserializable: ${safeMessage(e)}]`);
+  } catch {
+    // Only running out of stack or memory in the marker itself gets here; the value is replaced, the call goes on.
+    return '"[Unserializable]"';
   }
 }
 

@@ -131,8 +131,9 @@ export class Call implements CallInfo<any> {
     const hook = rec.kind.onResult;
     let attrs: Attributes | undefined;
     if (hook !== undefined) {
-      attrs = guard(this, "onResult", () => hook(result, this)) ?? undefined;
-      if (attrs !== undefined) maskAttributes(attrs);
+      const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
+      // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
+      if (got !== undefined) attrs = maskAttributes(Object.assign({}, got));
     }
     if (rec.options.captureOutput !== false && (attrs === undefined || attrs[SC.OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
@@ -212,7 +213,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined = extra;
     if (hook !== undefined) {
       const more = guard(this, "onError", () => hook(error, this));
-      if (more !== undefined) attrs = Object.assign({}, attrs, maskAttributes(more));
+      if (more !== undefined) attrs = Object.assign({}, attrs, maskAttributes(Object.assign({}, more)));
     }
     try {
       recordError(this.span, error);
@@ -251,8 +252,8 @@ export class Call implements CallInfo<any> {
     const hook = this.rec.kind.onStreamEnd;
     let attrs: Attributes | undefined;
     if (hook !== undefined) {
-      attrs = guard(this, "onStreamEnd", () => hook(this)) ?? undefined;
-      if (attrs !== undefined) maskAttributes(attrs);
+      const got = guard(this, "onStreamEnd", () => hook(this)) ?? undefined;
+      if (got !== undefined) attrs = maskAttributes(Object.assign({}, got));
     }
     attrs ??= {};
     attrs[STREAM_STATE] = outcome;
@@ -297,16 +298,65 @@ export function guard<T>(call: Call, what: string, fn: () => T): T | undefined {
   }
 }
 
-function recordError(span: Span, error: unknown): void {
-  if (error instanceof Error) {
-    span.recordException(error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: `${error.name}: ${error.message}` });
-    return;
+const MAX_ERROR_TEXT = 8_192;
+
+function readString(read: () => unknown): string | undefined {
+  try {
+    const v = read();
+    return typeof v === "string" ? truncateText(v, MAX_ERROR_TEXT) : undefined;
+  } catch {
+    return undefined;
   }
-  // Non-Error throwables (strings, objects, undefined) are recorded too, with a readable message.
-  const message = typeof error === "string" ? error : safeJson(error, 1024);
-  span.recordException({ name: typeof error === "object" && error !== null ? "Object" : typeof error, message });
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+// Records a thrown value without ever throwing itself: an Error whose `message` getter throws, a revoked Proxy or
+// a 50 MB message still give an `exception` event and status ERROR, with text cut to a bounded size.
+function recordError(span: Span, error: unknown): void {
+  let name: string;
+  let message: string;
+  let stack: string | undefined;
+  let code: string | number | undefined;
+  let isError = false;
+  try {
+    isError = error instanceof Error;
+  } catch {
+    isError = false;
+  }
+  if (isError) {
+    const e = error as Error;
+    name = readString(() => e.name) ?? "Error";
+    message = readString(() => e.message) ?? "[unreadable message]";
+    stack = readString(() => e.stack);
+    try {
+      const c = (e as { code?: unknown }).code;
+      if (typeof c === "string" || typeof c === "number") code = c;
+    } catch {
+      code = undefined;
+    }
+  } else {
+    // Non-Error throwables (strings, objects, undefined) are recorded too, with a readable message.
+    name = error === null ? "null" : typeof error === "object" ? "Object" : typeof error;
+    message = typeof error === "string" ? truncateText(error, MAX_ERROR_TEXT) : safeJson(error, 1024);
+  }
+  try {
+    const exception: { name: string; message: string; stack?: string; code?: string | number } = { name, message };
+    if (stack !== undefined) exception.stack = stack;
+    if (code !== undefined) exception.code = code;
+    span.recordException(exception);
+  } catch (e) {
+    reportOnce("record-exception", "could not record an exception event", e);
+  }
+  try {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: isError ? `${name}: ${message}` : message });
+  } catch (e) {
+    reportOnce("set-status", "could not set an error status", e);
+  }
+}
+
+// Calls `fn` with `self` as `this`. Passed to `context.with` instead of binding: AsyncLocalStorage.run calls its
+// callback with `this === null`, which would turn a strict-mode `this === undefined` into `null`.
+function applyWith(fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+  return fn.apply(self, args);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -391,15 +441,19 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
   // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below into
   // a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
   const attrs: Attributes = Object.assign({}, rec.staticAttributes);
-  contextAttributes(parentCtx, attrs);
+  // Attributes from the user (withAttributes, an `attributes` function) may hold long base64 images, which
+  // OpenInference masks even with no hide flag set.
+  let masking = contextAttributes(parentCtx, attrs) || captureConfig().masking;
   const parent = options.root === true ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
   const call = new Call(rec, thisArg, args, parent);
   const extra = options.attributes;
   if (typeof extra === "function") {
     const dynamic = guard(call, "attributes option", () => extra(...args));
-    if (dynamic !== undefined) Object.assign(attrs, dynamic);
+    if (dynamic !== undefined) {
+      Object.assign(attrs, dynamic);
+      masking = true;
+    }
   }
-  let masking = captureConfig().masking;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
     const kindAttrs = guard(call, "onStart", () => onStart(call));
@@ -456,7 +510,7 @@ export function invoke(rec: MethodRecord, thisArg: unknown, args: unknown[]): un
   if (call === undefined) return rec.fn.apply(thisArg, args);
   let result: unknown;
   try {
-    result = context.with(call.ctx, rec.fn, thisArg, ...args);
+    result = context.with(call.ctx, applyWith, undefined, rec.fn, thisArg, args);
   } catch (error) {
     call.fail(error);
     throw error;
@@ -622,7 +676,7 @@ function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<un
     if (call.ended) return method.apply(self, a);
     let r: unknown;
     try {
-      r = context.with(call.ctx, method, self, ...a);
+      r = context.with(call.ctx, applyWith, undefined, method, self, a);
     } catch (error) {
       call.finishStream("errored", error);
       throw error;
