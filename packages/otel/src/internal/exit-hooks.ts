@@ -1,0 +1,89 @@
+/** What the exit hooks drive. */
+export interface ExitTarget {
+  /** True while spans are queued or being sent. */
+  pending(): boolean;
+  /** Exports what is pending; resolves `true` when all of it was delivered, `false` when it gave up. Never rejects. */
+  flushForExit(): Promise<boolean>;
+  /** The `exit` event: no more I/O. Writes what can be written synchronously and counts the rest as dropped. */
+  flushSync(): void;
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+type ExitSignal = (typeof SIGNALS)[number];
+
+/**
+ * Flushes `target` when the process ends:
+ * - `beforeExit` (the event loop ran dry: a normal end): flush; when the flush gave up (timeout, endpoint down),
+ *   exit with the exit code the process had, since retries of the exporter would otherwise keep it alive.
+ * - SIGINT / SIGTERM: flush, then, if no other listener handles the signal, re-raise it so the process ends
+ *   exactly as it would have without calltree. A second signal during the flush re-raises at once.
+ * - `exit` (e.g. `process.exit()`): only synchronous work is possible: see {@link ExitTarget.flushSync}.
+ *
+ * Returns the function that removes the hooks.
+ */
+export function installExitHooks(target: ExitTarget): () => void {
+  let flushing = false;
+  let signalled = false;
+
+  const onBeforeExit = () => {
+    if (flushing || signalled || !target.pending()) return;
+    flushing = true;
+    void target.flushForExit().then((complete) => {
+      flushing = false;
+      // What is left (the exporter's retry timers, sockets to a server that never answers) must not hold the
+      // process: it was about to end.
+      if (!complete) process.exit();
+    });
+  };
+
+  const handlers = new Map<ExitSignal, () => void>();
+  const reraise = (signal: ExitSignal) => {
+    uninstall();
+    if (process.listenerCount(signal) > 0) return;
+    process.kill(process.pid, signal);
+  };
+  for (const signal of SIGNALS) {
+    const handler = () => {
+      if (signalled) {
+        reraise(signal);
+        return;
+      }
+      signalled = true;
+      void target.flushForExit().then(() => {
+        // Another listener owns this signal: it decides whether and how the process ends.
+        if (process.listenerCount(signal) > 1) {
+          signalled = false;
+          return;
+        }
+        reraise(signal);
+      });
+    };
+    handlers.set(signal, handler);
+    // First in line, so the flush starts before another listener can end the process.
+    process.prependListener(signal, handler);
+  }
+
+  const onExit = () => target.flushSync();
+
+  process.on("beforeExit", onBeforeExit);
+  process.on("exit", onExit);
+
+  let installed = true;
+  function uninstall(): void {
+    if (!installed) return;
+    installed = false;
+    process.off("beforeExit", onBeforeExit);
+    process.off("exit", onExit);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
+  return uninstall;
+}
+
+/**
+ * With `flushOnExit: false`: nothing is flushed, but spans still pending when the process exits are counted and
+ * reported (`report`), so none is lost silently. Returns the function that removes the hook.
+ */
+export function reportLossAtExit(report: () => void): () => void {
+  process.on("exit", report);
+  return () => process.off("exit", report);
+}

@@ -1,0 +1,17 @@
+// The console exporter's rendering: @calltree/render draws the trees (the same ones `calltree view` prints), and
+// spans are slimmed as they arrive, so an unfinished trace holds only what its tree shows.
+import { fromReadableSpan, renderTrace as renderSpans, slimSpan } from "@calltree/render";
+import type { RenderSpan } from "@calltree/render";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+
+export type { RenderSpan };
+
+/** What the tree needs of `span` (not its inputs and outputs, which can be large). */
+export function toRenderSpan(span: ReadableSpan): RenderSpan {
+  return slimSpan(fromReadableSpan(span));
+}
+
+/** The spans of one trace as a text tree, without a trailing newline; no escape codes unless `color`. */
+export function renderTrace(spans: readonly RenderSpan[], options: { color: boolean }): string {
+  return renderSpans(spans, { color: options.color });
+}

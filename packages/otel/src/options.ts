@@ -1,0 +1,175 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { CaptureOptions } from "./internal/core.js";
+
+/**
+ * Where finished spans go.
+ * - `"otlp"`: OTLP over HTTP to {@link RegisterOptions.endpoint} (Phoenix, Langfuse, a collector, `calltree collect`).
+ * - `"console"`: each finished trace printed to stderr once, as a tree.
+ * - `"file"`: OTLP/JSON lines appended to {@link RegisterOptions.file} (`calltree view FILE` reads it).
+ * - `"memory"`: kept in memory; read them with {@link Tracing.spans}.
+ * - `"none"`: nothing is exported (add your own {@link RegisterOptions.spanProcessors}).
+ * - any OpenTelemetry `SpanExporter`.
+ */
+export type ExporterChoice = "otlp" | "console" | "file" | "memory" | "none" | SpanExporter;
+
+/** The OTLP encodings calltree can send. Phoenix accepts only `http/protobuf`. */
+export type OtlpProtocol = "http/protobuf" | "http/json";
+
+/** How much calltree itself prints (to stderr). Diagnostics always also go to OpenTelemetry's `diag`. */
+export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
+
+/**
+ * Batching of exports. Spans are exported in batches of `maxExportBatchSize`, at the latest `scheduledDelayMillis`
+ * after the first span of a batch ended. A full batch is handed to the exporter at once, and the OTLP exporters
+ * encode it right away, so a burst of spans made without yielding is held compactly and not dropped.
+ */
+export interface BatchOptions {
+  /** Spans per export (default 512; `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`). */
+  maxExportBatchSize?: number;
+  /** Longest wait before a partial batch is exported, in ms (default 1,000; `OTEL_BSP_SCHEDULE_DELAY`). */
+  scheduledDelayMillis?: number;
+  /**
+   * Spans waiting for the exporter, beyond which new spans are dropped and counted (default 16,384;
+   * `OTEL_BSP_MAX_QUEUE_SIZE`). Only reached when the exporter cannot keep up.
+   */
+  maxQueueSize?: number;
+  /**
+   * Upper bound, in MiB, on encoded spans that are waiting to be sent or being sent (default 256). Past it,
+   * spans wait in the queue above, then are dropped and counted.
+   */
+  maxPendingMegabytes?: number;
+}
+
+/**
+ * Span limits of the SDK. OpenTelemetry's default of 128 attributes per span silently drops the token counts
+ * and output of an LLM call with many messages, so calltree's default is 10,000.
+ */
+export interface SpanLimitsOptions {
+  /** Attributes per span (default 10,000; `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`). */
+  attributeCountLimit?: number;
+  /**
+   * Longest attribute value, in characters (default unlimited: calltree's capture limit already cuts values;
+   * `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`).
+   */
+  attributeValueLengthLimit?: number;
+  /** Events per span (default 128; `OTEL_SPAN_EVENT_COUNT_LIMIT`). */
+  eventCountLimit?: number;
+  /** Links per span (default 128; `OTEL_SPAN_LINK_COUNT_LIMIT`). */
+  linkCountLimit?: number;
+  /** Attributes per event (default 128; `OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT`). */
+  attributePerEventCountLimit?: number;
+  /** Attributes per link (default 128; `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`). */
+  attributePerLinkCountLimit?: number;
+}
+
+/**
+ * A model's price in USD per 1 million tokens, as `@calltree/llm`'s `setModelPrices()` takes it.
+ * Optional rates default to their parent's (`cacheRead`, `cacheWrite`, `promptAudio` to `prompt`;
+ * `reasoning`, `completionAudio` to `completion`).
+ */
+export interface ModelPrice {
+  prompt: number;
+  completion: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  promptAudio?: number;
+  reasoning?: number;
+  completionAudio?: number;
+}
+
+/**
+ * An OpenTelemetry instrumentation (e.g. `new OpenAIInstrumentation()`): anything with `setTracerProvider()`,
+ * `enable()` and `disable()`.
+ */
+export interface InstrumentationLike {
+  setTracerProvider(provider: unknown): void;
+  enable(): void;
+  disable(): void;
+  /** OpenInference instrumentations have it: patches a module object an ES module import returned. */
+  manuallyInstrument?(module: unknown): void;
+  instrumentationName?: string;
+}
+
+/**
+ * Options of {@link register}. Every option is optional and most have an environment variable; an option
+ * given in code always beats its environment variable. See docs/configuration.md for the full table.
+ */
+export interface RegisterOptions {
+  /**
+   * Project the traces belong to, sent as the resource attribute `openinference.project.name` (Phoenix groups
+   * traces by it). Env `PHOENIX_PROJECT_NAME`; default `"default"`.
+   */
+  projectName?: string;
+  /** Resource attribute `service.name`. Env `OTEL_SERVICE_NAME`; default the project name when one is set. */
+  serviceName?: string;
+  /** More resource attributes (merged over `OTEL_RESOURCE_ATTRIBUTES`). */
+  resourceAttributes?: Attributes;
+  /**
+   * OTLP/HTTP endpoint: a base URL (`http://localhost:6006`, `/v1/traces` is appended) or a full URL ending in
+   * `/v1/traces`. Setting one makes `"otlp"` the default exporter. Env `PHOENIX_COLLECTOR_ENDPOINT`, then
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), then `OTEL_EXPORTER_OTLP_ENDPOINT`.
+   */
+  endpoint?: string;
+  /** Sent as `authorization: Bearer <apiKey>` (Phoenix Cloud, self-hosted Phoenix with auth). Env `PHOENIX_API_KEY`. */
+  apiKey?: string;
+  /**
+   * Extra HTTP headers for OTLP requests, merged by name (case-insensitive) over `OTEL_EXPORTER_OTLP_HEADERS`,
+   * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, `PHOENIX_CLIENT_HEADERS` and the `apiKey` header.
+   */
+  headers?: Record<string, string>;
+  /** OTLP encoding (default `"http/protobuf"`). Env `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+  protocol?: OtlpProtocol;
+  /** Request body compression (default `"none"`). Env `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION`. */
+  compression?: "gzip" | "none";
+  /**
+   * How long one OTLP export may take, retries included, in ms (default 10,000).
+   * Env `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`.
+   */
+  exportTimeoutMillis?: number;
+  /** Where spans go; see {@link ExporterChoice}. Env `OTEL_TRACES_EXPORTER`. Default `"otlp"` when an endpoint is configured, else `"console"`. */
+  exporter?: ExporterChoice;
+  /** File for the `"file"` exporter (setting it selects that exporter). Env `CALLTREE_FILE`; default `traces.jsonl`. */
+  file?: string;
+  /** Colours in the console tree (default: when stderr is a terminal and `NO_COLOR` is unset). */
+  color?: boolean;
+  /** Batch exports (default `true`). `false` exports spans as soon as they end (one request per tick at most). */
+  batch?: boolean | BatchOptions;
+  /**
+   * Make this the global OpenTelemetry provider, context manager and propagator (default `true`). With `false`
+   * the OpenTelemetry globals are left alone, yet calltree's decorators use this provider and nesting works
+   * (an AsyncLocalStorage context manager is installed only if none is set).
+   */
+  global?: boolean;
+  /** OpenTelemetry instrumentations to enable with this provider. */
+  instrumentations?: InstrumentationLike[];
+  /**
+   * Find the OpenInference instrumentations installed in the app (`@arizeai/openinference-instrumentation-*`)
+   * and enable them. Default `false`; env `CALLTREE_AUTO_INSTRUMENT`. See docs/configuration.md for why.
+   */
+  autoInstrument?: boolean;
+  /**
+   * Fraction of new traces recorded, 0 to 1 (parent-based: a child follows its parent's decision).
+   * Env `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`; default 1.
+   */
+  sampleRate?: number;
+  /** Span limits; see {@link SpanLimitsOptions}. */
+  spanLimits?: SpanLimitsOptions;
+  /** Capture limits and masking, passed to `configureCapture()` of `@calltree/core`. `OPENINFERENCE_HIDE_*` apply by default. */
+  capture?: CaptureOptions;
+  /** Prices of models the bundled catalog lacks or prices differently (USD per 1M tokens), keyed by model id. Needs `@calltree/llm`. */
+  prices?: Record<string, ModelPrice>;
+  /**
+   * Export pending spans when the process ends normally, on `beforeExit`, SIGINT and SIGTERM (default `true`).
+   * Bounded by {@link RegisterOptions.flushTimeoutMillis}; never keeps a process alive.
+   */
+  flushOnExit?: boolean;
+  /** Longest wait for pending spans at exit and in `shutdown()`, in ms (default 5,000). */
+  flushTimeoutMillis?: number;
+  /** What calltree prints: the start line (`info`), the dropped-spans line (`error`). Env `CALLTREE_LOG_LEVEL`; default `info`. */
+  logLevel?: LogLevel;
+  /** More span processors, after calltree's own (e.g. Langfuse's `LangfuseSpanProcessor`). */
+  spanProcessors?: SpanProcessor[];
+  /** `false` sets nothing up and returns an inert handle. Env `OTEL_SDK_DISABLED=true`; default `true`. */
+  enabled?: boolean;
+}
