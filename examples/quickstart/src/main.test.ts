@@ -10,10 +10,11 @@ test("pnpm demo: one trace of six spans printed as a tree, and the answer", () =
   const r = spawnSync(process.execPath, [main], { encoding: "utf8", env });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /answer: Beijing \(21\.9M\), Tokyo \(14\.1M\)/);
-  const out = r.stdout;
+  // The answer goes to stdout; register()'s console exporter prints traces on stderr, away from program output.
+  const out = r.stderr;
   assert.match(out, /AGENT\s+Geographer\.run/);
   assert.equal((out.match(/LLM\s+Geographer\.ask/g) ?? []).length, 2);
   assert.match(out, /AGENT\s+summarizer/);
-  assert.equal((out.match(/TOOL\s+population/g) ?? []).length, 2);
+  assert.equal((out.match(/TOOL\s+Geographer\.population/g) ?? []).length, 2);
   assert.equal((out.match(/trace [0-9a-f]{32}/g) ?? []).length, 1, "one trace");
 });
