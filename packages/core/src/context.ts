@@ -1,5 +1,5 @@
-import { context, createContextKey, isSpanContextValid, trace } from "@opentelemetry/api";
-import type { Attributes, AttributeValue, Context } from "@opentelemetry/api";
+import { context, createContextKey, isSpanContextValid, propagation, trace } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Context, TextMapGetter } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { safeJson } from "./capture/serialize.js";
 import { reportOnce } from "./internal/diagnostics.js";
@@ -135,6 +135,50 @@ export function suppressTracing<T>(fn: () => T): T {
 /** True if tracing is suppressed in `ctx`. @internal */
 export function isSuppressed(ctx: Context): boolean {
   return ctx.getValue(SUPPRESS_KEY) === true;
+}
+
+/** Incoming request headers: a fetch `Headers`, or Node's `IncomingHttpHeaders`-like object. */
+export type HeaderCarrier = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
+
+const headerGetter: TextMapGetter<HeaderCarrier> = {
+  keys(carrier) {
+    if (typeof (carrier as Headers).forEach === "function" && typeof (carrier as Headers).get === "function") {
+      const keys: string[] = [];
+      (carrier as Headers).forEach((_v, k) => keys.push(k));
+      return keys;
+    }
+    return Object.keys(carrier);
+  },
+  get(carrier, key) {
+    if (typeof (carrier as { get?: unknown }).get === "function") return (carrier as { get(k: string): string | null }).get(key) ?? undefined;
+    const record = carrier as Record<string, string | string[] | undefined>;
+    const found = Object.keys(record).find((k) => k.toLowerCase() === key);
+    return found === undefined ? undefined : record[found];
+  },
+};
+
+/**
+ * The headers that carry the active trace to another process (W3C `traceparent`, `tracestate`, and `baggage`),
+ * added to `headers` (or a new object) and returned. Put them on an outgoing request made inside a decorated call;
+ * the receiving side runs its handler in {@link withTraceHeaders}, and both halves are one trace. Uses the
+ * OpenTelemetry global propagator, which `register()` sets to W3C trace context and baggage. Never throws.
+ */
+export function traceHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  try {
+    propagation.inject(context.active(), headers);
+  } catch (e) {
+    reportOnce("trace-headers", "could not write trace headers", e);
+  }
+  return headers;
+}
+
+/**
+ * Runs `fn` as a continuation of the trace carried by incoming request `headers` (see {@link traceHeaders}): a
+ * decorated handler called inside becomes a child of the caller's span in the other process. Returns what `fn`
+ * returns; headers without a trace leave the current context as it is.
+ */
+export function withTraceHeaders<T>(headers: HeaderCarrier, fn: () => T): T {
+  return runWith(() => propagation.extract(context.active(), headers, headerGetter), fn);
 }
 
 /** The trace id of the active span, or `undefined` outside any recorded span. */

@@ -8,14 +8,16 @@ export type { ChildSpan } from "./internal/engine.js";
 export {
   currentTraceId,
   suppressTracing,
+  traceHeaders,
   withAttributes,
   withMetadata,
   withPromptTemplate,
   withSession,
   withTags,
+  withTraceHeaders,
   withUser,
 } from "./context.js";
-export type { PromptTemplate } from "./context.js";
+export type { HeaderCarrier, PromptTemplate } from "./context.js";
 export { configureCapture, resetCapture, DEFAULT_REDACT_KEYS, HIDE_ENVIRONMENT_VARIABLES } from "./capture/config.js";
 export type { CaptureOptions, HideOptions } from "./capture/config.js";
 export { captureValue, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
