@@ -8,7 +8,7 @@ export { llm, setModelPrices, clearModelPrices } from "@calltree/llm";
 export { prompt } from "@calltree/prompt";
 export { reranker } from "@calltree/reranker";
 export { retriever } from "@calltree/retriever";
-export { tool, toolsOf } from "@calltree/tool";
+export { tool, toolsOf, callTool, toAnthropicTools } from "@calltree/tool";
 export { register } from "@calltree/otel";
 export type { RegisterOptions, Tracing } from "@calltree/otel";
 export {
@@ -17,11 +17,13 @@ export {
   currentTraceId,
   defineKind,
   suppressTracing,
+  traceHeaders,
   withAttributes,
   withMetadata,
   withPromptTemplate,
   withSession,
   withTags,
+  withTraceHeaders,
   withUser,
 } from "@calltree/core";
 export type { CallInfo, CommonOptions, Kind, KindDefinition, PromptTemplate } from "@calltree/core";
