@@ -23,7 +23,10 @@ import type { LlmKind } from "./llm.js";
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/llm.md
  */
 export const llm: LlmKind & {
-  /** A `fetch` for SDK clients (`new OpenAI({ fetch: llm.fetch })`); see {@link createLlmFetch}. */
+  /**
+   * A `fetch` for SDK clients (`new OpenAI({ fetch: llm.fetch })`): inside an `@llm` call it records the request
+   * and response the SDK exchanges on that call's span; elsewhere it is the global `fetch`.
+   */
   readonly fetch: typeof globalThis.fetch;
 } = Object.assign(llmKind, { fetch: createLlmFetch(llmKind) });
 

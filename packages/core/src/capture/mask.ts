@@ -60,7 +60,8 @@ function rule(c: CaptureConfig, key: string, value: unknown): unknown {
  * them. Every attribute calltree writes passes through here: captured input and output, kind attributes and
  * what the recorder API writes. A no-op while no hide flag is set and no base64 image is too long.
  */
-export function maskAttributes(attributes: Attributes, config: CaptureConfig = captureConfig()): Attributes {
+export function maskAttributes(attributes: Attributes): Attributes {
+  const config = captureConfig();
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (!config.masking && typeof value !== "string") continue;
