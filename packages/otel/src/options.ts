@@ -35,8 +35,9 @@ export interface BatchOptions {
    */
   maxQueueSize?: number;
   /**
-   * Upper bound, in MiB, on encoded spans that are waiting to be sent or being sent (default 256). Past it,
-   * spans wait in the queue above, then are dropped and counted.
+   * Upper bound, in MiB, on encoded spans that are waiting to be sent or being sent (default 96, which keeps a
+   * process that makes a million spans without ever yielding under ~250 MB). Past it, spans wait in the queue
+   * above, then are dropped and counted.
    */
   maxPendingMegabytes?: number;
 }

@@ -448,7 +448,7 @@ export function resolveConfig(
       () => firstEnvInteger(env, ["OTEL_BSP_SCHEDULE_DELAY"], 0), 1_000),
     maxQueueSize: pick("batch.maxQueueSize", batchObject.maxQueueSize,
       () => firstEnvInteger(env, ["OTEL_BSP_MAX_QUEUE_SIZE"], 1), 16_384),
-    maxPendingMegabytes: pick("batch.maxPendingMegabytes", batchObject.maxPendingMegabytes, () => undefined, 256),
+    maxPendingMegabytes: pick("batch.maxPendingMegabytes", batchObject.maxPendingMegabytes, () => undefined, 96),
   };
   sources.batch = batchOption === undefined ? "default" : "option";
 

@@ -1,0 +1,223 @@
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { tracingOff, tracingOn } from "./pipeline.js";
+import type { Pipeline, ProcessorKind } from "./pipeline.js";
+
+/** One measured variant: the same work done one way (undecorated, `@chain`, raw OpenTelemetry, a peer...). */
+export interface Row {
+  /** Stable key, used in the JSON and by the bars. */
+  id: string;
+  /** What the table shows. */
+  label: string;
+  /**
+   * Makes `n` calls. A sync row loops and returns `undefined`; an async row returns a Promise that settles when
+   * the `n`-th call has settled.
+   */
+  run(n: number): void | Promise<void>;
+  /** Spans one call produces when tracing is on (to count drops). */
+  spansPerCall: number;
+  /** A short remark printed under the table (what the row does differently). */
+  note?: string;
+  /** Set when the row cannot run here; the reason is shown instead of a number. */
+  skip?: string;
+}
+
+/** Rows measured together, interleaved, against one reference row. */
+export interface Group {
+  id: string;
+  title: string;
+  /** `"off"`: nothing registered; otherwise the SDK span processor the group runs with. */
+  tracing: "off" | ProcessorKind;
+  /** What one timed operation is: a call, or one chunk of a stream (a call then has `opsPerCall` of them). */
+  unit: "call" | "chunk";
+  opsPerCall: number;
+  /** Id of the row ratios are taken against. */
+  reference: string;
+  /** Id of a row whose median is subtracted to show each row's extra cost (the undecorated row). */
+  baseline?: string;
+  /**
+   * Most calls in one timed sample. With tracing on and a sync loop this stays below what the SDK's
+   * BatchSpanProcessor holds without an export finishing (512 + 2,048 spans), so no row is timed on the cheaper
+   * path of dropping spans; between samples the event loop runs and the exports complete.
+   */
+  maxCallsPerSample: number;
+  /** Builds the rows; called after the group's tracing is set up (raw rows take their tracer then). */
+  rows(): Promise<Row[]> | Row[];
+  /** Remarks printed under the group's table. */
+  notes?: string[];
+}
+
+/** How long and how often to measure. */
+export interface Settings {
+  /** Warm-up per group: rounds go on (untimed) for at least this long, and at least one round. */
+  warmupMs: number;
+  /** Timed rounds go on for at least this long... */
+  measureMs: number;
+  /** ...and at least this many. */
+  minRounds: number;
+  /** Wanted duration of one timed sample, in ns. */
+  sampleNs: number;
+}
+
+// V8 needs a few hundred thousand calls before the SDK's and the wrappers' code settles in its top tier, hence
+// the long warm-up; samples are short so that the many rounds interleave finely.
+export const FULL: Settings = { warmupMs: 2_500, measureMs: 6_000, minRounds: 15, sampleNs: 2_000_000 };
+export const SMOKE: Settings = { warmupMs: 0, measureMs: 0, minRounds: 3, sampleNs: 100_000 };
+
+/** A row's measured figures (ns per operation). */
+export interface RowResult {
+  id: string;
+  label: string;
+  note?: string;
+  /** Present when the row did not run. */
+  skipped?: string;
+  medianNs?: number;
+  p25Ns?: number;
+  p75Ns?: number;
+  minNs?: number;
+  maxNs?: number;
+  /** Median divided by the reference row's median. */
+  ratio?: number;
+  /** Median minus the baseline row's median, when the group has a baseline. */
+  extraNs?: number;
+  /** Calls per timed sample, and timed samples. */
+  callsPerSample?: number;
+  samples?: number;
+}
+
+/** A group's results. */
+export interface GroupResult {
+  id: string;
+  title: string;
+  tracing: Group["tracing"];
+  unit: Group["unit"];
+  reference: string;
+  baseline?: string;
+  rows: RowResult[];
+  /** With tracing on: spans the rows produced, spans that reached the exporter, and the difference. */
+  spans?: { expected: number; exported: number; dropped: number };
+  notes: string[];
+}
+
+async function timeOnce(row: Row, n: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const pending = row.run(n);
+  if (pending !== undefined) await pending;
+  return Number(process.hrtime.bigint() - t0);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+function callsFor(perCallNs: number, settings: Settings, cap: number): number {
+  return Math.max(1, Math.min(cap, Math.round(settings.sampleNs / Math.max(perCallNs, 0.1))));
+}
+
+/**
+ * Measures a group: sets up its tracing, sizes each row's sample to about `settings.sampleNs`, runs warm-up
+ * rounds for `settings.warmupMs`, then timed rounds (at least `settings.minRounds`, for at least
+ * `settings.measureMs`) in which every row takes one sample in turn (A B C A B C ...), so drift (JIT tiers, GC
+ * pressure, other work on the machine) hits all rows alike. Between samples the event loop turns once, so batch
+ * exports and timers run outside the timed code. With tracing on, it finally flushes and counts the spans that
+ * reached the exporter against the spans the rows made.
+ */
+export async function measureGroup(group: Group, settings: Settings, log: (line: string) => void): Promise<GroupResult> {
+  let pipeline: Pipeline | undefined;
+  if (group.tracing === "off") tracingOff();
+  else pipeline = tracingOn(group.tracing);
+  try {
+    const rows = await group.rows();
+    const live = rows.filter((r) => r.skip === undefined);
+    const calls = new Map<Row, number>();
+    const made = new Map<Row, number>();
+    const samples = new Map<Row, number[]>();
+    const count = (row: Row, n: number) => made.set(row, (made.get(row) ?? 0) + n);
+
+    for (const row of live) {
+      let n = 1;
+      for (;;) {
+        const t = await timeOnce(row, n);
+        count(row, n);
+        await yieldToLoop();
+        if (t >= settings.sampleNs / 4 || n >= group.maxCallsPerSample) {
+          n = callsFor(t / n, settings, group.maxCallsPerSample);
+          break;
+        }
+        n = Math.min(group.maxCallsPerSample, n * 8);
+      }
+      calls.set(row, n);
+      samples.set(row, []);
+    }
+    const warmEnd = Date.now() + settings.warmupMs;
+    do {
+      for (const row of live) {
+        const n = calls.get(row)!;
+        const t = await timeOnce(row, n);
+        count(row, n);
+        // Resized on every warm-up round: the first calls ran in the interpreter.
+        calls.set(row, callsFor(t / n, settings, group.maxCallsPerSample));
+        await yieldToLoop();
+      }
+    } while (Date.now() < warmEnd);
+    const measureEnd = Date.now() + settings.measureMs;
+    let rounds = 0;
+    for (; rounds < settings.minRounds || Date.now() < measureEnd; rounds++) {
+      for (const row of live) {
+        const n = calls.get(row)!;
+        const t = await timeOnce(row, n);
+        count(row, n);
+        samples.get(row)!.push(t / n / group.opsPerCall);
+        await yieldToLoop();
+      }
+    }
+
+    const results: RowResult[] = rows.map((row) => {
+      const base: RowResult = { id: row.id, label: row.label };
+      if (row.note !== undefined) base.note = row.note;
+      if (row.skip !== undefined) return { ...base, skipped: row.skip };
+      const s = [...samples.get(row)!].sort((a, b) => a - b);
+      return {
+        ...base,
+        medianNs: quantile(s, 0.5),
+        p25Ns: quantile(s, 0.25),
+        p75Ns: quantile(s, 0.75),
+        minNs: s[0]!,
+        maxNs: s[s.length - 1]!,
+        callsPerSample: calls.get(row)!,
+        samples: s.length,
+      };
+    });
+    const ref = results.find((r) => r.id === group.reference)?.medianNs;
+    const base = group.baseline === undefined ? undefined : results.find((r) => r.id === group.baseline)?.medianNs;
+    for (const r of results) {
+      if (r.medianNs !== undefined && ref !== undefined && ref > 0) r.ratio = r.medianNs / ref;
+      if (r.medianNs !== undefined && base !== undefined) r.extraNs = r.medianNs - base;
+    }
+    const out: GroupResult = {
+      id: group.id,
+      title: group.title,
+      tracing: group.tracing,
+      unit: group.unit,
+      reference: group.reference,
+      rows: results,
+      notes: [...(group.notes ?? [])],
+    };
+    if (group.baseline !== undefined) out.baseline = group.baseline;
+    if (pipeline !== undefined) {
+      await pipeline.flush();
+      let expected = 0;
+      for (const [row, n] of made) expected += n * row.spansPerCall;
+      const exported = pipeline.exporter.exported;
+      out.spans = { expected, exported, dropped: expected - exported };
+    }
+    log(`  ${group.id}: ${live.length} rows, ${rounds} rounds`);
+    return out;
+  } finally {
+    if (pipeline !== undefined) await pipeline.close();
+    else tracingOff();
+  }
+}

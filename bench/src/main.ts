@@ -1,0 +1,166 @@
+// `pnpm bench`: measures calltree's overhead, capture cost and throughput next to raw OpenTelemetry and peers,
+// prints tables, writes results/latest.json and, with --docs, the figures section of docs/performance.md.
+//   --smoke        few iterations and 20,000 spans per throughput scenario (what `pnpm test` runs)
+//   --out FILE     where to write the JSON (default results/latest.json)
+//   --docs FILE    rewrite the part of FILE between the bench markers with this run's figures
+//   --only PREFIX  only the groups whose id starts with PREFIX (`overhead.sync`, `throughput`)
+//   --in-process   measure all groups in this process (a smoke run does, unless --isolate); by default each group
+//                  runs in a child process of its own, so JIT state left by one group (a kind's code made
+//                  polymorphic by another group's calls) cannot change the next group's figures
+//   --isolate      a child process per group in a smoke run too
+//   --group ID     (internal) measure one group and print its result as JSON: the child of the above
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { lastJsonLine, runNode } from "./child-process.js";
+import { FULL, measureGroup, SMOKE } from "./harness.js";
+import type { Group, GroupResult } from "./harness.js";
+import { PEER_NOTES } from "./peers.js";
+import { barLines, groupMarkdown, groupTable, throughputMarkdown, throughputTable } from "./report.js";
+import type { Bar } from "./report.js";
+import { captureGroups } from "./suites/capture.js";
+import { nestedGroups } from "./suites/nested.js";
+import { overheadGroups } from "./suites/overhead.js";
+import { streamGroups } from "./suites/stream.js";
+import { runThroughput } from "./throughput/run.js";
+import type { ThroughputResult } from "./throughput/run.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benchRoot = resolve(here, "../..");
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    out: { type: "string" },
+    docs: { type: "string" },
+    only: { type: "string" },
+    "in-process": { type: "boolean", default: false },
+    isolate: { type: "boolean", default: false },
+    group: { type: "string" },
+  },
+});
+
+const smoke = values.smoke === true;
+const settings = smoke ? SMOKE : FULL;
+const throughputSpans = smoke ? 20_000 : 1_000_000;
+const out = resolve(values.out ?? `${benchRoot}/results/latest.json`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const wanted = (id: string) => values.only === undefined || id.startsWith(values.only);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const allGroups: Group[] = [...overheadGroups(), ...nestedGroups(), ...captureGroups(), ...streamGroups()];
+
+if (values.group !== undefined) {
+  // Child mode: one group, its result on the last stdout line.
+  const g = allGroups.find((x) => x.id === values.group);
+  if (g === undefined) throw new Error(`no group ${values.group}`);
+  const r = await measureGroup(g, settings, log);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+  process.exit(0);
+}
+
+const started = Date.now();
+const machine = {
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+  node: process.version,
+  // Other work on the machine skews figures: the load averages when the run started and ended tell.
+  loadAverage: { start: os.loadavg().map((x) => Math.round(x * 100) / 100), end: [] as number[] },
+};
+console.log(`calltree bench (${smoke ? "smoke" : "full"}): ${machine.cpu}, ${machine.cores} cores, node ${machine.node}`);
+
+const inProcess = values["in-process"] === true || (smoke && values.isolate !== true);
+const results: GroupResult[] = [];
+for (const g of allGroups.filter((x) => wanted(x.id))) {
+  let r: GroupResult;
+  if (inProcess) {
+    gc?.();
+    r = await measureGroup(g, settings, log);
+  } else {
+    const self = fileURLToPath(import.meta.url);
+    const child = await runNode(["--expose-gc", self, "--group", g.id, ...(smoke ? ["--smoke"] : [])], { passStderr: true, log });
+    if (child.code !== 0) throw new Error(`group ${g.id} failed (exit ${child.code})`);
+    r = lastJsonLine<GroupResult>(child.stdout);
+  }
+  results.push(r);
+  console.log(`\n${groupTable(r)}`);
+}
+
+let throughput: ThroughputResult[] = [];
+if (wanted("throughput")) {
+  throughput = await runThroughput(throughputSpans, log);
+  console.log(`\n${throughputTable(throughput)}`);
+}
+
+function ratioBar(text: string, groupId: string, rowId: string): Bar {
+  const g = results.find((x) => x.id === groupId);
+  const row = g?.rows.find((r) => r.id === rowId);
+  if (row?.ratio === undefined) return { text, value: row?.skipped ?? "not run", pass: null };
+  return { text, value: `${row.ratio.toFixed(2)}×`, pass: row.ratio <= 1.0 };
+}
+const bars: Bar[] = [
+  ratioBar("sync @chain, BatchSpanProcessor ≤ 1.0× the reference row", "overhead.sync.batch", "calltree"),
+  ratioBar("async @chain, BatchSpanProcessor ≤ 1.0× the reference row", "overhead.async.batch", "calltree"),
+  ratioBar("tracing off, sync @chain ≤ 1.0× raw OTel's no-op startActiveSpan", "overhead.sync.off", "calltree"),
+  ratioBar("tracing off, async @chain ≤ 1.0× raw OTel's no-op startActiveSpan", "overhead.async.off", "calltree"),
+  ratioBar("nested three levels (sync) ≤ 1.0× by hand", "nested.sync", "calltree"),
+  ratioBar("nested three levels (async) ≤ 1.0× by hand", "nested.async", "calltree"),
+];
+for (const t of throughput.filter((x) => x.pipeline === "register")) {
+  if (t.peakRssMB === undefined) bars.push({ text: `${t.id}: peak RSS < 250 MB`, value: t.skipped ?? "not run", pass: null });
+  else bars.push({ text: `${t.id}: peak RSS < 250 MB`, value: `${t.peakRssMB.toFixed(0)} MB`, pass: t.peakRssMB < 250 });
+  if (t.exporter === "discard") {
+    bars.push({ text: `${t.id}: zero drops to the discarding exporter`, value: String(t.dropped ?? t.skipped ?? "not run"), pass: t.dropped === undefined ? null : t.dropped === 0 });
+  }
+}
+console.log(`\nBars (ratios from this run${smoke ? "; a smoke run's figures mean nothing" : ""}):\n${barLines(bars, false).join("\n")}`);
+
+const seconds = (Date.now() - started) / 1000;
+machine.loadAverage.end = os.loadavg().map((x) => Math.round(x * 100) / 100);
+const report = {
+  schema: "calltree-bench/1",
+  date: new Date().toISOString(),
+  mode: smoke ? "smoke" : "full",
+  seconds,
+  machine,
+  settings,
+  isolation: inProcess ? "all groups in one process" : "one child process per group",
+  fairness: PEER_NOTES,
+  groups: results,
+  throughput,
+  bars,
+};
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+log(`wrote ${out} (${seconds.toFixed(0)} s)`);
+
+if (values.docs !== undefined) {
+  const BEGIN = "<!-- bench:begin -->";
+  const END = "<!-- bench:end -->";
+  const file = resolve(values.docs);
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const from = text.indexOf(BEGIN);
+  const to = text.indexOf(END);
+  if (from < 0 || to < from) {
+    log(`${file}: no ${BEGIN} … ${END} block; figures not written there`);
+  } else {
+    const body = [
+      `Run of ${report.date.slice(0, 10)} (${report.mode}, ${seconds.toFixed(0)} s) on ${machine.cpu}, ${machine.cores} cores, ` +
+        `${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}; load average ${machine.loadAverage.start[0]} at the start, ` +
+        `${machine.loadAverage.end[0]} at the end; ${report.isolation}.`,
+      "",
+      "| bar | this run | |",
+      "|---|---:|---|",
+      ...barLines(bars, true),
+      "",
+      ...results.flatMap((g) => [groupMarkdown(g), ""]),
+      ...(throughput.length > 0 ? [throughputMarkdown(throughput), ""] : []),
+    ].join("\n");
+    writeFileSync(file, `${text.slice(0, from + BEGIN.length)}\n${body}\n${text.slice(to)}`);
+    log(`updated ${file}`);
+  }
+}

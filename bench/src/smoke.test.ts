@@ -1,0 +1,87 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// A smoke run of the whole benchmark: it proves every row still runs and the results file is well formed. It
+// asserts no timing: a slow or busy machine must never fail it.
+
+const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
+
+interface RowLike {
+  id: string;
+  skipped?: string;
+  medianNs?: number;
+  ratio?: number;
+}
+
+test("pnpm bench --smoke: every row produces a number and results JSON is well formed", () => {
+  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
+  try {
+    const out = join(dir, "latest.json");
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
+    const report = JSON.parse(readFileSync(out, "utf8")) as {
+      schema: string;
+      mode: string;
+      machine: { cpu: string; cores: number; node: string };
+      groups: Array<{ id: string; reference: string; rows: RowLike[]; spans?: { expected: number; exported: number } }>;
+      throughput: Array<{ id: string; skipped?: string; spansPerSecond?: number; peakRssMB?: number; delivered?: number }>;
+      bars: Array<{ text: string; pass: boolean | null }>;
+      isolation: string;
+    };
+    assert.equal(report.schema, "calltree-bench/1");
+    assert.equal(report.mode, "smoke");
+    assert.equal(report.machine.node, process.version);
+    assert.ok(report.machine.cores >= 1);
+
+    const ids = report.groups.map((g) => g.id);
+    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500"]) {
+      assert.ok(ids.includes(id), `group ${id} is missing from ${ids.join(", ")}`);
+    }
+    for (const g of report.groups) {
+      const reference = g.rows.find((r) => r.id === g.reference);
+      assert.ok(reference?.medianNs !== undefined, `${g.id}: the reference row ${g.reference} has no figure`);
+      for (const row of g.rows) {
+        assert.equal(row.skipped, undefined, `${g.id}/${row.id} skipped: ${row.skipped}`);
+        assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${g.id}/${row.id}: median ${row.medianNs}`);
+        assert.ok(Number.isFinite(row.ratio), `${g.id}/${row.id}: ratio ${row.ratio}`);
+      }
+      if (g.spans !== undefined) assert.ok(g.spans.expected > 0, `${g.id}: no spans made`);
+    }
+
+    assert.equal(report.throughput.length, 12);
+    for (const t of report.throughput) {
+      assert.equal(t.skipped, undefined, `${t.id} skipped: ${t.skipped}`);
+      assert.ok(Number.isFinite(t.spansPerSecond) && t.spansPerSecond! > 0, `${t.id}: ${t.spansPerSecond} spans/s`);
+      assert.ok(Number.isFinite(t.peakRssMB) && t.peakRssMB! > 0, `${t.id}: peak RSS ${t.peakRssMB}`);
+      assert.ok(Number.isInteger(t.delivered), `${t.id}: delivered ${t.delivered}`);
+    }
+    assert.equal(report.isolation, "all groups in one process");
+    assert.ok(report.bars.length >= 6);
+    for (const bar of report.bars) assert.notEqual(bar.pass, null, `bar not measured: ${bar.text}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("pnpm bench --smoke --isolate: a group measured in a child process of its own comes back whole", () => {
+  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
+  try {
+    const out = join(dir, "latest.json");
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "overhead.sync.off", "--out", out], { encoding: "utf8", timeout: 60_000 });
+    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
+    const report = JSON.parse(readFileSync(out, "utf8")) as { isolation: string; groups: Array<{ id: string; rows: RowLike[] }>; throughput: unknown[] };
+    assert.equal(report.isolation, "one child process per group");
+    assert.deepEqual(report.groups.map((g) => g.id), ["overhead.sync.off"]);
+    assert.deepEqual(report.throughput, []);
+    const ids = report.groups[0]!.rows.map((r) => r.id);
+    assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
+    for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
