@@ -49,6 +49,11 @@ function rule(c: CaptureConfig, key: string, value: unknown): unknown {
   if (h.outputs && within(key, SC.OUTPUT_IMAGES)) return DROP;
   if (isLongBase64Image(key, value, c.base64ImageMaxLength)) return OPENINFERENCE_REDACTED;
   if (h.embeddingVectors && key.includes(SC.EMBEDDING_EMBEDDINGS) && key.includes(SC.EMBEDDING_VECTOR)) return DROP;
+  // The current OpenInference configuration spec extends the input flags to the texts an embedding span embeds.
+  if (key.includes(SC.EMBEDDING_EMBEDDINGS) && key.endsWith(SC.EMBEDDING_TEXT)) {
+    if (h.inputs || h.inputMessages) return DROP;
+    if (h.inputText) return OPENINFERENCE_REDACTED;
+  }
   if (h.prompts && key === SC.LLM_PROMPTS) return OPENINFERENCE_REDACTED;
   if ((h.inputs || h.llmTools) && key.includes(SC.LLM_TOOLS)) return DROP;
   if (h.invocationParameters && key === SC.LLM_INVOCATION_PARAMETERS) return DROP;

@@ -118,5 +118,15 @@ export function openInferenceMask(attributes: Attributes, traceConfig: TraceConf
   const out = { ...span.attributes };
   // OpenInference's Python SDK has this rule (hide_llm_invocation_parameters); its JS SDK 2.7 does not.
   if (hideInvocationParameters) delete out[SC.LLM_INVOCATION_PARAMETERS];
+  // The configuration spec (spec/configuration.md) also hides the texts of embedding spans: HIDE_INPUTS and
+  // HIDE_INPUT_MESSAGES remove them, HIDE_INPUT_TEXT redacts them. openinference-core 2.7 predates the rule.
+  const env = (name: string) => ["true", "1", "yes"].includes((process.env[name] ?? "").trim().toLowerCase());
+  const flag = (key: "hideInputs" | "hideInputMessages" | "hideInputText", variable: string) =>
+    traceConfig[key] ?? env(variable);
+  for (const key of Object.keys(out)) {
+    if (!key.includes(SC.EMBEDDING_EMBEDDINGS) || !key.endsWith(SC.EMBEDDING_TEXT)) continue;
+    if (flag("hideInputs", "OPENINFERENCE_HIDE_INPUTS") || flag("hideInputMessages", "OPENINFERENCE_HIDE_INPUT_MESSAGES")) delete out[key];
+    else if (flag("hideInputText", "OPENINFERENCE_HIDE_INPUT_TEXT")) out[key] = "__REDACTED__";
+  }
   return out;
 }
