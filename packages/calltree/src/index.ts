@@ -8,7 +8,7 @@ export { llm, setModelPrices, clearModelPrices } from "@calltree/llm";
 export { prompt } from "@calltree/prompt";
 export { reranker } from "@calltree/reranker";
 export { retriever } from "@calltree/retriever";
-export { tool, toolsOf, callTool, toAnthropicTools } from "@calltree/tool";
+export { tool, toolsOf, callTool, toAnthropicTools, ToolCallError, isToolCallError } from "@calltree/tool";
 export { register } from "@calltree/otel";
 export type { RegisterOptions, Tracing } from "@calltree/otel";
 export {
