@@ -13,7 +13,7 @@ for (const script of ["lint.mjs", "check-manifests.mjs"]) {
 }
 
 const turbo = join(root, "node_modules", ".bin", "turbo");
-const child = spawn(turbo, ["run", "test", "--concurrency=2", "--output-logs=full", "--log-order=grouped", ...process.argv.slice(2)], {
+const child = spawn(turbo, ["run", "test", "--concurrency=2", "--continue", "--output-logs=full", "--log-order=grouped", ...process.argv.slice(2)], {
   cwd: root,
   env,
   stdio: ["ignore", "pipe", "inherit"],
