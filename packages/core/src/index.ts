@@ -25,3 +25,12 @@ export { maskAttributes, OPENINFERENCE_REDACTED } from "./capture/mask.js";
 export { useTracerProvider, currentTracerProvider, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
 export { CalltreeError, isCalltreeError } from "./errors.js";
 export { STREAM_STATE, FIRST_TOKEN_EVENT } from "./internal/constants.js";
+export {
+  DOCUMENT_CONTENT_KEYS,
+  documentKey,
+  isScoredPair,
+  toDocument,
+  writeDocument,
+  writeDocuments,
+} from "./documents.js";
+export type { FlatDocument } from "./documents.js";

@@ -1,20 +1,9 @@
-// Kept in step with @calltree/retriever's copy: kinds do not import each other, and both read the same shapes.
-import type { Attributes } from "@opentelemetry/api";
-import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { safeJson, truncateText } from "@calltree/core";
+// Documents come from @calltree/core (shared with the retriever kind); small readers the reranker also needs.
+export { toDocument, writeDocuments } from "@calltree/core";
+export type { FlatDocument } from "@calltree/core";
+import type { FlatDocument } from "@calltree/core";
 
-/** One document as recorded: each field is present only when the source had it. @internal */
-export interface FlatDocument {
-  id?: string | number;
-  content?: string;
-  score?: number;
-  metadata?: string;
-}
-
-const CONTENT_KEYS = ["content", "pageContent", "page_content", "text"] as const;
-const SCORE_KEYS = ["score", "relevance_score", "relevanceScore"] as const;
-const KNOWN_KEYS: ReadonlySet<string> = new Set(["id", "metadata", ...CONTENT_KEYS, ...SCORE_KEYS]);
-
+/** Reads `obj[key]`; a throwing getter or Proxy gives `undefined`. */
 export function read(obj: object, key: string): unknown {
   try {
     return (obj as Record<string, unknown>)[key];
@@ -23,149 +12,17 @@ export function read(obj: object, key: string): unknown {
   }
 }
 
+/** A plain object (not an array, not binary data). */
 export function isRecord(value: unknown): value is object {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
+/** `value` if it is a finite number. */
 export function finiteNumber(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-function idOf(value: unknown): string | number | undefined {
-  if (typeof value === "string") return value === "" ? undefined : value;
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "bigint") return value.toString();
-  // Ids such as a database ObjectId print themselves; a plain object would only print "[object Object]".
-  if (isRecord(value) && typeof value.toString === "function" && value.toString !== Object.prototype.toString) {
-    try {
-      const text = String(value);
-      return text === "" ? undefined : text;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-function contentOf(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return typeof value === "string" ? truncateText(value) : safeJson(value);
-}
-
-function metadataOf(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return typeof value === "string" ? truncateText(value) : safeJson(value);
-}
-
-/** A `[document, score]` pair, as LangChain's `similaritySearchWithScore` returns them. */
-function isScoredPair(value: unknown): value is [unknown, number] {
-  return (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    (typeof value[0] === "string" || isRecord(value[0])) &&
-    typeof value[1] === "number"
-  );
-}
-
-/**
- * Reads one document from any of the shapes retrievers return: a string; `{ id, content | pageContent | text,
- * score, metadata }`; a `[document, score]` pair. Any other value is kept as its JSON text as the content, so
- * nothing the retriever returned disappears silently. `null`/`undefined` give no document. @internal
- */
-export function toDocument(value: unknown): FlatDocument | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return { content: truncateText(value) };
-  if (isScoredPair(value)) {
-    const doc = toDocument(value[0]) ?? {};
-    const score = finiteNumber(value[1]);
-    if (score !== undefined) doc.score = score;
-    return doc;
-  }
-  if (!isRecord(value)) return { content: contentOf(value)! };
-  const doc: FlatDocument = {};
-  let known = false;
-  const id = idOf(read(value, "id"));
-  if (id !== undefined) doc.id = id;
-  for (const key of CONTENT_KEYS) {
-    const content = read(value, key);
-    if (content !== undefined && content !== null) {
-      doc.content = contentOf(content)!;
-      break;
-    }
-  }
-  for (const key of SCORE_KEYS) {
-    const score = finiteNumber(read(value, key));
-    if (score !== undefined) {
-      doc.score = score;
-      break;
-    }
-  }
-  const metadata = metadataOf(read(value, "metadata"));
-  if (metadata !== undefined) doc.metadata = metadata;
-  try {
-    for (const key of Object.keys(value)) {
-      if (KNOWN_KEYS.has(key)) {
-        known = true;
-        break;
-      }
-    }
-  } catch {
-    known = true;
-  }
-  // LangChain's Document keeps `pageContent` as an own property, but a class with getters would not list it.
-  if (!known && doc.content === undefined && doc.id === undefined && doc.metadata === undefined && doc.score === undefined) {
-    return { content: safeJson(value) };
-  }
-  return doc;
-}
-
-/** Flattened attribute key of field `field` of document `index` under `prefix`. @internal */
-export function documentKey(prefix: string, index: number, field: string): string {
-  return `${prefix}.${index}.${field}`;
-}
-
-/**
- * Writes `documents` as `prefix.N.document.{id,content,score,metadata}`, numbering from `start`, at most
- * `room` of them, each read with `convert`. Returns how many documents were written and how many were left out
- * for lack of room. A document that cannot be read is skipped; numbering stays contiguous. @internal
- */
-export function writeDocuments(
-  attributes: Attributes,
-  prefix: string,
-  documents: readonly unknown[],
-  start: number,
-  room: number,
-  convert: (value: unknown, position: number) => FlatDocument | undefined = toDocument,
-): { written: number; omitted: number } {
-  let written = 0;
-  let omitted = 0;
-  const n = documents.length;
-  for (let i = 0; i < n; i++) {
-    let doc: FlatDocument | undefined;
-    try {
-      doc = convert(documents[i], i);
-    } catch {
-      doc = undefined;
-    }
-    if (doc === undefined || isEmpty(doc)) continue;
-    if (written >= room) {
-      omitted++;
-      continue;
-    }
-    writeDocument(attributes, prefix, start + written, doc);
-    written++;
-  }
-  return { written, omitted };
-}
-
+/** True when a document carries nothing. */
 export function isEmpty(doc: FlatDocument): boolean {
   return doc.id === undefined && doc.content === undefined && doc.score === undefined && doc.metadata === undefined;
-}
-
-/** Writes one flattened document. @internal */
-export function writeDocument(attributes: Attributes, prefix: string, index: number, doc: FlatDocument): void {
-  if (doc.id !== undefined) attributes[documentKey(prefix, index, SC.DOCUMENT_ID)] = doc.id;
-  if (doc.content !== undefined) attributes[documentKey(prefix, index, SC.DOCUMENT_CONTENT)] = doc.content;
-  if (doc.score !== undefined) attributes[documentKey(prefix, index, SC.DOCUMENT_SCORE)] = doc.score;
-  if (doc.metadata !== undefined) attributes[documentKey(prefix, index, SC.DOCUMENT_METADATA)] = doc.metadata;
 }
