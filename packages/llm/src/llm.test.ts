@@ -254,6 +254,27 @@ describe("@llm with the Anthropic SDK and the Vercel AI SDK", () => {
   });
 });
 
+describe("llm.fetch with the Vercel AI SDK", () => {
+  test("a provider created with fetch: llm.fetch records the request the AI SDK sends", async () => {
+    await using server = await startStandIn({ usage });
+    using traces = captureTraces();
+    const provider = createOpenAICompatible({ name: "local", baseURL: server.openaiBaseURL, apiKey: "k", fetch: llm.fetch });
+    class Assistant {
+      @llm async ask(question: string) {
+        const r = await generateText({ model: provider("gpt-4o"), system: "Be brief.", prompt: question, temperature: 0.3 });
+        return r.text;
+      }
+    }
+    assert.equal(await new Assistant().ask("What's the capital of China?"), "Beijing");
+    const a = traces.get({ kind: "LLM" }).attributes;
+    assert.equal(a["llm.input_messages.0.message.role"], "system");
+    assert.equal(a["llm.input_messages.0.message.content"], "Be brief.");
+    assert.equal(JSON.parse(String(a["llm.invocation_parameters"])).temperature, 0.3);
+    assert.equal(a["llm.token_count.prompt"], 20);
+    assert.equal(typeof a["llm.cost.total"], "number");
+  });
+});
+
 describe("@llm options, recorder and masking", () => {
   test("options give provider/system/model and beat inference; wrong options fail at definition", async () => {
     using traces = captureTraces();
