@@ -34,6 +34,12 @@ child.stdout.on("data", (chunk) => {
       if (m[1] === "pass") passed += Number(m[2]);
       else failed += Number(m[2]);
     }
+    // vitest (`Tests  1 failed | 2 passed (3)`) and jest (`Tests:       1 failed, 2 passed, 3 total`).
+    const v = /\bTests:?\s+(?:(\d+) failed\W+)?(\d+) passed/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""));
+    if (v) {
+      passed += Number(v[2]);
+      failed += Number(v[1] ?? 0);
+    }
   }
 });
 child.on("close", (code) => {

@@ -1,0 +1,1 @@
+module.exports = { testEnvironment: "node", testMatch: ["**/jest/*.test.cjs"], transform: {} };
