@@ -175,7 +175,7 @@ export class DropReporter {
     const failed = this.byReason.get("export-failed");
     if (failed) parts.push(`${failed} failed to export: ${this.faults?.first ?? this.firstError ?? "exporter error"}`);
     const full = this.byReason.get("queue-full");
-    if (full) parts.push(`${full} found the export queue full (the exporter could not keep up)`);
+    if (full) parts.push(`${full} found the export queue full (the exporter could not keep up, or the app did not let the event loop turn to send)`);
     const exit = this.byReason.get("exit");
     if (exit) parts.push(`${exit} were still pending when the process ended`);
     this.printer.print(
