@@ -105,7 +105,10 @@ function attributesOf(list: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kv of arrayOf(list)) {
     const key = field(kv, "key");
-    if (typeof key === "string") out[key] = anyValueOf(field(kv, "value"));
+    // defineProperty, not assignment: a received key "__proto__" must be an attribute, not the object's prototype.
+    if (typeof key === "string") {
+      Object.defineProperty(out, key, { value: anyValueOf(field(kv, "value")), enumerable: true, writable: true, configurable: true });
+    }
   }
   return out;
 }

@@ -104,23 +104,26 @@ function header(trace: RenderTrace, p: Palette): string {
   return parts.join("  ");
 }
 
-const KIND_COLORS: Readonly<Record<string, keyof Palette>> = {
-  AGENT: "blue",
-  LLM: "magenta",
-  TOOL: "yellow",
-  CHAIN: "cyan",
-  RETRIEVER: "green",
-  RERANKER: "green",
-  EMBEDDING: "green",
-  GUARDRAIL: "red",
-  EVALUATOR: "cyan",
-  PROMPT: "cyan",
-};
+// A Map, not an object literal: a kind read from a span ("constructor", "toString") must not find Object's own
+// properties.
+const KIND_COLORS: ReadonlyMap<string, keyof Palette> = new Map([
+  ["AGENT", "blue"],
+  ["LLM", "magenta"],
+  ["TOOL", "yellow"],
+  ["CHAIN", "cyan"],
+  ["RETRIEVER", "green"],
+  ["RERANKER", "green"],
+  ["EMBEDDING", "green"],
+  ["GUARDRAIL", "red"],
+  ["EVALUATOR", "cyan"],
+  ["PROMPT", "cyan"],
+]);
 
 function spanLine(node: RenderNode, p: Palette): string {
   const span = node.span;
   const kind = kindOf(span);
-  const paintKind: Paint = kind && KIND_COLORS[kind] ? p[KIND_COLORS[kind]] : p.bold;
+  const color = kind ? KIND_COLORS.get(kind) : undefined;
+  const paintKind: Paint = color !== undefined ? p[color] : p.bold;
   let head = sanitize(span.name, MAX_NAME) || "(unnamed)";
   if (kind) head = `${paintKind(sanitize(kind, 20))} ${head}`;
   const parts = [head, p.dim(formatDuration(span.endTimeUnixNano - span.startTimeUnixNano))];

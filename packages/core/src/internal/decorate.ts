@@ -3,6 +3,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { CalltreeError } from "../errors.js";
 import type { AnyFunction, CommonOptions, DecoratedMethod } from "../types.js";
 import { codeLocation } from "./code-location.js";
+import { diagnoseCopies } from "./copies.js";
 import { invoke } from "./engine.js";
 import type { KindHooks, MethodRecord } from "./engine.js";
 import { shared } from "./global.js";
@@ -61,6 +62,7 @@ function buildRecord(
   methodName: string,
   site: { className: string | undefined; isStatic: boolean; metadata: object | undefined; isMethod: boolean },
 ): MethodRecord {
+  diagnoseCopies();
   const staticAttributes: Attributes = {
     [SC.OPENINFERENCE_SPAN_KIND]: kind.spanKind,
     ...codeLocation(methodName),

@@ -1,6 +1,8 @@
 import { diag } from "@opentelemetry/api";
 import { shared } from "./global.js";
 
+const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
+
 /**
  * Reports an internal failure once per `key` through OpenTelemetry's `diag` (warn level), never throwing.
  * Call-time failures (a throwing mapper, an unreadable value, a missing span) end up here, so the app's call
@@ -8,6 +10,14 @@ import { shared } from "./global.js";
  */
 export function reportOnce(key: string, message: string, error?: unknown): void {
   try {
+    // "Once" is per installed diagnostic logger: a message given while no logger was set reached nobody, so it is
+    // given again to the first logger that is set (OpenTelemetry keeps the logger in its versioned global).
+    const sink = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[OTEL_GLOBAL]?.diag;
+    if (sink === undefined) return;
+    if (shared.reportedTo !== sink) {
+      shared.reportedTo = sink;
+      shared.reported.clear();
+    }
     if (shared.reported.has(key)) return;
     shared.reported.add(key);
     const detail = error === undefined ? "" : `: ${describeError(error)}`;

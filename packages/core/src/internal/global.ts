@@ -12,11 +12,12 @@ export interface SharedState {
   /** Last seen delegate of the global provider, and the tracer obtained from it. */
   globalDelegate: unknown;
   globalTracer: Tracer | undefined;
-  /** Diagnostic codes already reported. */
+  /** Diagnostic codes already reported to the logger `reportedTo`. */
   reported: Set<string>;
+  reportedTo: unknown;
   /** Capture configuration (see capture/config.ts); typed there. */
   capture: unknown;
-  /** Registered copies, to say when two copies meet. */
+  /** The files of the copies of @calltree/core loaded in this process, to say when two copies meet. */
   copies: Set<string>;
 }
 
@@ -31,9 +32,32 @@ function create(): SharedState {
     globalDelegate: undefined,
     globalTracer: undefined,
     reported: new Set(),
+    reportedTo: undefined,
     capture: undefined,
     copies: new Set(),
   };
 }
 
 export const shared: SharedState = ((globalThis as Holder)[KEY] ??= create());
+
+// This copy's own file, from a structured stack trace: unlike the text of `error.stack`, call sites are not
+// source-mapped, so the ESM and CommonJS builds (one source) still give two different files.
+function ownFile(): string {
+  const E = Error as unknown as { prepareStackTrace?: unknown };
+  const previous = E.prepareStackTrace;
+  try {
+    E.prepareStackTrace = (_e: unknown, sites: Array<{ getFileName(): string | null }>) => sites;
+    const sites = (new Error() as unknown as { stack: Array<{ getFileName(): string | null }> | string }).stack;
+    if (Array.isArray(sites)) return sites[0]?.getFileName() ?? "unknown";
+    return "unknown";
+  } catch {
+    return "unknown";
+  } finally {
+    E.prepareStackTrace = previous;
+  }
+}
+
+/** The file of this copy of @calltree/core. */
+export const THIS_COPY = ownFile();
+shared.copies ??= new Set();
+shared.copies.add(THIS_COPY);
