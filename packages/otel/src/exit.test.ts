@@ -87,6 +87,25 @@ describe("register() at process exit", () => {
     assertAllSpans(server.spans(), 300);
   });
 
+  test("SIGTERM while the app keeps working: every span that ended before the process died is delivered or reported dropped", async () => {
+    await using server = await startOtlpServer();
+    const r = await runChild(
+      ["sigterm-busy", "3000"],
+      { endpoint: server.origin, batch: { maxExportBatchSize: 256, scheduledDelayMillis: 20 } },
+      {},
+      (child) => child.kill("SIGTERM"),
+    );
+    assert.equal(r.signal, "SIGTERM");
+    const made = Number([...r.stdout.matchAll(/^made (\d+)$/gm)].at(-1)?.[1]);
+    const lines = r.stderr.trimEnd().split("\n");
+    assert.match(lines[0] ?? "", /^\[calltree\] traces → /);
+    const dropped = /^\[calltree\] (\d+) spans? (?:was|were) dropped: \1 (?:was|were) still pending when the process ended\. /.exec(lines[1] ?? "");
+    assert.equal(lines.length, dropped ? 2 : 1, r.stderr);
+    const received = new Set(server.spans().map((s) => s.spanId)).size;
+    assert.ok(received >= 3000, `the spans that had ended at the signal arrived (${received})`);
+    assert.ok(received + Number(dropped?.[1] ?? 0) >= made, `${made} made, ${received} received, ${dropped?.[1] ?? 0} reported dropped`);
+  });
+
   test("SIGTERM with the app's own handler: spans delivered, and the app's handler decides how the process ends", async () => {
     await using server = await startOtlpServer();
     const r = await runChild(["sigterm-handled", "500"], { endpoint: server.origin, logLevel: "silent" }, {}, (child) => child.kill("SIGTERM"));
@@ -144,6 +163,15 @@ describe("register() at process exit", () => {
     // A batch the server received but did not answer before the exit counts as lost: it was not confirmed.
     assert.ok(dropped <= 1000 && server.spans().length + dropped >= 1000, `${server.spans().length} received, ${dropped} dropped`);
     assert.match(r.stderr, new RegExp(`\\[calltree\\] ${dropped} spans were dropped: ${dropped} were still pending when the process ended\\.`));
+  });
+
+  test("flushOnExit: false, then SIGTERM: the spans it did not send are reported before the process dies by SIGTERM", async () => {
+    await using server = await startOtlpServer();
+    const r = await runChild(["sigterm", "1000"], { endpoint: server.origin, flushOnExit: false }, {}, (child) => child.kill("SIGTERM"));
+    assert.equal(r.signal, "SIGTERM");
+    const dropped = /\[calltree\] (\d+) spans were dropped: \1 were still pending when the process ended\./.exec(r.stderr);
+    assert.ok(dropped, r.stderr);
+    assert.ok(server.spans().length + Number(dropped[1]) >= 1000, `${server.spans().length} received, ${dropped[1]} reported dropped`);
   });
 
   test("burst: 100,000 spans in a loop that never yields, none lost, memory bounded", async (t: TestContext) => {

@@ -114,6 +114,66 @@ describe("register() when the exporter fails", () => {
     assert.ok(Date.now() - started < 5_000);
   });
 
+  test("an answer dripped a byte at a time: exportTimeoutMillis ends the request (a deadline, not an idle timeout)", async () => {
+    await using server = await startOtlpServer();
+    server.defaultReply = "drip";
+    const started = Date.now();
+    const out = await runCalls({ endpoint: server.origin, exportTimeoutMillis: 400, flushTimeoutMillis: 5_000 }, 20);
+    assert.deepEqual(out.stats, { exportedSpans: 0, droppedSpans: 20, queuedSpans: 0, inFlightSpans: 0 });
+    assert.deepEqual(out.faults, [
+      `calltree: export to ${server.url} failed: no answer within 400 ms; ${server.url} did not answer in time: is it overloaded, or is the address wrong?.`,
+    ]);
+    // forceFlush() returned when the export gave up, long before flushTimeoutMillis.
+    assert.ok(Date.now() - started < 2_500, `took ${Date.now() - started} ms`);
+  });
+
+  test("a server that never answers: shutdown() returns within flushTimeoutMillis, and ending its requests is no fault", async () => {
+    await using server = await startOtlpServer();
+    server.defaultReply = "hang";
+    const diagnostics = collectDiag();
+    const tracing = register({
+      endpoint: server.origin,
+      logLevel: "silent",
+      exportTimeoutMillis: 10_000,
+      flushTimeoutMillis: 300,
+      batch: { maxExportBatchSize: 10, scheduledDelayMillis: 0 },
+    });
+    for (let i = 0; i < 50; i++) await work(i);
+    const started = performance.now();
+    await tracing.shutdown();
+    const ms = performance.now() - started;
+    // A late callback of a request ended by shutdown() would be told now.
+    await delay(50);
+    diagnostics.stop();
+    assert.ok(ms < 500, `shutdown() took ${Math.round(ms)} ms with flushTimeoutMillis 300`);
+    assert.deepEqual(tracing.stats(), { exportedSpans: 0, droppedSpans: 50, queuedSpans: 0, inFlightSpans: 0 });
+    assert.deepEqual(diagnostics.messages.filter((m) => m.startsWith("calltree: export")), []);
+  });
+
+  test("a retry that wakes after the export deadline fails with the fault that made it retry, not as a timeout", async () => {
+    const port = await closedPort();
+    const diagnostics = collectDiag();
+    const tracing = register({
+      endpoint: `http://127.0.0.1:${port}`,
+      logLevel: "silent",
+      exportTimeoutMillis: 1_500,
+      batch: { scheduledDelayMillis: 0 },
+    });
+    const exportStart = Date.now();
+    await work(1);
+    // The first attempt is refused at once; its retry sleeps 800–1,200 ms, which ends inside the deadline.
+    await delay(100);
+    // The app keeps the event loop busy past the deadline: the retry's timer fires late.
+    while (Date.now() - exportStart < 1_700);
+    await tracing.forceFlush();
+    await tracing.shutdown();
+    diagnostics.stop();
+    assert.deepEqual(tracing.stats(), { exportedSpans: 0, droppedSpans: 1, queuedSpans: 0, inFlightSpans: 0 });
+    assert.deepEqual(diagnostics.messages.filter((m) => m.startsWith("calltree: export")).map((m) => m.replace(/;.*/, "")), [
+      `calltree: export to http://127.0.0.1:${port}/v1/traces failed: connection refused (ECONNREFUSED)`,
+    ]);
+  });
+
   test("a server that never answers: what waits stays within the queue and size bounds, the rest is counted", async () => {
     await using server = await startOtlpServer();
     server.defaultReply = "hang";

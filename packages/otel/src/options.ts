@@ -124,7 +124,8 @@ export interface RegisterOptions {
   /** Request body compression (default `"none"`). Env `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION`. */
   compression?: "gzip" | "none";
   /**
-   * How long one OTLP export may take, retries included, in ms (default 10,000).
+   * How long one OTLP export may take, retries included, in ms (default 10,000): a deadline from the export's start
+   * to the last byte of the answer, so a server that answers slowly or trickles its answer in is cut off at it.
    * Env `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`.
    */
   exportTimeoutMillis?: number;
@@ -162,10 +163,12 @@ export interface RegisterOptions {
   prices?: Record<string, ModelPrice>;
   /**
    * Export pending spans when the process ends normally, on `beforeExit`, SIGINT and SIGTERM (default `true`).
-   * Bounded by {@link RegisterOptions.flushTimeoutMillis}; never keeps a process alive.
+   * Bounded by {@link RegisterOptions.flushTimeoutMillis}; never keeps a process alive. At a signal, the spans that
+   * had ended when it came are exported; spans the app ends while that runs are counted as dropped and reported
+   * before the signal ends the process. With `false`, nothing is flushed, and what is pending is counted and reported.
    */
   flushOnExit?: boolean;
-  /** Longest wait for pending spans at exit and in `shutdown()`, in ms (default 5,000). */
+  /** Longest wait for pending spans at exit, in `forceFlush()` and in `shutdown()` (all of it), in ms (default 5,000). */
   flushTimeoutMillis?: number;
   /** What calltree prints: the start line (`info`), the dropped-spans line (`error`). Env `CALLTREE_LOG_LEVEL`; default `info`. */
   logLevel?: LogLevel;

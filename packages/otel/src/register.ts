@@ -61,7 +61,9 @@ export interface Tracing {
   forceFlush(): Promise<void>;
   /**
    * Flushes, shuts the exporter down and undoes what register() set up (globals, exit hooks, the provider used by
-   * decorators). Idempotent: later calls return the same promise. After it, register() may be called again.
+   * decorators). Resolves within `flushTimeoutMillis`; spans it could not deliver by then are counted as dropped,
+   * and their requests ended. Never rejects. Idempotent: later calls return the same promise. After it, register()
+   * may be called again.
    */
   shutdown(): Promise<void>;
   /** Spans kept by the `"memory"` exporter (an empty array with other exporters). */
@@ -349,11 +351,12 @@ export function register(options?: RegisterOptions): Tracing {
       })
     : installExitHooks({
         pending: () => !processor.idle(),
+        // Reports nothing: an `exit` event (flushSync) or, at a signal, flushSync right before the signal is raised
+        // again, follows and says once what was lost, including spans the app ended during this flush.
         flushForExit: async () => {
           const complete = await flushWithin(config.flushTimeoutMillis, true);
           if (!complete) processor.abandon();
           if (consoleExporter) consoleExporter.printIncomplete();
-          drops.report();
           return complete;
         },
         flushSync: () => {
@@ -376,17 +379,23 @@ export function register(options?: RegisterOptions): Tracing {
           diag.warn(`calltree: disabling an instrumentation failed: ${(error as Error).message}`);
         }
       }
+      // One deadline for all of it: the flush, then the provider's shutdown.
+      const deadline = Date.now() + config.flushTimeoutMillis;
       const complete = await flushWithin(config.flushTimeoutMillis, false);
-      if (!complete) processor?.abandon();
+      if (!complete) {
+        processor?.abandon();
+        // Requests still running carry spans now counted as dropped. Ended here, they do not hold up the exporter's
+        // shutdown below, which would otherwise wait for them.
+        otlpExporter?.abort();
+      }
       drops.report();
       // The processor is flushed already; the provider shuts down the others (user processors) and the exporter.
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         provider.shutdown().catch((error: unknown) => diag.warn(`calltree: shutdown failed: ${(error as Error).message}`)),
-        new Promise<void>((resolve) => { timer = setTimeout(resolve, config.flushTimeoutMillis); }),
+        new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); }),
       ]);
       clearTimeout(timer);
-      // Requests still running after the deadline carry spans already counted as lost.
       otlpExporter?.abort();
       useTracerProvider(undefined);
       if (ownsTrace) trace.disable();

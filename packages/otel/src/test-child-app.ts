@@ -50,6 +50,19 @@ switch (mode) {
     setInterval(() => {}, 1_000);
     process.stdout.write("ready\n");
     break;
+  case "sigterm-busy": {
+    // Like a server: work goes on after the signal, while calltree flushes. Each round's total goes to stdout
+    // (synchronous on a pipe), so the parent knows how many spans ended even when the signal kills the process.
+    let made = count;
+    makeSpans(count);
+    setInterval(() => {
+      makeSpans(10);
+      made += 10;
+      process.stdout.write(`made ${made}\n`);
+    }, 1);
+    process.stdout.write(`made ${made}\nready\n`);
+    break;
+  }
   case "sigterm-handled":
     // The app has its own SIGTERM handler: calltree flushes but leaves the ending to it.
     process.on("SIGTERM", () => {

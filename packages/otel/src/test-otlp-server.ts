@@ -120,8 +120,11 @@ export function decodeBody(body: Buffer, contentType: string, contentEncoding: s
   return spansOf(type.toObject(message, { longs: String, defaults: false }) as RawRequest);
 }
 
-/** What the server answers to a request: a status code, or `"hang"` (never answers). */
-export type Reply = number | "hang";
+/**
+ * What the server answers to a request: a status code, `"hang"` (never answers), or `"drip"` (a 200 whose declared
+ * body of 1 MB comes one byte every 50 ms: it never ends, yet the socket is never idle).
+ */
+export type Reply = number | "hang" | "drip";
 
 export interface OtlpServer {
   url: string;
@@ -131,7 +134,7 @@ export interface OtlpServer {
   spans(): ReceivedSpan[];
   /** `Retry-After` header sent with 429 and 503 answers (none by default). */
   retryAfter: string | undefined;
-  /** Requests answered with something else than 2xx, or left hanging. */
+  /** Requests answered with something else than 2xx, or left hanging or dripping. */
   rejected: number;
   /** Spans in the requests answered with something else than 2xx. */
   rejectedSpans: number;
@@ -147,6 +150,7 @@ export interface OtlpServer {
 export async function startOtlpServer(options: { port?: number } = {}): Promise<OtlpServer> {
   const requests: ReceivedRequest[] = [];
   const hanging: ServerResponse[] = [];
+  const drips = new Set<ReturnType<typeof setInterval>>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   let total = 0;
   const state = { replies: [] as Reply[], defaultReply: 200 as Reply, retryAfter: undefined as string | undefined, rejected: 0, rejectedSpans: 0 };
@@ -155,6 +159,17 @@ export async function startOtlpServer(options: { port?: number } = {}): Promise<
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const reply = state.replies.length > 0 ? (state.replies.shift() as Reply) : state.defaultReply;
+      if (reply === "drip") {
+        state.rejected++;
+        hanging.push(res);
+        res.writeHead(200, { "content-type": "application/x-protobuf", "content-length": 1024 * 1024 });
+        const drip = setInterval(() => {
+          if (res.destroyed) clearInterval(drip);
+          else res.write("x");
+        }, 50);
+        drips.add(drip);
+        return;
+      }
       if (reply !== "hang" && (reply < 200 || reply >= 300)) {
         state.rejected++;
         const encoding = req.headers["content-encoding"] as string | undefined;
@@ -231,6 +246,7 @@ export async function startOtlpServer(options: { port?: number } = {}): Promise<
       });
     },
     async close() {
+      for (const drip of drips) clearInterval(drip);
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

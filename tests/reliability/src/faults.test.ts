@@ -127,11 +127,6 @@ interface FaultCase {
   };
 }
 
-const RETRY_OVERSHOOT =
-  "now and then a second kind of fault is told, \"no answer within N ms\" (advice: overloaded or wrong address), that the endpoint " +
-  "did not cause; most likely a retry whose back-off sleep ends after the export deadline because timers run late while the app keeps " +
-  "the event loop busy (OtlpHttpSpanExporter.deliver() then throws its timeout error instead of the fault that made it retry)";
-
 const failed = (what: string) => new RegExp(`^calltree: export to http://127\\.0\\.0\\.1:\\d+/v1/traces failed: ${what}; `);
 
 const CASES: FaultCase[] = [
@@ -148,7 +143,6 @@ const CASES: FaultCase[] = [
     options: BOUNDED,
     outcome: "dropped",
     faults: [failed("connection reset \\(ECONNRESET\\)")],
-    known: { extraFaults: RETRY_OVERSHOOT },
   },
   {
     name: "connection reset in the middle of a 200 answer",
@@ -156,7 +150,6 @@ const CASES: FaultCase[] = [
     options: BOUNDED,
     outcome: "dropped",
     faults: [failed("connection reset \\(ECONNRESET\\)")],
-    known: { extraFaults: RETRY_OVERSHOOT },
   },
   {
     name: "bytes that are not HTTP",
@@ -192,7 +185,6 @@ const CASES: FaultCase[] = [
     options: BOUNDED,
     outcome: "dropped",
     faults: [failed("HTTP 429 Too Many Requests")],
-    known: { extraFaults: RETRY_OVERSHOOT },
   },
   {
     name: "every answer 300 ms late",
@@ -233,7 +225,6 @@ const CASES: FaultCase[] = [
       failed("network error \\(HPE_[A-Z_]+\\)"),
       failed("HTTP 413 Payload Too Large"),
     ],
-    known: { extraFaults: RETRY_OVERSHOOT },
   },
   {
     name: "endpoint down (connection refused)",
@@ -241,7 +232,6 @@ const CASES: FaultCase[] = [
     options: BOUNDED,
     outcome: "dropped",
     faults: [failed("connection refused \\(ECONNREFUSED\\)")],
-    known: { extraFaults: RETRY_OVERSHOOT },
   },
   {
     name: "a server that never answers",
@@ -249,10 +239,6 @@ const CASES: FaultCase[] = [
     options: BOUNDED,
     outcome: "dropped",
     faults: [failed(`no answer within ${EXPORT_TIMEOUT} ms`)],
-    known: {
-      shutdown: "shutdown() waits flushTimeoutMillis for the flush, then up to flushTimeoutMillis more for provider.shutdown() (the exporter's own forceFlush waits for the hanging request): about 2 × flushTimeoutMillis",
-      extraFaults: "requests still open when shutdown() aborts them are told as a second fault, \"connection reset (ECONNRESET)\", which the server never did",
-    },
   },
   {
     name: "a 200 dripped one byte every 100 ms, never finishing",
@@ -261,11 +247,6 @@ const CASES: FaultCase[] = [
     outcome: "dropped",
     faults: [failed(`no answer within ${EXPORT_TIMEOUT} ms`)],
     settleMillis: EXPORT_TIMEOUT + 1_500,
-    known: {
-      exportTimeout: "the OTLP transport's timeout is the socket's idle timeout (request.setTimeout), which every dripped byte resets: exportTimeoutMillis does not bound a request whose answer trickles in",
-      missingFault: "the dripping request never fails, so no fault is told; its spans are only counted as dropped when shutdown() gives up on them",
-      shutdown: "as for the silent server: about 2 × flushTimeoutMillis",
-    },
   },
 ];
 

@@ -150,32 +150,26 @@ describe("no secret in CalltreeError messages", () => {
     {
       name: "an endpoint with user:password@ and a non-HTTP scheme",
       options: { endpoint: `ftp://${userinfo}phoenix.example/` },
-      leaks: "the message quotes the endpoint as given (tracesUrl() via optionError), password included",
     },
     {
       name: "an endpoint with user:password@ and an invalid port",
       options: { endpoint: `http://${userinfo}phoenix.example:99999/` },
-      leaks: "the message quotes the endpoint as given, password included",
     },
     {
       name: "PHOENIX_COLLECTOR_ENDPOINT with user:password@ and a non-HTTP scheme",
       env: { PHOENIX_COLLECTOR_ENDPOINT: `ftp://${userinfo}phoenix.example` },
-      leaks: "invalidEnv() quotes the variable's value, password included",
     },
     {
       name: "OTEL_EXPORTER_OTLP_ENDPOINT with user:password@ and an invalid port",
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${userinfo}127.0.0.1:99999` },
-      leaks: "invalidEnv() quotes the variable's value, password included",
     },
     {
       name: "OTEL_EXPORTER_OTLP_HEADERS with a bearer token and a malformed pair",
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer ${SECRETS.apiKey},broken` },
-      leaks: "invalidEnv() quotes the whole header list, the token included",
     },
     {
       name: "PHOENIX_CLIENT_HEADERS with a key in bad percent-encoding",
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", PHOENIX_CLIENT_HEADERS: `api_key=${SECRETS.header}%zz` },
-      leaks: "invalidEnv() quotes the whole header list, the key included",
     },
   ];
   for (const c of cases) {

@@ -155,7 +155,7 @@ describe("register() environment precedence", () => {
     assert.deepEqual(otlp(resolve({}, env)).headers, { authorization: "Basic abc" });
     assert.deepEqual(otlp(resolve({ headers: { authorization: "Bearer x" } }, env)).headers, { authorization: "Bearer x" });
     throwsCode(() => resolve({}, { ...env, OTEL_EXPORTER_OTLP_HEADERS: "novalue" }), "INVALID_ENVIRONMENT",
-      /OTEL_EXPORTER_OTLP_HEADERS="novalue" is invalid: expected comma-separated key=value pairs/);
+      /OTEL_EXPORTER_OTLP_HEADERS="\*\*\*\*" is invalid: expected comma-separated key=value pairs, e\.g\. api_key=abc,x-team=ml; item 1 of 1 is not key=value \(values shown as \*\*\*\*\)/);
   });
 
   test("OTEL_EXPORTER_OTLP_PROTOCOL: http/json is used; the protocol option beats it; grpc is refused", () => {
@@ -247,5 +247,67 @@ describe("register() environment precedence", () => {
 
   test("blank variables count as unset", () => {
     assert.equal(resolve({}, { PHOENIX_COLLECTOR_ENDPOINT: "  ", PHOENIX_PROJECT_NAME: "" }).exporter.kind, "console");
+  });
+});
+
+// Setup errors quote the value that is wrong, so that it can be found and fixed, but never a secret in it.
+describe("register() errors quote no secret", () => {
+  const message = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    assert.fail("no error");
+  };
+
+  test("an invalid endpoint option is quoted with its password and query values masked", () => {
+    assert.equal(
+      message(() => resolve({ endpoint: "ftp://user:hunter2@phoenix.example/?api_key=sk-1" })),
+      'register(): `endpoint` is invalid: "ftp://user:****@phoenix.example/?api_key=****": expected an http:// or https:// URL ' +
+        "(calltree sends OTLP over HTTP), got ftp://.",
+    );
+    // Not a URL at all (the port is out of range): masked as text.
+    assert.equal(
+      message(() => resolve({ endpoint: "http://user:hunter2@phoenix.example:99999/?api_key=sk-1&x" })),
+      'register(): `endpoint` is invalid: "http://user:****@phoenix.example:99999/?api_key=****&x": expected an http(s) URL such as http://localhost:6006.',
+    );
+  });
+
+  test("invalid endpoint variables are quoted masked, naming the variable", () => {
+    const fix = (name: string) => `Fix or unset ${name}, or pass the option to register() (an option in code beats the environment).`;
+    assert.equal(
+      message(() => resolve({}, { PHOENIX_COLLECTOR_ENDPOINT: "ftp://user:hunter2@phoenix.example" })),
+      'register(): environment variable PHOENIX_COLLECTOR_ENDPOINT="ftp://user:****@phoenix.example/" is invalid: expected an ' +
+        `http:// or https:// URL (calltree sends OTLP over HTTP), got ftp://. ${fix("PHOENIX_COLLECTOR_ENDPOINT")}`,
+    );
+    assert.equal(
+      message(() => resolve({}, { OTEL_EXPORTER_OTLP_ENDPOINT: "http://user:hunter2@127.0.0.1:99999" })),
+      'register(): environment variable OTEL_EXPORTER_OTLP_ENDPOINT="http://user:****@127.0.0.1:99999" is invalid: expected an ' +
+        `http(s) URL such as http://localhost:6006. ${fix("OTEL_EXPORTER_OTLP_ENDPOINT")}`,
+    );
+    assert.equal(
+      message(() => resolve({}, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://sk-token@collector:99999/v1/traces" })),
+      'register(): environment variable OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://****@collector:99999/v1/traces" is invalid: ' +
+        `expected a full http(s) URL such as http://localhost:4318/v1/traces. ${fix("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")}`,
+    );
+  });
+
+  test("invalid header variables show header names only, with what is wrong", () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318" };
+    assert.match(
+      message(() => resolve({}, { ...env, OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer sk-1,Bearer sk-2" })),
+      /^register\(\): environment variable OTEL_EXPORTER_OTLP_HEADERS="authorization=\*\*\*\*,\*\*\*\*" is invalid: expected comma-separated key=value pairs, e\.g\. api_key=abc,x-team=ml; item 2 of 2 is not key=value \(values shown as \*\*\*\*\)\. Fix or unset OTEL_EXPORTER_OTLP_HEADERS/,
+    );
+    assert.match(
+      message(() => resolve({}, { ...env, PHOENIX_CLIENT_HEADERS: "x-team=ml,api_key=sk-1%zz" })),
+      /^register\(\): environment variable PHOENIX_CLIENT_HEADERS="x-team=\*\*\*\*,api_key=\*\*\*\*" is invalid: the value of api_key is not valid percent-encoding \(values shown as \*\*\*\*\)\. /,
+    );
+    assert.match(
+      message(() => resolve({}, { ...env, OTEL_EXPORTER_OTLP_TRACES_HEADERS: "=sk-1" })),
+      /OTEL_EXPORTER_OTLP_TRACES_HEADERS="=\*\*\*\*" is invalid: .*item 1 of 1 is not key=value/,
+    );
+    // Resource attributes hold no secret: quoted as given.
+    assert.match(message(() => resolve({}, { OTEL_RESOURCE_ATTRIBUTES: "team" })), /OTEL_RESOURCE_ATTRIBUTES="team" is invalid: .*item 1 of 1 is not key=value\. /);
   });
 });

@@ -22,6 +22,7 @@ import {
   invalidEnv,
 } from "./env.js";
 import type { Env } from "./env.js";
+import { maskUrl } from "./diagnostics.js";
 
 /** Phoenix's default OTLP/HTTP address: used when the exporter is `otlp` and no endpoint is configured. */
 export const DEFAULT_ENDPOINT = "http://localhost:6006/v1/traces";
@@ -339,15 +340,17 @@ export function resolveConfig(
   // Endpoint: the first configured source wins; each kind of source has its own URL rule.
   let endpointSource: string | undefined;
   let url: string | undefined;
-  if (options.endpoint !== undefined) {
-    url = tracesUrl(options.endpoint, (expected) => optionError("endpoint", `${JSON.stringify(options.endpoint)}: ${expected}`));
+  const endpointOption = options.endpoint;
+  if (endpointOption !== undefined) {
+    // The endpoint is quoted masked: a URL can carry a password or a key.
+    url = tracesUrl(endpointOption, (expected) => optionError("endpoint", `${JSON.stringify(maskUrl(endpointOption))}: ${expected}`));
     endpointSource = "option";
   } else {
     const phoenix = envString(env, "PHOENIX_COLLECTOR_ENDPOINT");
     const specific = envString(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
     const generic = envString(env, "OTEL_EXPORTER_OTLP_ENDPOINT");
     if (phoenix !== undefined) {
-      url = tracesUrl(phoenix, (expected) => invalidEnv("PHOENIX_COLLECTOR_ENDPOINT", phoenix, expected));
+      url = tracesUrl(phoenix, (expected) => invalidEnv("PHOENIX_COLLECTOR_ENDPOINT", maskUrl(phoenix), expected));
       endpointSource = "PHOENIX_COLLECTOR_ENDPOINT";
     } else if (specific !== undefined) {
       // The OTLP spec uses the signal-specific endpoint exactly as given.
@@ -356,11 +359,11 @@ export function resolveConfig(
         if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
         url = u.toString();
       } catch {
-        throw invalidEnv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", specific, "expected a full http(s) URL such as http://localhost:4318/v1/traces");
+        throw invalidEnv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", maskUrl(specific), "expected a full http(s) URL such as http://localhost:4318/v1/traces");
       }
       endpointSource = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     } else if (generic !== undefined) {
-      url = tracesUrl(generic, (expected) => invalidEnv("OTEL_EXPORTER_OTLP_ENDPOINT", generic, expected));
+      url = tracesUrl(generic, (expected) => invalidEnv("OTEL_EXPORTER_OTLP_ENDPOINT", maskUrl(generic), expected));
       endpointSource = "OTEL_EXPORTER_OTLP_ENDPOINT";
     }
   }
@@ -404,11 +407,12 @@ export function resolveConfig(
     const timeoutMillis = pick("exportTimeoutMillis", options.exportTimeoutMillis,
       () => firstEnvInteger(env, ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"], 1), 10_000);
 
-    // Headers, lowest precedence first; names compare case-insensitively, so they are lower-cased.
+    // Headers, lowest precedence first; names compare case-insensitively, so they are lower-cased. Their values are
+    // secrets (API keys): an error shows the names only.
     const headers: Record<string, string> = {
-      ...lowerKeys(envKeyValues(env, "OTEL_EXPORTER_OTLP_HEADERS")),
-      ...lowerKeys(envKeyValues(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS")),
-      ...lowerKeys(envKeyValues(env, "PHOENIX_CLIENT_HEADERS")),
+      ...lowerKeys(envKeyValues(env, "OTEL_EXPORTER_OTLP_HEADERS", true)),
+      ...lowerKeys(envKeyValues(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", true)),
+      ...lowerKeys(envKeyValues(env, "PHOENIX_CLIENT_HEADERS", true)),
     };
     const apiKey = pick<string | undefined>("apiKey", options.apiKey, single("PHOENIX_API_KEY", (v) => v), undefined);
     if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;

@@ -7,6 +7,15 @@ describe("diagnostics", () => {
   test("maskUrl hides passwords and query values", () => {
     assert.equal(maskUrl("https://user:hunter2@phoenix.example/v1/traces?api_key=sk-123&x=1"), "https://user:****@phoenix.example/v1/traces?api_key=****&x=****");
     assert.equal(maskUrl("http://localhost:6006/v1/traces"), "http://localhost:6006/v1/traces");
+    // A user name alone is how some services take a token.
+    assert.equal(maskUrl("https://ghp_token@phoenix.example/v1/traces"), "https://****@phoenix.example/v1/traces");
+  });
+
+  test("maskUrl masks text that is not a valid URL the same way", () => {
+    assert.equal(maskUrl("http://user:hunter2@phoenix.example:99999/x?api_key=sk-1&flag"), "http://user:****@phoenix.example:99999/x?api_key=****&flag");
+    assert.equal(maskUrl("http://user:pa/ss@word@host:99999"), "http://user:****@host:99999");
+    assert.equal(maskUrl("http://sk-token@host:99999"), "http://****@host:99999");
+    assert.equal(maskUrl("not a url"), "not a url");
   });
 
   test("classifyError gives one key per kind of fault", () => {

@@ -22,16 +22,45 @@ export function createPrinter(level: LogLevel, write: (text: string) => void = (
   };
 }
 
-/** A URL fit to print: no password, query values replaced, so a key passed in the URL does not leak. */
+/** What a secret is replaced with wherever calltree shows a configured value. */
+export const MASK = "****";
+
+/**
+ * A URL fit to print: the password replaced, or the user name when it comes alone (a token given as the user),
+ * and every query value replaced, so a key passed in the URL does not leak. A string that does not parse as a URL
+ * (it is being reported as invalid) is masked the same way as text.
+ */
 export function maskUrl(raw: string): string {
+  let url: URL;
   try {
-    const url = new URL(raw);
-    if (url.password !== "") url.password = "****";
-    for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, "****");
-    return url.toString().replace(/%2A%2A%2A%2A/g, "****");
+    url = new URL(raw);
   } catch {
-    return "(unparsable URL)";
+    return maskUrlText(raw);
   }
+  if (url.password !== "") url.password = MASK;
+  else if (url.username !== "") url.username = MASK;
+  for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, MASK);
+  return url.toString().replace(/%2A%2A%2A%2A/g, MASK);
+}
+
+/** {@link maskUrl} for text that is not a valid URL: the user info before the last `@`, and query values. */
+function maskUrlText(raw: string): string {
+  const q = raw.indexOf("?");
+  let head = q < 0 ? raw : raw.slice(0, q);
+  const at = head.lastIndexOf("@");
+  if (at >= 0) {
+    const slashes = head.indexOf("//");
+    const from = slashes >= 0 && slashes < at ? slashes + 2 : 0;
+    const userinfo = head.slice(from, at);
+    const colon = userinfo.indexOf(":");
+    head = `${head.slice(0, from)}${colon < 0 ? MASK : `${userinfo.slice(0, colon)}:${MASK}`}${head.slice(at)}`;
+  }
+  if (q < 0) return head;
+  const query = raw.slice(q + 1).split("&").map((pair) => {
+    const eq = pair.indexOf("=");
+    return eq < 0 ? pair : `${pair.slice(0, eq)}=${MASK}`;
+  });
+  return `${head}?${query.join("&")}`;
 }
 
 const NETWORK: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { CalltreeError } from "./core.js";
+import { MASK } from "./diagnostics.js";
 
 /** The environment as register() reads it: a plain name → value map (`process.env` in production). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -20,10 +21,14 @@ export function firstEnv(env: Env, names: readonly string[]): { name: string; va
   return undefined;
 }
 
-export function invalidEnv(name: string, value: string, expected: string): CalltreeError {
+/**
+ * The error for a variable with a wrong value. `shown` is the value as the message may quote it: callers pass a
+ * masked value (`maskUrl()`, {@link maskKeyValues}) for variables that can hold a secret.
+ */
+export function invalidEnv(name: string, shown: string, expected: string): CalltreeError {
   return new CalltreeError(
     "INVALID_ENVIRONMENT",
-    `register(): environment variable ${name}=${JSON.stringify(value)} is invalid: ${expected}. ` +
+    `register(): environment variable ${name}=${JSON.stringify(shown)} is invalid: ${expected}. ` +
       `Fix or unset ${name}, or pass the option to register() (an option in code beats the environment).`,
   );
 }
@@ -52,24 +57,39 @@ export function firstEnvInteger(env: Env, names: readonly string[], min: number)
   return { name: hit.name, value: envInteger(env, hit.name, min) as number };
 }
 
+/** A `key=value,…` list fit to print: keys kept, every value replaced, an item that is not `key=value` replaced whole. */
+export function maskKeyValues(value: string): string {
+  return value.split(",").map((part) => {
+    if (part.trim() === "") return part;
+    const eq = part.indexOf("=");
+    return eq < 0 ? MASK : `${part.slice(0, eq)}=${MASK}`;
+  }).join(",");
+}
+
 /**
  * Parses `key=value,key2=value2` (the W3C-baggage-like format of `OTEL_EXPORTER_OTLP_HEADERS`,
- * `OTEL_RESOURCE_ATTRIBUTES` and `PHOENIX_CLIENT_HEADERS`); values are percent-decoded.
+ * `OTEL_RESOURCE_ATTRIBUTES` and `PHOENIX_CLIENT_HEADERS`); values are percent-decoded. With `secret` (headers,
+ * which carry API keys), an error quotes the keys only, every value masked.
  */
-export function envKeyValues(env: Env, name: string): Record<string, string> | undefined {
+export function envKeyValues(env: Env, name: string, secret = false): Record<string, string> | undefined {
   const value = envString(env, name);
   if (value === undefined) return undefined;
+  const shown = secret ? maskKeyValues(value) : value;
+  const masked = secret ? ` (values shown as ${MASK})` : "";
   const out: Record<string, string> = {};
-  for (const part of value.split(",")) {
+  const parts = value.split(",");
+  for (const [i, part] of parts.entries()) {
     if (part.trim() === "") continue;
     const eq = part.indexOf("=");
     const key = eq < 0 ? "" : part.slice(0, eq).trim();
-    if (key === "") throw invalidEnv(name, value, "expected comma-separated key=value pairs, e.g. api_key=abc,x-team=ml");
+    if (key === "") {
+      throw invalidEnv(name, shown, `expected comma-separated key=value pairs, e.g. api_key=abc,x-team=ml; item ${i + 1} of ${parts.length} is not key=value${masked}`);
+    }
     let decoded: string;
     try {
       decoded = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
-      throw invalidEnv(name, value, `the value of ${key} is not valid percent-encoding`);
+      throw invalidEnv(name, shown, `the value of ${key} is not valid percent-encoding${masked}`);
     }
     out[key] = decoded;
   }

@@ -4,7 +4,10 @@ export interface ExitTarget {
   pending(): boolean;
   /** Exports what is pending; resolves `true` when all of it was delivered, `false` when it gave up. Never rejects. */
   flushForExit(): Promise<boolean>;
-  /** The `exit` event: no more I/O. Writes what can be written synchronously and counts the rest as dropped. */
+  /**
+   * No more I/O: the `exit` event, or a signal about to be raised again. Writes what can be written synchronously,
+   * counts the rest as dropped and says so.
+   */
   flushSync(): void;
 }
 
@@ -15,8 +18,12 @@ type ExitSignal = (typeof SIGNALS)[number];
  * Flushes `target` when the process ends:
  * - `beforeExit` (the event loop ran dry: a normal end): flush; when the flush gave up (timeout, endpoint down),
  *   exit with the exit code the process had, since retries of the exporter would otherwise keep it alive.
- * - SIGINT / SIGTERM: flush, then, if no other listener handles the signal, re-raise it so the process ends
- *   exactly as it would have without calltree. A second signal during the flush re-raises at once.
+ * - SIGINT / SIGTERM: flush what had ended when the signal came, then, if no other listener handles the signal,
+ *   re-raise it so the process ends exactly as it would have without calltree. A second signal during the flush
+ *   re-raises at once. The app may go on working during the flush; the spans it ends meanwhile are counted as
+ *   dropped and reported (`flushSync`) right before the signal is raised, since death by a signal runs no `exit`
+ *   event. (Flushing until idle instead would keep a busy app working for up to `flushTimeoutMillis` after the
+ *   signal that was meant to end it.)
  * - `exit` (e.g. `process.exit()`): only synchronous work is possible: see {@link ExitTarget.flushSync}.
  *
  * Returns the function that removes the hooks.
@@ -40,6 +47,9 @@ export function installExitHooks(target: ExitTarget): () => void {
   const reraise = (signal: ExitSignal) => {
     uninstall();
     if (process.listenerCount(signal) > 0) return;
+    // The process dies inside process.kill(), with no `exit` event: what is still pending is counted now, and no
+    // app code runs between the count and the death.
+    target.flushSync();
     process.kill(process.pid, signal);
   };
   for (const signal of SIGNALS) {
@@ -80,10 +90,11 @@ export function installExitHooks(target: ExitTarget): () => void {
 }
 
 /**
- * With `flushOnExit: false`: nothing is flushed, but spans still pending when the process exits are counted and
- * reported (`report`), so none is lost silently. Returns the function that removes the hook.
+ * With `flushOnExit: false`: nothing is flushed, but spans still pending when the process ends are counted and
+ * reported (`report`), so none is lost silently: at the `exit` event, and at SIGINT / SIGTERM, which kill the
+ * process without one (right before the signal is raised again, as {@link installExitHooks} does). Returns the
+ * function that removes the hooks.
  */
 export function reportLossAtExit(report: () => void): () => void {
-  process.on("exit", report);
-  return () => process.off("exit", report);
+  return installExitHooks({ pending: () => false, flushForExit: () => Promise.resolve(true), flushSync: report });
 }

@@ -47,22 +47,24 @@ function retryAfter(header: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    // A retry never keeps the process alive on its own: at exit, the exit flush decides how long to wait.
-    setTimeout(resolve, ms).unref();
-  });
+
+const abortedError = () => new OtlpExportError("the export was abandoned (shutdown)", "aborted", false);
 
 /**
  * OTLP over HTTP with OpenTelemetry's own encoders (`ProtobufTraceSerializer`, `JsonTraceSerializer` from
  * `@opentelemetry/otlp-transformer`) and calltree's transport:
  * - spans are encoded inside `export()`, synchronously, so a batch is held as bytes from then on;
+ * - `timeoutMillis` is a deadline for the whole export, from `export()` to the last byte of the answer, retries
+ *   included: a server that trickles its answer in (each byte resets a socket's idle timeout) cannot hold a
+ *   request, nor one of the sockets, beyond it;
  * - retries (connection errors, timeouts, HTTP 429/502/503/504, honouring `Retry-After`) back off exponentially
- *   within `timeoutMillis` per export;
+ *   within that deadline; when the deadline ends a retry or its back-off, the export fails with the fault that made
+ *   it retry, which is what the endpoint did (not with a timeout of calltree's own making);
  * - sockets and retry timers are unref'd: an export in progress never keeps the process alive (the exit hooks
  *   flush, bounded by `flushTimeoutMillis`), unlike the transport of `@opentelemetry/exporter-trace-otlp-*`,
  *   whose retry timers hold a process whose endpoint is down for up to 10 s;
- * - every attempt's fault is reported to `faults` at once, not only when the retries run out.
+ * - every attempt's fault is reported to `faults` at once, not only when the retries run out; requests ended by
+ *   {@link OtlpHttpSpanExporter.abort} are not faults of the endpoint and are not reported.
  */
 export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly config: OtlpConfig;
@@ -70,6 +72,9 @@ export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly url: URL;
   private readonly agent: http.Agent;
   private readonly pending = new Set<Promise<void>>();
+  /** How to end each request in progress and each back-off sleep at once (see abort()). */
+  private readonly cancels = new Set<() => void>();
+  private aborted = false;
   private closed = false;
 
   constructor(config: OtlpConfig, faults: FaultLog) {
@@ -117,43 +122,76 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     this.agent.destroy();
   }
 
-  /** Ends every request in progress (after a shutdown that could not wait for them). */
+  /**
+   * Ends every request in progress and every retry waiting (after a shutdown that could not wait for them: their
+   * spans are already counted as dropped). The exports fail at once, and nothing is reported as a fault: the
+   * endpoint did not cause it.
+   */
   abort(): void {
     this.closed = true;
+    this.aborted = true;
+    for (const cancel of [...this.cancels]) cancel();
     this.agent.destroy();
   }
 
-  /** Sends one encoded batch, retrying within the export timeout. Rejects with the last error. */
+  /** Sends one encoded batch, retrying within the export timeout. Rejects with the last fault of the endpoint. */
   private async deliver(raw: Uint8Array): Promise<void> {
     const deadline = Date.now() + this.config.timeoutMillis;
     const body = this.config.compression === "gzip" ? await gzipAsync(raw) : raw;
     let backoff = FIRST_BACKOFF_MS;
+    /** The fault that made the export retry: it, not the deadline, is why a retry that runs out of time fails. */
+    let last: OtlpExportError | undefined;
     for (;;) {
+      if (this.aborted) throw abortedError();
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new OtlpExportError(`no answer within ${this.config.timeoutMillis} ms`, "timeout", true);
+      // Timers run late when the app keeps the event loop busy: a back-off sleep can end after the deadline.
+      if (remaining <= 0) throw last ?? new OtlpExportError(`no answer within ${this.config.timeoutMillis} ms`, "timeout", true);
       try {
         await this.post(body, remaining);
         return;
       } catch (error) {
         const e = error as OtlpExportError;
+        if (this.aborted) throw abortedError();
+        // A retry cut short by what was left of the deadline: the export failed because of the earlier fault.
+        if (e.code === "timeout" && last !== undefined) throw last;
         const { key, text } = classifyError(e);
         this.faults.fault(key, text);
         if (!e.retryable || this.closed) throw e;
+        last = e;
         // A server asking for an immediate retry still gets a short pause: a busy server is not hammered.
         const wait = Math.max(MIN_RETRY_MS, e.retryAfterMs ?? backoff * (0.8 + Math.random() * 0.4));
         backoff = Math.min(backoff * 1.5, MAX_BACKOFF_MS);
         if (Date.now() + wait >= deadline) throw e;
-        await sleep(wait);
+        await this.sleep(wait);
       }
     }
   }
 
+  /** Waits `ms`, or less when abort() is called. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.cancels.delete(wake);
+        resolve();
+      };
+      // A retry never keeps the process alive on its own: at exit, the exit flush decides how long to wait.
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      this.cancels.add(wake);
+    });
+  }
+
+  /** One attempt: ends with the whole answer, an error, or after `timeoutMs` whatever the socket is doing. */
   private post(body: Uint8Array, timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (error?: OtlpExportError) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
+        this.cancels.delete(cancel);
         if (error) reject(error);
         else resolve();
       };
@@ -165,11 +203,22 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       };
       if (this.config.compression === "gzip") headers["content-encoding"] = "gzip";
       const request = (this.url.protocol === "https:" ? https : http).request(this.url, { method: "POST", agent: this.agent, headers });
-      request.on("socket", (socket) => socket.unref());
-      request.setTimeout(timeoutMs, () => {
-        finish(new OtlpExportError(`no answer within ${this.config.timeoutMillis} ms`, "timeout", true));
+      const cancel = () => {
+        finish(abortedError());
         request.destroy();
-      });
+      };
+      this.cancels.add(cancel);
+      request.on("socket", (socket) => socket.unref());
+      // A deadline, not the socket's idle timeout (request.setTimeout), which every byte of a dripped answer resets.
+      // It also covers the wait for a free socket. A timer that fires late (the app kept the event loop busy) waits
+      // one more turn, so that an answer or error already received is told rather than a timeout.
+      timer = setTimeout(() => {
+        setImmediate(() => {
+          finish(new OtlpExportError(`no answer within ${this.config.timeoutMillis} ms`, "timeout", true));
+          request.destroy();
+        });
+      }, timeoutMs);
+      timer.unref();
       request.on("error", (error: NodeJS.ErrnoException) => {
         const code = error.code;
         finish(new OtlpExportError(error.message, code, code !== undefined && RETRYABLE_CODES.has(code)));
