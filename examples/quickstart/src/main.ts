@@ -27,14 +27,15 @@ class Geographer {
     return completion.choices[0]?.message.content ?? "";
   }
 
-  @tool({ description: "Population of a city, in millions", parameters: z.object({ city: z.string() }) })
-  async population(args: { city: string }): Promise<number> {
-    return { Beijing: 21.9, Tokyo: 14.1 }[args.city] ?? 0;
+  @tool({ description: "Population of cities, in millions", parameters: z.object({ cities: z.array(z.string()) }) })
+  async population(args: { cities: string[] }): Promise<number[]> {
+    const known: Record<string, number> = { Beijing: 21.9, Tokyo: 14.1 };
+    return args.cities.map((city) => known[city] ?? 0);
   }
 
   @agent({ name: "summarizer" })
   async summarize(capitals: string[]): Promise<string> {
-    const sizes = await Promise.all(capitals.map((city) => this.population({ city })));
+    const sizes = await this.population({ cities: capitals });
     return capitals.map((c, i) => `${c} (${sizes[i]}M)`).join(", ");
   }
 
