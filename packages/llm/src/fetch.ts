@@ -2,12 +2,10 @@ import type { CallInfo } from "@calltree/core";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse } from "./internal/extract/index.js";
 import { finishAttributes } from "./llm.js";
 import type { LlmKind, LlmOptions } from "./llm.js";
+import { isRecord } from "./internal/extract/shape.js";
 
 type Fetch = typeof globalThis.fetch;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function parseBody(body: unknown): unknown {
   if (typeof body === "string") {

@@ -8,6 +8,7 @@ import { createStreamAggregator, extractLlmRequest, extractLlmResponse } from ".
 import type { StreamAggregator } from "./internal/extract/index.js";
 import { writeMessages, writeTokenCounts, writeTools } from "./internal/extract/model.js";
 import type { Message, TokenCounts } from "./internal/extract/model.js";
+import { isRecord } from "./internal/extract/shape.js";
 
 /** Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …). */
 export interface LlmOptions {
@@ -79,9 +80,6 @@ function dataOf(call: CallInfo<LlmOptions>): LlmData {
   return (call.data ??= {}) as LlmData;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 // The argument that is the model request: an SDK params object, else a lone string prompt.
 function requestOf(args: readonly unknown[]): unknown {
