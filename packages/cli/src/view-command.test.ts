@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createWriteStream, writeFileSync } from "node:fs";
+import { createWriteStream, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -243,8 +243,9 @@ describe("calltree view", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.stdout.match(/^trace /gm) ?? []).length, 1000);
     assert.match(r.stdout, /^trace 0{29}3e8  10 spans  18ms$/m);
-    // A summary goes to stderr only when the run took over a second.
-    assert.match(r.stderr, /^(calltree view: read 95\.\d MB, 10,000 spans, 1,000 traces in \d+\.\d\ds\n)?$/);
+    // A summary goes to stderr only when the run took over a second; when it does, it counts the whole file.
+    const mb = (statSync(file).size / (1024 * 1024)).toFixed(1).replace(".", "\\.");
+    assert.match(r.stderr, new RegExp(`^(calltree view: read ${mb} MB, 10,000 spans, 1,000 traces in \\d+\\.\\d\\ds\\n)?$`));
     // --json prints every attribute, so it holds full spans: still bounded.
     const json = await runBin(["view", file, "--json"], { nodeArgs: ["--max-old-space-size=64"], timeoutMs: 60_000, countStdoutOnly: true });
     assert.equal(json.code, 0, json.stderr);

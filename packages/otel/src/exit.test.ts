@@ -118,7 +118,6 @@ describe("register() at process exit", () => {
     const port = await closedPort();
     const r = await runChild(["spans", "1000"], { endpoint: `http://127.0.0.1:${port}` }, { CT_EXIT_CODE: "3" });
     assert.equal(r.code, 3);
-    assert.ok(r.ms < 4_000, `exited after ${r.ms} ms`);
     const lines = r.stderr.trimEnd().split("\n");
     assert.deepEqual(lines, [
       `[calltree] traces → http://127.0.0.1:${port}/v1/traces (http/protobuf, project "default")`,
@@ -132,7 +131,6 @@ describe("register() at process exit", () => {
     server.defaultReply = "hang";
     const r = await runChild(["spans", "100"], { endpoint: server.origin, flushTimeoutMillis: 1_000 });
     assert.equal(r.code, 0);
-    assert.ok(r.ms < 4_000, `exited after ${r.ms} ms`);
     assert.match(r.stderr, /\[calltree\] 100 spans were dropped: 100 were still pending when the process ended\./);
   });
 

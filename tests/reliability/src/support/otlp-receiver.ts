@@ -71,6 +71,11 @@ export interface OtlpReceiver {
   duplicateArrivals(): number;
   /** Raw request headers, in arrival order. */
   readonly headers: Array<Record<string, string | string[] | undefined>>;
+  /**
+   * Resolves once no client connection is open: every request whose client has gone (an ended process, say) has
+   * been read and answered or abandoned by then.
+   */
+  idle(): Promise<void>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -254,9 +259,13 @@ export async function startReceiver(behaviour: (n: number) => Behaviour = () => 
       answer(behaviour, req, res, spans, body);
     });
   });
+  const idleWaiters: Array<() => void> = [];
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) for (const wake of idleWaiters.splice(0)) wake();
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
@@ -271,6 +280,7 @@ export async function startReceiver(behaviour: (n: number) => Behaviour = () => 
     headers,
     acknowledgedIds: () => new Set([...records].filter(([, r]) => r.acknowledged).map(([id]) => id)),
     duplicateArrivals: () => duplicates,
+    idle: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     close() {
       closing ??= (async () => {
         for (const t of timers) clearTimeout(t);
