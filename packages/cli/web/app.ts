@@ -192,7 +192,7 @@ function pageApp(): void {
     renderStatus();
   }
   function renderStatus(): void {
-    const shown = filtered.length === summaries.size ? `${fmtInt(summaries.size)} traces` : `${fmtInt(filtered.length)} of ${fmtInt(summaries.size)} traces`;
+    const shown = filtered.length === summaries.size ? `${fmtInt(summaries.size)} trace${summaries.size === 1 ? "" : "s"}` : `${fmtInt(filtered.length)} of ${fmtInt(summaries.size)} traces`;
     const live = boot.mode === "live" ? (connected ? " · live" : " · reconnecting…") : " · saved file";
     status.textContent = `${shown}${dropped > 0 ? ` · ${fmtInt(dropped)} older not kept` : ""}${live}`;
     status.dataset["count"] = String(summaries.size);
@@ -215,7 +215,7 @@ function pageApp(): void {
     const label = filters.session ? `session ${filters.session}` : filters.user ? `user ${filters.user}` : filtered.length === summaries.size ? "all traces" : "filtered traces";
     const t = totalsOf(filtered);
     append(groupTotals, h("span", { class: "gt-label", text: label }));
-    append(groupTotals, h("span", { text: `${fmtInt(filtered.length)} traces` }));
+    append(groupTotals, h("span", { text: `${fmtInt(filtered.length)} trace${filtered.length === 1 ? "" : "s"}` }));
     append(groupTotals, h("span", { "data-testid": "group-tokens", text: `${fmtInt(t.tokens)} tok` }));
     append(groupTotals, h("span", { class: "cost", "data-testid": "group-cost", text: t.cost === undefined ? "no cost" : fmtCost(t.cost) }));
     if (t.errors > 0) append(groupTotals, h("span", { class: "err", text: `${fmtInt(t.errors)} with errors` }));
@@ -246,7 +246,7 @@ function pageApp(): void {
           h("span", { text: `${fmtInt(s.spans)} span${s.spans === 1 ? "" : "s"}` }),
           s.tokens ? h("span", { text: `${fmtInt(s.tokens.total ?? 0)} tok` }) : null,
           s.cost !== undefined ? h("span", { class: "cost", text: fmtCost(s.cost) }) : null,
-          s.session ? h("span", { class: "sess", title: `session ${s.session}`, text: `⧉ ${s.session}` }) : null));
+          s.session ? h("span", { class: "sess", title: `session ${s.session}`, text: `session ${s.session}` }) : null));
       row.style.top = `${i * LIST_ROW}px`;
       row.addEventListener("click", () => {
         selectTrace(i, true);
@@ -321,6 +321,8 @@ function pageApp(): void {
     spanIndex = -1;
     renderTraceHead();
     wfBody.style.height = `${d.spans.length * SPAN_ROW}px`;
+    // A small trace takes only the room it needs; a large one scrolls in 42% of the window.
+    waterfall.style.flex = `0 0 ${Math.max(3 * SPAN_ROW, Math.min(d.spans.length * SPAN_ROW + 8, Math.floor(window.innerHeight * 0.42)))}px`;
     waterfall.scrollTop = 0;
     renderWaterfall();
     clear(detailPane);

@@ -111,6 +111,7 @@ export function pageHtml(boot: PageBoot, title = "calltree"): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${safeTitle}</title>
 <style>${CSS}</style>
 </head>
