@@ -64,7 +64,7 @@ function pageApp(): void {
 
   // ---------- formatting ----------
   function fmtDur(ms: number): string {
-    if (!(ms >= 0)) return "0ms";
+    if (!(ms > 0)) return "0";
     if (ms < 1) return `${(ms * 1000).toFixed(0)}µs`;
     if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)}ms`;
     if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
@@ -130,6 +130,10 @@ function pageApp(): void {
   let selectedIndex = -1;
   let current: Detail | undefined;
   let spanIndex = -1;
+  /** The spans shown: those of `current` whose ancestors are all expanded. */
+  let visible: Span[] = [];
+  const collapsed = new Set<string>();
+  const parents = new Set<string>();
   let focusPane: "list" | "spans" = "list";
   let renderQueued = false;
   const filters = { text: "", kind: "", session: "", user: "", errors: false };
@@ -163,7 +167,7 @@ function pageApp(): void {
           traceHead,
           waterfall,
           detailPane)),
-      h("footer", { text: "↑/↓ or j/k move · Enter/→ open · ←/Esc back · / filter · e errors only" })),
+      h("footer", { text: "↑/↓ or j/k move · Enter/→ open a trace · in a trace: ←/→ fold, unfold, Home/End, Esc back to the list · / filter · e errors only" })),
   );
   clear(detailPane);
   append(detailPane, h("p", { class: "hint", text: "Select a trace, then a span." }));
@@ -317,20 +321,51 @@ function pageApp(): void {
       }
     }
     if (token !== loadToken || !d) return;
+    const reopened = current !== undefined && current.summary.id === d.summary.id;
+    const keep = reopened && spanIndex >= 0 ? visible[spanIndex]?.id : undefined;
     current = d;
-    spanIndex = -1;
+    if (!reopened) collapsed.clear();
+    parents.clear();
+    for (let i = 0; i + 1 < d.spans.length; i++) {
+      if ((d.spans[i + 1] as Span).depth > (d.spans[i] as Span).depth) parents.add((d.spans[i] as Span).id);
+    }
+    recomputeVisible();
+    spanIndex = keep === undefined ? -1 : visible.findIndex((sp) => sp.id === keep);
     renderTraceHead();
-    wfBody.style.height = `${d.spans.length * SPAN_ROW}px`;
     // A small trace takes only the room it needs; a large one scrolls in 42% of the window.
     waterfall.style.flex = `0 0 ${Math.max(3 * SPAN_ROW, Math.min(d.spans.length * SPAN_ROW + 8, Math.floor(window.innerHeight * 0.42)))}px`;
-    waterfall.scrollTop = 0;
+    if (!reopened) {
+      waterfall.scrollTop = 0;
+      clear(detailPane);
+      append(detailPane, h("p", { class: "hint", text: "Select a span (click, or Enter on a trace, then ↑/↓)." }));
+    }
     renderWaterfall();
-    clear(detailPane);
-    append(detailPane, h("p", { class: "hint", text: "Select a span (click, or ↓ then Enter)." }));
     waterfall.dataset["trace"] = d.summary.id;
     waterfall.dataset["spans"] = String(d.spans.length);
     document.body.dataset["openTrace"] = d.summary.id;
     document.dispatchEvent(new CustomEvent("calltree:trace-open", { detail: { id: d.summary.id, spans: d.spans.length } }));
+  }
+  function recomputeVisible(): void {
+    visible = [];
+    if (!current) return;
+    let hideBelow = Infinity;
+    for (const sp of current.spans) {
+      if (sp.depth > hideBelow) continue;
+      hideBelow = collapsed.has(sp.id) ? sp.depth : Infinity;
+      visible.push(sp);
+    }
+    wfBody.style.height = `${visible.length * SPAN_ROW}px`;
+  }
+  function toggle(index: number, open?: boolean): void {
+    const sp = visible[index];
+    if (!sp || !parents.has(sp.id)) return;
+    const isOpen = !collapsed.has(sp.id);
+    if (open === isOpen) return;
+    if (isOpen) collapsed.add(sp.id);
+    else collapsed.delete(sp.id);
+    recomputeVisible();
+    spanIndex = visible.indexOf(sp);
+    renderWaterfall();
   }
   function renderTraceHead(): void {
     clear(traceHead);
@@ -359,11 +394,21 @@ function pageApp(): void {
         h("span", { class: "cost", text: t.cost === undefined ? "no cost" : fmtCost(t.cost) }),
         s.user ? h("span", { text: `user ${s.user}` }) : null));
     }
+    // A time axis over the waterfall's bar column.
+    const axis = h("div", { class: "axis" });
+    for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+      const tick = h("span", { class: "tick", text: fmtDur(s.dur * f) });
+      tick.style.left = `${f * 100}%`;
+      if (f === 1) tick.style.transform = "translateX(-100%)";
+      else if (f > 0) tick.style.transform = "translateX(-50%)";
+      axis.appendChild(tick);
+    }
+    append(traceHead, h("div", { class: "axis-row" }, h("span", null), h("span", null), axis));
   }
   function renderWaterfall(): void {
     clear(wfBody);
     if (!current) return;
-    const spans = current.spans;
+    const spans = visible;
     const total = Math.max(current.summary.dur, 0.001);
     const top = waterfall.scrollTop;
     const height = waterfall.clientHeight || 400;
@@ -382,7 +427,17 @@ function pageApp(): void {
         mark.style.left = `${Math.min(100, ((sp.start + sp.firstToken) / total) * 100)}%`;
         track.appendChild(mark);
       }
+      const hasKids = parents.has(sp.id);
+      const chevron = h("span", { class: `chev${hasKids ? "" : " none"}`, "data-testid": hasKids ? "toggle" : undefined, text: hasKids ? (collapsed.has(sp.id) ? "▸" : "▾") : "" });
+      if (hasKids) {
+        const at = i;
+        chevron.addEventListener("click", (event) => {
+          event.stopPropagation();
+          toggle(at);
+        });
+      }
       const label = h("div", { class: "label" },
+        chevron,
         kindBadge(sp.kind),
         h("span", { class: "name", text: sp.name }),
         sp.status === 2 ? h("span", { class: "badge err", text: "error" }) : null,
@@ -393,6 +448,7 @@ function pageApp(): void {
         role: "treeitem",
         "aria-level": sp.depth + 1,
         "aria-selected": i === spanIndex ? "true" : "false",
+        "aria-expanded": hasKids ? (collapsed.has(sp.id) ? "false" : "true") : undefined,
         "data-span-id": sp.id,
         "data-kind": sp.kind ?? "",
         "data-testid": "span-row",
@@ -407,11 +463,11 @@ function pageApp(): void {
     }
   }
   function selectSpan(index: number): void {
-    if (!current || index < 0 || index >= current.spans.length) return;
+    if (!current || index < 0 || index >= visible.length) return;
     spanIndex = index;
     ensureVisible(waterfall, index, SPAN_ROW);
     renderWaterfall();
-    renderSpan(current.spans[index] as Span);
+    renderSpan(visible[index] as Span);
   }
 
   // ---------- span detail ----------
@@ -530,11 +586,23 @@ function pageApp(): void {
         event.preventDefault();
       }
     } else {
-      if (down) { selectSpan(Math.min((current?.spans.length ?? 0) - 1, spanIndex + 1)); event.preventDefault(); }
+      const sp = visible[spanIndex];
+      if (down) { selectSpan(Math.min(visible.length - 1, spanIndex + 1)); event.preventDefault(); }
       else if (up) { selectSpan(Math.max(0, spanIndex - 1)); event.preventDefault(); }
       else if (key === "Home") { selectSpan(0); event.preventDefault(); }
-      else if (key === "End") { selectSpan((current?.spans.length ?? 1) - 1); event.preventDefault(); }
-      else if (key === "Escape" || key === "ArrowLeft" || key === "h") { focusPane = "list"; list.focus(); event.preventDefault(); }
+      else if (key === "End") { selectSpan(visible.length - 1); event.preventDefault(); }
+      else if (key === "ArrowRight" || key === "l") {
+        // Tree keys: → opens a folded span, then steps into its first child.
+        if (sp && parents.has(sp.id) && collapsed.has(sp.id)) toggle(spanIndex, true);
+        else if (sp && parents.has(sp.id)) selectSpan(spanIndex + 1);
+        event.preventDefault();
+      } else if (key === "ArrowLeft" || key === "h") {
+        // ← folds an open span, then steps out to its parent, then back to the trace list.
+        if (sp && parents.has(sp.id) && !collapsed.has(sp.id)) toggle(spanIndex, false);
+        else if (sp && sp.parent !== undefined && visible.some((other) => other.id === sp.parent)) selectSpan(visible.findIndex((other) => other.id === sp.parent));
+        else { focusPane = "list"; list.focus(); }
+        event.preventDefault();
+      } else if (key === "Escape") { focusPane = "list"; list.focus(); event.preventDefault(); }
     }
   });
 

@@ -77,10 +77,25 @@ describe("calltree collect --ui in Chromium", () => {
     await page.waitForSelector("[data-testid=span-row][aria-selected=true]:has-text('askStreaming')");
     await page.waitForSelector("[data-testid=span-name]:has-text('Geographer.askStreaming')");
     assert.match((await page.locator("[data-testid=span-first-token]").textContent()) ?? "", /^first token after /);
+    // ← steps out to the parent, then folds it; → unfolds it.
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForSelector("[data-testid=span-row][aria-selected=true][aria-level='1']");
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForSelector("[data-testid=span-row][aria-expanded=false]");
+    assert.equal(await page.locator("[data-testid=span-row]").count(), 1);
+    await page.keyboard.press("ArrowRight");
+    await page.waitForSelector("[data-testid=span-row][aria-expanded=true]");
+    assert.equal(await page.locator("[data-testid=span-row]").count(), 5);
 
     // A second session; the session filter keeps one trace and totals that session.
     await runSeedScenario(collect.url, "session-other", "grace");
     await page.waitForSelector("[data-testid=status][data-count='2']");
+    // The kind filter: both roots are agents.
+    await page.selectOption("#f-kind", "LLM");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=trace-row]").length === 0);
+    await page.selectOption("#f-kind", "AGENT");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=trace-row]").length === 2);
+    await page.selectOption("#f-kind", "");
     await page.fill("#f-session", "session-other");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=trace-row]").length === 1);
     assert.match((await page.locator("[data-testid=trace-row]").textContent()) ?? "", /session-other/);
@@ -90,6 +105,10 @@ describe("calltree collect --ui in Chromium", () => {
     assert.match((await page.locator("[data-testid=group-cost]").textContent()) ?? "", /^\$\d/);
     await page.locator("[data-testid=trace-row]").click();
     await page.waitForSelector("#waterfall[data-spans='5']");
+    // The tool span: its input and output, pretty-printed.
+    await page.locator("[data-testid=span-row][data-kind=TOOL]").click();
+    await page.waitForSelector("[data-testid=span-name]:has-text('Geographer.population')");
+    assert.equal(await page.locator("[data-testid=input] pre").textContent(), JSON.stringify({ cities: ["Beijing", "Tokyo"] }, null, 2));
     await page.screenshot({ path: `${IMAGES}web-view-session.png` });
 
     // The exporter's API key never reaches the page.

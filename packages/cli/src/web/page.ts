@@ -49,6 +49,11 @@ header input, header select { font:inherit; padding:3px 6px; border:1px solid va
 .bar { position:absolute; top:6px; height:12px; border-radius:2px; min-width:2px; opacity:.85; }
 .bar.error { outline:2px solid var(--err); }
 .first-token { position:absolute; top:3px; width:2px; height:18px; background:var(--fg); }
+.chev { width:12px; flex:none; color:var(--dim); cursor:pointer; text-align:center; }
+.chev.none { cursor:default; }
+.axis-row { display:grid; grid-template-columns: minmax(200px, 38%) 64px 1fr; margin:6px -10px 0; height:14px; }
+.axis { position:relative; margin-right:10px; border-bottom:1px solid var(--line); }
+.tick { position:absolute; top:0; font-size:10px; color:var(--dim); white-space:nowrap; }
 .detail { flex:1; overflow:auto; padding:8px 12px; }
 .sec h3 { font-size:12px; text-transform:uppercase; letter-spacing:.05em; color:var(--dim); margin:14px 0 6px; }
 pre { margin:0; white-space:pre-wrap; word-break:break-word; font:12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
