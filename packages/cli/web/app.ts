@@ -630,8 +630,15 @@ function pageApp(): void {
     const events = new EventSource("api/events");
     let loaded = false;
     const pending: Summary[] = [];
-    events.addEventListener("open", () => { connected = true; renderStatus(); });
-    events.addEventListener("error", () => { connected = false; renderStatus(); });
+    let lost = false;
+    events.addEventListener("open", () => {
+      connected = true;
+      renderStatus();
+      // Traces handed out while the connection was down were never pushed: reload the list.
+      if (lost) void loadList();
+      lost = false;
+    });
+    events.addEventListener("error", () => { connected = false; lost = loaded; renderStatus(); });
     events.addEventListener("trace", (event) => {
       const s = JSON.parse((event as MessageEvent<string>).data) as Summary;
       if (!loaded) { pending.push(s); return; }
@@ -644,18 +651,20 @@ function pageApp(): void {
       dropped = ids.dropped;
       scheduleRefilter();
     });
-    void fetch("api/traces", { headers: { accept: "application/json" } })
+    const loadList = () => fetch("api/traces", { headers: { accept: "application/json" } })
       .then((res) => res.json() as Promise<{ traces: Summary[]; dropped: number }>)
       .then((body) => {
+        if (loaded) summaries.clear();
         for (const s of body.traces) summaries.set(s.id, s);
         dropped = body.dropped;
         loaded = true;
         for (const s of pending) summaries.set(s.id, s);
         refilter();
         refreshDatalists();
-        ready();
+        if (document.body.dataset["ready"] !== "true") ready();
       })
       .catch((error: unknown) => { status.textContent = `cannot load traces: ${String((error as Error).message)}`; });
+    void loadList();
   }
 }
 
