@@ -25,6 +25,7 @@ describe("calltree view --html", () => {
     assert.equal(run.stdout, "");
     const size = statSync(html).size;
     console.log(`self-contained HTML for the seed scenario: ${size} bytes (${(size / 1024).toFixed(1)} KiB)`);
+    assert.ok(size < 64 * 1024, "docs/cli.md promises a file under 64 KB for this trace");
     const text = readFileSync(html, "utf8");
     assert.doesNotMatch(text, /<script[^>]+src=|<link[^>]+stylesheet|https?:\/\/(?!127\.0\.0\.1)/i, "no external script, style or URL");
     assert.doesNotMatch(text, /sk-secret-key-web-view/);
