@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { renderTrace } from "@calltree/render";
 import { startCollector } from "./collector.js";
+import { startWebView } from "./web/web-server.js";
+import type { WebView } from "./web/web-server.js";
 import type { CliIo } from "./cli.js";
 import { integer, parse, str, renderOptionsOf, RENDER_FLAGS, RENDER_HELP, UsageError } from "./internal/args.js";
 
@@ -20,6 +22,10 @@ Options:
   --no-out             print only, store nothing
   --quiet-ms N         print a trace still missing its root N ms after its last span (default 5000)
   --max-body-mb N      answer 413 to bodies over N MiB, compressed or not (default 32)
+  --ui                 also serve a live web view of the traces on http://127.0.0.1:PORT/ (this
+                       machine only, whatever --host says)
+  --ui-port N          port of the web view (default 6007; 0 picks a free one)
+  --ui-max-traces N    traces the web view keeps; older ones are let go (default 10000)
 ${RENDER_HELP}
   -h, --help           show this help
 
@@ -34,6 +40,9 @@ const FLAGS = {
   "no-out": { type: "boolean" },
   "quiet-ms": { type: "string" },
   "max-body-mb": { type: "string" },
+  ui: { type: "boolean" },
+  "ui-port": { type: "string" },
+  "ui-max-traces": { type: "string" },
 } as const;
 
 /** `calltree collect`: runs until SIGINT/SIGTERM, then prints pending traces and resolves 0. */
@@ -44,6 +53,12 @@ export async function runCollect(args: string[], io: CliIo): Promise<number> {
   const renderOptions = renderOptionsOf(values, io.stdout.isTTY === true);
   const out = values["no-out"] ? undefined : resolve(str(values, "out") ?? "traces.jsonl");
   const maxBodyMb = integer(str(values, "max-body-mb"), "max-body-mb", 32, 1, 4096);
+  const ui = values.ui === true;
+  if (!ui && (str(values, "ui-port") !== undefined || str(values, "ui-max-traces") !== undefined)) {
+    throw new UsageError("--ui-port and --ui-max-traces need --ui");
+  }
+  const uiPort = integer(str(values, "ui-port"), "ui-port", 6007, 0, 65535);
+  const uiMaxTraces = integer(str(values, "ui-max-traces"), "ui-max-traces", 10_000, 1, 1_000_000);
 
   const collector = await startCollector({
     port: integer(str(values, "port"), "port", 6006, 0, 65535),
@@ -54,6 +69,22 @@ export async function runCollect(args: string[], io: CliIo): Promise<number> {
     onError: (error) => io.stderr.write(`calltree collect: ${error.message}\n`),
   });
 
+  let web: WebView | undefined;
+  if (ui) {
+    try {
+      web = await startWebView({
+        port: uiPort,
+        maxTraces: uiMaxTraces,
+        onError: (error) => io.stderr.write(`calltree collect: web view: ${error.message}\n`),
+      });
+    } catch (error) {
+      await collector.close();
+      throw error;
+    }
+    const view = web;
+    collector.onTrace((trace, info) => view.add(trace, info.late));
+  }
+
   let printed = false;
   collector.onTrace((trace, info) => {
     let text = renderTrace(trace, renderOptions);
@@ -62,6 +93,7 @@ export async function runCollect(args: string[], io: CliIo): Promise<number> {
     printed = true;
   });
 
+  if (web) io.stderr.write(`calltree collect: web view on ${web.url}\n`);
   io.stderr.write(
     `calltree collect: listening on ${collector.tracesUrl} (OTLP/HTTP, protobuf or JSON); ${out ? `appending to ${out}` : "not storing (--no-out)"}\n`,
   );
@@ -80,5 +112,6 @@ export async function runCollect(args: string[], io: CliIo): Promise<number> {
   process.on("SIGINT", ignore);
   process.on("SIGTERM", ignore);
   await collector.close();
+  await web?.close();
   return 0;
 }

@@ -1,5 +1,6 @@
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
+import { basename } from "node:path";
 import { fromOtlpJson, groupTraces, renderTrace, slimSpan, spansOf, traceTotals } from "@calltree/render";
 import type { RenderSpan } from "@calltree/render";
 import type { CliIo } from "./cli.js";
@@ -7,6 +8,8 @@ import { parse, str, renderOptionsOf, RENDER_FLAGS, RENDER_HELP, UsageError } fr
 import { lines } from "./internal/lines.js";
 import { TraceAssembler } from "./internal/trace-assembler.js";
 import type { AssembledTrace } from "./internal/trace-assembler.js";
+import { pageHtml } from "./web/page.js";
+import { detail } from "./web/view-model.js";
 
 export const VIEW_HELP = `Usage: calltree view FILE [options]
 
@@ -18,6 +21,8 @@ it can be larger than memory.
 Options:
   --trace ID           only the trace with this id (or id prefix, hex)
   --json               print normalized traces as JSON, one object per line, instead of trees
+  --html OUT           write the traces as one self-contained web page to OUT instead (the view of
+                       \`calltree collect --ui\`; opens offline; every span is held in memory)
 ${RENDER_HELP}
   -h, --help           show this help
 
@@ -28,6 +33,7 @@ const FLAGS = {
   ...RENDER_FLAGS,
   trace: { type: "string" },
   json: { type: "boolean" },
+  html: { type: "string" },
 } as const;
 
 /**
@@ -54,6 +60,11 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
   }
   const renderOptions = renderOptionsOf(values, io.stdout.isTTY === true);
   const json = values.json === true;
+  const html = str(values, "html");
+  if (html !== undefined && json) throw new UsageError("--json and --html contradict each other");
+  if (html !== undefined && html.trim() === "") throw new UsageError("--html takes a file to write");
+  // For --html, spans are kept whole (inputs, outputs, messages) until the file is written.
+  const kept = new Map<string, RenderSpan[]>();
 
   let totalBytes: number | undefined;
   if (file !== "-") {
@@ -89,6 +100,14 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
   };
   const print = (batch: AssembledTrace[]): void => {
     if (batch.length === 0) return;
+    if (html !== undefined) {
+      for (const assembled of batch) {
+        let spans = kept.get(assembled.traceId);
+        if (!spans) kept.set(assembled.traceId, (spans = []));
+        for (const span of assembled.spans) spans.push(span);
+      }
+      return;
+    }
     const late = new Set(batch.filter((t) => t.late).map((t) => t.traceId));
     // Traces due together print in start order, so the output does not depend on batch boundaries.
     for (const trace of groupTraces(batch.flatMap((t) => t.spans))) {
@@ -126,7 +145,7 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
       let spans: RenderSpan[] = fromOtlpJson(request);
       if (wanted !== undefined) spans = spans.filter((span) => span.traceId.startsWith(wanted));
       // Trees need a handful of attributes; dropping the rest (inputs, outputs) keeps memory small.
-      if (!json) spans = spans.map(slimSpan);
+      if (!json && html === undefined) spans = spans.map(slimSpan);
       spansRead += spans.length;
       print(assembler.add(spans, bytesRead));
       print(assembler.takeDue(bytesRead));
@@ -146,6 +165,18 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
   }
   print(assembler.takeAll());
   await drained();
+  if (html !== undefined) {
+    const traces = groupTraces([...kept.values()].flat()).map(detail);
+    tracesPrinted = traces.length;
+    const page = pageHtml({ mode: "file", traces }, `calltree: ${basename(file === "-" ? "stdin" : file)}`);
+    try {
+      writeFileSync(html, page);
+    } catch (error) {
+      io.stderr.write(`calltree view: cannot write ${html}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    io.stderr.write(`calltree view: wrote ${traces.length.toLocaleString("en-US")} trace(s) to ${html} (${kilobytes(Buffer.byteLength(page))})\n`);
+  }
 
   const elapsed = performance.now() - started;
   if (io.stderr.isTTY && lastProgress !== started) io.stderr.write("\r\u001b[K");
@@ -165,6 +196,10 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
 
 function bigintAsString(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
+}
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 function megabytes(bytes: number): string {
