@@ -1,12 +1,19 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, openPage } from "./harness/browser.js";
 import { Collect } from "./harness/collect.js";
 import { runSeedScenario } from "./harness/seed.js";
 
-const IMAGES = fileURLToPath(new URL("../../../../docs/images/", import.meta.url));
+// The screenshots docs/cli.md shows are rewritten with CALLTREE_SCREENSHOTS=update; other runs take them into a
+// temporary folder, so a test run leaves the working tree as it was.
+const IMAGES =
+  process.env.CALLTREE_SCREENSHOTS === "update"
+    ? fileURLToPath(new URL("../../../../docs/images/", import.meta.url))
+    : `${mkdtempSync(join(tmpdir(), "calltree-web-view-"))}/`;
 
 // The seed's scenario exported by register() over real OTLP/HTTP to `calltree collect --ui`, watched in a
 // real Chromium: it arrives live, opens as a waterfall, its LLM span reads as a chat with its cost, and the
@@ -67,6 +74,7 @@ describe("calltree collect --ui in Chromium", () => {
     assert.match((await page.locator("[data-testid=attributes-table]").textContent()) ?? "", /llm\.model_name/);
     mkdirSync(IMAGES, { recursive: true });
     await page.screenshot({ path: `${IMAGES}web-view-trace.png` });
+    assert.ok(statSync(`${IMAGES}web-view-trace.png`).size > 10_000, "a screenshot with something on it");
 
     // Keyboard: back to the list, down the waterfall, the next span's detail.
     await page.keyboard.press("Escape");
@@ -110,6 +118,7 @@ describe("calltree collect --ui in Chromium", () => {
     await page.waitForSelector("[data-testid=span-name]:has-text('Geographer.population')");
     assert.equal(await page.locator("[data-testid=input] pre").textContent(), JSON.stringify({ cities: ["Beijing", "Tokyo"] }, null, 2));
     await page.screenshot({ path: `${IMAGES}web-view-session.png` });
+    assert.ok(statSync(`${IMAGES}web-view-session.png`).size > 10_000, "a screenshot with something on it");
 
     // The exporter's API key never reaches the page.
     assert.doesNotMatch(await page.content(), /sk-secret-key-web-view/);
