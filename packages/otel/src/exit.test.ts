@@ -187,6 +187,18 @@ describe("register() at process exit", () => {
     assert.ok(peakMb < 250, `peak RSS ${peakMb} MB`);
   });
 
+  test("spans that end after tracing.shutdown() are counted as dropped and reported in the one line", async () => {
+    for (const options of [{ exporter: "memory" }, { exporter: "console" }]) {
+      const r = await runChild(["after-shutdown", "25"], options);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.report?.stats.droppedSpans, 25, JSON.stringify(options));
+      assert.match(
+        r.stderr,
+        /^\[calltree\] 25 spans were dropped: 25 ended after tracing\.shutdown\(\) \(shut down once the traced calls have finished\)\. Later drops are counted in tracing\.stats\(\)\.droppedSpans\.$/m,
+      );
+    }
+  });
+
   test("the start line: one line on stderr, secrets masked; logLevel silent prints nothing", async () => {
     await using server = await startOtlpServer();
     const url = `${server.origin}/v1/traces?api_key=sk-query-secret`;

@@ -397,6 +397,8 @@ export function register(options?: RegisterOptions): Tracing {
       ]);
       clearTimeout(timer);
       otlpExporter?.abort();
+      // Spans of calls still running end after this: they are counted and told (not lost silently).
+      drops.close();
       useTracerProvider(undefined);
       if (ownsTrace) trace.disable();
       if (ownsPropagation) propagation.disable();

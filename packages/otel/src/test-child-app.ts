@@ -73,6 +73,14 @@ switch (mode) {
     setInterval(() => {}, 1_000);
     process.stdout.write("ready\n");
     break;
+  case "after-shutdown": {
+    // Calls still running when the app shuts tracing down: their spans end after shutdown() resolved.
+    const running = Array.from({ length: count }, (_, i) => tracer.startSpan(`still-running.${i}`));
+    void tracing.shutdown().then(() => {
+      for (const span of running) span.end();
+    });
+    break;
+  }
   case "process-exit":
     makeSpans(count);
     process.exit(0);

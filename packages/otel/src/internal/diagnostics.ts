@@ -170,6 +170,8 @@ export class DropReporter {
   private reported = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private firstError: string | undefined;
+  /** After shutdown: no exit hook will print the line any more, so a loss is told at the next turn. */
+  private closed = false;
 
   constructor(printer: Printer, faults: FaultLog | undefined) {
     this.printer = printer;
@@ -189,9 +191,21 @@ export class DropReporter {
       return;
     }
     if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.report(), 1_000);
-      this.timer.unref?.();
+      if (this.closed) {
+        // Not unref'd: the process may be about to end, and this line is all that tells of the loss. Spans ending
+        // in the same turn share it.
+        this.timer = setTimeout(() => this.report(), 0);
+      } else {
+        this.timer = setTimeout(() => this.report(), 1_000);
+        this.timer.unref?.();
+      }
     }
+  }
+
+  /** Tracing is shut down: prints the line now if spans were dropped, and tells later losses at the next turn. */
+  close(): void {
+    this.closed = true;
+    this.report();
   }
 
   /** Prints the line now if spans were dropped and it was not printed yet. */
@@ -207,6 +221,8 @@ export class DropReporter {
     if (full) parts.push(`${full} found the export queue full (the exporter could not keep up, or the app did not let the event loop turn to send)`);
     const exit = this.byReason.get("exit");
     if (exit) parts.push(`${exit} were still pending when the process ended`);
+    const late = this.byReason.get("after-shutdown");
+    if (late) parts.push(`${late} ended after tracing.shutdown() (shut down once the traced calls have finished)`);
     this.printer.print(
       "error",
       `${this.total} span${this.total === 1 ? " was" : "s were"} dropped: ${parts.join("; ")}. ` +
