@@ -55,6 +55,12 @@ function runChild(
   });
 }
 
+/** The fix the dropped-spans line gives when nothing listens at the endpoint. */
+function refusedAdvice(port: number): string {
+  return `nothing answers at http://127.0.0.1:${port}/v1/traces: start Phoenix (it listens on port 6006) or \`npx calltree collect\`, ` +
+    "or point PHOENIX_COLLECTOR_ENDPOINT / register({ endpoint }) at your collector";
+}
+
 function assertAllSpans(spans: Array<{ spanId: string; traceId: string; parentSpanId: string }>, count: number): void {
   assert.equal(spans.length, count, "every span arrived");
   assert.equal(new Set(spans.map((s) => s.spanId)).size, count, "no span arrived twice");
@@ -122,7 +128,22 @@ describe("register() at process exit", () => {
     const lines = r.stderr.trimEnd().split("\n");
     assert.deepEqual(lines, [
       `[calltree] traces → http://127.0.0.1:${port}/v1/traces (http/protobuf, project "default")`,
-      "[calltree] 1000 spans were dropped: 1000 were still pending when the process ended. Later drops are counted in tracing.stats().droppedSpans.",
+      `[calltree] 1000 spans were dropped: 1000 failed to export: connection refused (ECONNREFUSED) — ${refusedAdvice(port)}. ` +
+        "Later drops are counted in tracing.stats().droppedSpans.",
+    ]);
+    assert.equal(r.report?.stats.droppedSpans, 1000);
+  });
+
+  test("endpoint down: await tracing.shutdown() ends the flush at once, its one line naming the cause and the fix, by default", async () => {
+    const port = await closedPort();
+    // A flush timeout the test would not outlast: shutdown() has to stop because of the refusal, not the deadline.
+    const r = await runChild(["shutdown", "1000"], { endpoint: `http://127.0.0.1:${port}`, flushTimeoutMillis: 600_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^shut down$/m);
+    assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+      `[calltree] traces → http://127.0.0.1:${port}/v1/traces (http/protobuf, project "default")`,
+      `[calltree] 1000 spans were dropped: 1000 failed to export: connection refused (ECONNREFUSED) — ${refusedAdvice(port)}. ` +
+        "Later drops are counted in tracing.stats().droppedSpans.",
     ]);
     assert.equal(r.report?.stats.droppedSpans, 1000);
   });

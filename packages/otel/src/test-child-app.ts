@@ -81,6 +81,11 @@ switch (mode) {
     });
     break;
   }
+  case "shutdown":
+    // The app shuts tracing down itself, then ends normally.
+    makeSpans(count);
+    void tracing.shutdown().then(() => process.stdout.write("shut down\n"));
+    break;
   case "process-exit":
     makeSpans(count);
     process.exit(0);

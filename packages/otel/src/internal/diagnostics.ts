@@ -124,9 +124,10 @@ export function faultAdvice(key: string, target: string): string {
 export class FaultLog {
   private readonly seen = new Set<string>();
   private readonly target: string;
-  private readonly listeners = new Set<(key: string) => void>();
+  private readonly listeners = new Set<(key: string, text: string) => void>();
   /** The first fault seen, for the dropped-spans line. */
   first: string | undefined;
+  private firstKey: string | undefined;
 
   constructor(target: string) {
     this.target = target;
@@ -134,8 +135,11 @@ export class FaultLog {
 
   /** Records a fault of kind `key` (e.g. `net:ECONNREFUSED`, `http:503`); `text` describes it. */
   fault(key: string, text: string): void {
-    if (this.first === undefined) this.first = text;
-    for (const listener of this.listeners) listener(key);
+    if (this.first === undefined) {
+      this.first = text;
+      this.firstKey = key;
+    }
+    for (const listener of this.listeners) listener(key, text);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     try {
@@ -150,8 +154,18 @@ export class FaultLog {
     this.fault(key, text);
   }
 
+  /**
+   * The fix for the first fault, when it came from the endpoint (a network error, an HTTP status, a timeout), for
+   * the dropped-spans line: the line is printed by default, the diagnostics only with a `diag` logger.
+   */
+  firstAdvice(): string | undefined {
+    const key = this.firstKey;
+    if (key === undefined || !(key.startsWith("net:") || key.startsWith("http:") || key === "timeout")) return undefined;
+    return faultAdvice(key, this.target);
+  }
+
   /** Calls `listener` on every fault from now on; returns the unsubscribe function. */
-  onFault(listener: (key: string) => void): () => void {
+  onFault(listener: (key: string, text: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -216,7 +230,10 @@ export class DropReporter {
     this.reported = true;
     const parts: string[] = [];
     const failed = this.byReason.get("export-failed");
-    if (failed) parts.push(`${failed} failed to export: ${this.faults?.first ?? this.firstError ?? "exporter error"}`);
+    if (failed) {
+      const advice = this.faults?.first !== undefined ? this.faults.firstAdvice() : undefined;
+      parts.push(`${failed} failed to export: ${this.faults?.first ?? this.firstError ?? "exporter error"}${advice ? ` — ${advice}` : ""}`);
+    }
     const full = this.byReason.get("queue-full");
     if (full) parts.push(`${full} found the export queue full (the exporter could not keep up, or the app did not let the event loop turn to send)`);
     const exit = this.byReason.get("exit");

@@ -162,8 +162,11 @@ export class CalltreeSpanProcessor implements SpanProcessor {
     this.abandon();
   }
 
-  /** Counts queued and in-flight spans as dropped (`exit`): called when the process ends before they were sent. */
-  abandon(): void {
+  /**
+   * Counts queued and in-flight spans as dropped: `exit` when the process ends before they were sent,
+   * `export-failed` (with the endpoint's fault) when a flush gave up because the endpoint refused them.
+   */
+  abandon(reason: DropReason = "exit", error?: unknown): void {
     let lost = this.queue.length;
     this.queue = [];
     for (const entry of this.inFlight) {
@@ -172,7 +175,7 @@ export class CalltreeSpanProcessor implements SpanProcessor {
         lost += entry.count;
       }
     }
-    if (lost > 0) this.drop(lost, "exit");
+    if (lost > 0) this.drop(lost, reason, error);
     this.release();
   }
 
