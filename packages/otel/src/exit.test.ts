@@ -220,6 +220,17 @@ describe("register() at process exit", () => {
     }
   });
 
+  test("the console exporter draws a span that ends after its root (fire-and-forget) in its root's tree", async () => {
+    const r = await runChild(["fire-and-forget", "3"], { exporter: "console", color: false, logLevel: "error" });
+    assert.equal(r.code, 0, r.stderr);
+    const trees = r.stderr.trimEnd().split("\n\n");
+    assert.equal(trees.length, 3, r.stderr);
+    for (const tree of trees) {
+      assert.match(tree, /^trace [0-9a-f]{32}  2 spans  \S+\nhandler  \S+\n└─ background job  \S+$/);
+    }
+    assert.doesNotMatch(r.stderr, /root span not received|more spans of trace/);
+  });
+
   test("the start line: one line on stderr, secrets masked; logLevel silent prints nothing", async () => {
     await using server = await startOtlpServer();
     const url = `${server.origin}/v1/traces?api_key=sk-query-secret`;

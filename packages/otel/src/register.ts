@@ -258,7 +258,9 @@ export function register(options?: RegisterOptions): Tracing {
     exporter,
     // The memory exporter is read in place: spans are there as soon as they end.
     maxExportBatchSize: e.kind === "memory" ? 1 : config.batch.maxExportBatchSize,
-    scheduledDelayMillis: config.batch.enabled ? config.batch.scheduledDelayMillis : 0,
+    // The console exporter prints synchronously and groups traces itself: it gets spans at the next tick, so a span
+    // that ends just after its root (a fire-and-forget call) reaches it while the trace is still held.
+    scheduledDelayMillis: config.batch.enabled && e.kind !== "console" ? config.batch.scheduledDelayMillis : 0,
     maxQueueSize: config.batch.maxQueueSize,
     maxConcurrentExports: concurrent,
     maxPendingBytes: config.batch.maxPendingMegabytes * 1024 * 1024,
@@ -362,6 +364,8 @@ export function register(options?: RegisterOptions): Tracing {
     : !config.flushOnExit
     ? reportLossAtExit(() => {
         processor.abandon("exit");
+        // Traces the console exporter holds were exported to it: they are printed, not lost.
+        if (consoleExporter) consoleExporter.printIncomplete();
         drops.report();
       })
     : installExitHooks({

@@ -86,6 +86,16 @@ switch (mode) {
     makeSpans(count);
     void tracing.shutdown().then(() => process.stdout.write("shut down\n"));
     break;
+  case "fire-and-forget":
+    // A handler that starts a job and does not await it: the job's span ends after the handler's (its root).
+    for (let i = 0; i < count; i++) {
+      tracer.startActiveSpan("handler", (root) => {
+        const job = tracer.startSpan("background job");
+        root.end();
+        setImmediate(() => setImmediate(() => job.end()));
+      });
+    }
+    break;
   case "process-exit":
     makeSpans(count);
     process.exit(0);
