@@ -55,6 +55,12 @@ function runChild(
   });
 }
 
+/** The fix the dropped-spans line gives when nothing listens at the endpoint. */
+function refusedAdvice(port: number): string {
+  return `nothing answers at http://127.0.0.1:${port}/v1/traces: start Phoenix (it listens on port 6006) or \`npx calltree collect\`, ` +
+    "or point PHOENIX_COLLECTOR_ENDPOINT / register({ endpoint }) at your collector";
+}
+
 function assertAllSpans(spans: Array<{ spanId: string; traceId: string; parentSpanId: string }>, count: number): void {
   assert.equal(spans.length, count, "every span arrived");
   assert.equal(new Set(spans.map((s) => s.spanId)).size, count, "no span arrived twice");
@@ -121,7 +127,22 @@ describe("register() at process exit", () => {
     const lines = r.stderr.trimEnd().split("\n");
     assert.deepEqual(lines, [
       `[calltree] traces → http://127.0.0.1:${port}/v1/traces (http/protobuf, project "default")`,
-      "[calltree] 1000 spans were dropped: 1000 were still pending when the process ended. Later drops are counted in tracing.stats().droppedSpans.",
+      `[calltree] 1000 spans were dropped: 1000 failed to export: connection refused (ECONNREFUSED) — ${refusedAdvice(port)}. ` +
+        "Later drops are counted in tracing.stats().droppedSpans.",
+    ]);
+    assert.equal(r.report?.stats.droppedSpans, 1000);
+  });
+
+  test("endpoint down: await tracing.shutdown() ends the flush at once, its one line naming the cause and the fix, by default", async () => {
+    const port = await closedPort();
+    // A flush timeout the test would not outlast: shutdown() has to stop because of the refusal, not the deadline.
+    const r = await runChild(["shutdown", "1000"], { endpoint: `http://127.0.0.1:${port}`, flushTimeoutMillis: 600_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^shut down$/m);
+    assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+      `[calltree] traces → http://127.0.0.1:${port}/v1/traces (http/protobuf, project "default")`,
+      `[calltree] 1000 spans were dropped: 1000 failed to export: connection refused (ECONNREFUSED) — ${refusedAdvice(port)}. ` +
+        "Later drops are counted in tracing.stats().droppedSpans.",
     ]);
     assert.equal(r.report?.stats.droppedSpans, 1000);
   });
@@ -183,6 +204,29 @@ describe("register() at process exit", () => {
     const peakMb = Math.round((r.report?.maxRssKb ?? 0) / 1024);
     t.diagnostic(`peak RSS ${peakMb} MB, RSS after the loop ${Math.round((r.report?.rssAfterLoop ?? 0) / 1048576)} MB, ${server.requests.length} requests, ${r.ms} ms`);
     assert.ok(peakMb < 250, `peak RSS ${peakMb} MB`);
+  });
+
+  test("spans that end after tracing.shutdown() are counted as dropped and reported in the one line", async () => {
+    for (const options of [{ exporter: "memory" }, { exporter: "console" }]) {
+      const r = await runChild(["after-shutdown", "25"], options);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.report?.stats.droppedSpans, 25, JSON.stringify(options));
+      assert.match(
+        r.stderr,
+        /^\[calltree\] 25 spans were dropped: 25 ended after tracing\.shutdown\(\) \(shut down once the traced calls have finished\)\. Later drops are counted in tracing\.stats\(\)\.droppedSpans\.$/m,
+      );
+    }
+  });
+
+  test("the console exporter draws a span that ends after its root (fire-and-forget) in its root's tree", async () => {
+    const r = await runChild(["fire-and-forget", "3"], { exporter: "console", color: false, logLevel: "error" });
+    assert.equal(r.code, 0, r.stderr);
+    const trees = r.stderr.trimEnd().split("\n\n");
+    assert.equal(trees.length, 3, r.stderr);
+    for (const tree of trees) {
+      assert.match(tree, /^trace [0-9a-f]{32}  2 spans  \S+\nhandler  \S+\n└─ background job  \S+$/);
+    }
+    assert.doesNotMatch(r.stderr, /root span not received|more spans of trace/);
   });
 
   test("the start line: one line on stderr, secrets masked; logLevel silent prints nothing", async () => {

@@ -61,8 +61,9 @@ export interface Tracing {
   forceFlush(): Promise<void>;
   /**
    * Flushes, shuts the exporter down and undoes what register() set up (globals, exit hooks, the provider used by
-   * decorators). Resolves within `flushTimeoutMillis`; spans it could not deliver by then are counted as dropped,
-   * and their requests ended. Never rejects. Idempotent: later calls return the same promise. After it, register()
+   * decorators). Resolves within `flushTimeoutMillis`, and at once when the endpoint refuses connections or rejects
+   * requests; spans it could not deliver are counted as dropped (the one line on stderr names the cause and its fix),
+   * and their requests ended. Spans of calls that end after it are counted as dropped and reported too. Never rejects. Idempotent: later calls return the same promise. After it, register()
    * may be called again.
    */
   shutdown(): Promise<void>;
@@ -257,7 +258,9 @@ export function register(options?: RegisterOptions): Tracing {
     exporter,
     // The memory exporter is read in place: spans are there as soon as they end.
     maxExportBatchSize: e.kind === "memory" ? 1 : config.batch.maxExportBatchSize,
-    scheduledDelayMillis: config.batch.enabled ? config.batch.scheduledDelayMillis : 0,
+    // The console exporter prints synchronously and groups traces itself: it gets spans at the next tick, so a span
+    // that ends just after its root (a fire-and-forget call) reaches it while the trace is still held.
+    scheduledDelayMillis: config.batch.enabled && e.kind !== "console" ? config.batch.scheduledDelayMillis : 0,
     maxQueueSize: config.batch.maxQueueSize,
     maxConcurrentExports: concurrent,
     maxPendingBytes: config.batch.maxPendingMegabytes * 1024 * 1024,
@@ -322,31 +325,47 @@ export function register(options?: RegisterOptions): Tracing {
   }
   if (config.autoInstrument) enabled.push(...autoInstrument(provider, printer));
 
-  const flushWithin = async (timeoutMillis: number, giveUpOnFault: boolean): Promise<boolean> => {
-    if (processor === undefined) return true;
+  /**
+   * Waits for the processor's flush, at most `timeoutMillis`. With `giveUpOnFault` (at exit and shutdown), an
+   * endpoint that refuses connections or rejects requests ends the wait at once: it will not take the spans in the
+   * time left, and waiting would only delay the exit. A busy server (429/503) or a slow one gets until the deadline.
+   * Resolves with whether everything was delivered and, when it gave up on a fault, that fault.
+   */
+  const flushWithin = async (timeoutMillis: number, giveUpOnFault: boolean): Promise<{ complete: boolean; fault?: Error }> => {
+    if (processor === undefined) return { complete: true };
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unsubscribe: (() => void) | undefined;
-    const gaveUp = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMillis);
-      // At exit, an endpoint that refuses connections or rejects requests will not take the spans in the time
-      // left; waiting would only delay the exit. A busy server (429/503) or a slow one gets until the deadline.
+    const gaveUp = new Promise<{ complete: false; fault?: Error }>((resolve) => {
+      timer = setTimeout(() => resolve({ complete: false }), timeoutMillis);
       if (giveUpOnFault && faults) {
-        unsubscribe = faults.onFault((key) => {
-          if (key.startsWith("net:") || /^http:4\d\d$/.test(key) && key !== "http:429") resolve(false);
+        unsubscribe = faults.onFault((key, text) => {
+          if (key.startsWith("net:") || /^http:4\d\d$/.test(key) && key !== "http:429") resolve({ complete: false, fault: new Error(text) });
         });
+        // Exports waiting to retry try again now, so an endpoint that is still down says so at once rather than
+        // after a back-off of up to several seconds.
+        otlpExporter?.retryNow();
       }
     });
-    const complete = await Promise.race([processor.forceFlush().then(() => true as const), gaveUp]);
+    const outcome = await Promise.race([processor.forceFlush().then(() => ({ complete: true })), gaveUp]);
     clearTimeout(timer);
     unsubscribe?.();
-    return complete;
+    return outcome;
+  };
+
+  /** Counts what a flush that gave up leaves unsent: as failed exports when the endpoint is at fault. */
+  const abandonAfter = (outcome: { complete: boolean; fault?: Error }): void => {
+    if (outcome.complete || processor === undefined) return;
+    if (outcome.fault !== undefined) processor.abandon("export-failed", outcome.fault);
+    else processor.abandon("exit");
   };
 
   const uninstallExitHooks = processor === undefined
     ? undefined
     : !config.flushOnExit
     ? reportLossAtExit(() => {
-        processor.abandon();
+        processor.abandon("exit");
+        // Traces the console exporter holds were exported to it: they are printed, not lost.
+        if (consoleExporter) consoleExporter.printIncomplete();
         drops.report();
       })
     : installExitHooks({
@@ -354,10 +373,10 @@ export function register(options?: RegisterOptions): Tracing {
         // Reports nothing: an `exit` event (flushSync) or, at a signal, flushSync right before the signal is raised
         // again, follows and says once what was lost, including spans the app ended during this flush.
         flushForExit: async () => {
-          const complete = await flushWithin(config.flushTimeoutMillis, true);
-          if (!complete) processor.abandon();
+          const outcome = await flushWithin(config.flushTimeoutMillis, true);
+          abandonAfter(outcome);
           if (consoleExporter) consoleExporter.printIncomplete();
-          return complete;
+          return outcome.complete;
         },
         flushSync: () => {
           processor.flushAtExit(synchronous);
@@ -381,9 +400,10 @@ export function register(options?: RegisterOptions): Tracing {
       }
       // One deadline for all of it: the flush, then the provider's shutdown.
       const deadline = Date.now() + config.flushTimeoutMillis;
-      const complete = await flushWithin(config.flushTimeoutMillis, false);
-      if (!complete) {
-        processor?.abandon();
+      // As at exit: an endpoint that refuses connections ends the wait at once, and the report names the cause.
+      const outcome = await flushWithin(config.flushTimeoutMillis, true);
+      if (!outcome.complete) {
+        abandonAfter(outcome);
         // Requests still running carry spans now counted as dropped. Ended here, they do not hold up the exporter's
         // shutdown below, which would otherwise wait for them.
         otlpExporter?.abort();
@@ -397,6 +417,8 @@ export function register(options?: RegisterOptions): Tracing {
       ]);
       clearTimeout(timer);
       otlpExporter?.abort();
+      // Spans of calls still running end after this: they are counted and told (not lost silently).
+      drops.close();
       useTracerProvider(undefined);
       if (ownsTrace) trace.disable();
       if (ownsPropagation) propagation.disable();

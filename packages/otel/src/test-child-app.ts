@@ -73,6 +73,29 @@ switch (mode) {
     setInterval(() => {}, 1_000);
     process.stdout.write("ready\n");
     break;
+  case "after-shutdown": {
+    // Calls still running when the app shuts tracing down: their spans end after shutdown() resolved.
+    const running = Array.from({ length: count }, (_, i) => tracer.startSpan(`still-running.${i}`));
+    void tracing.shutdown().then(() => {
+      for (const span of running) span.end();
+    });
+    break;
+  }
+  case "shutdown":
+    // The app shuts tracing down itself, then ends normally.
+    makeSpans(count);
+    void tracing.shutdown().then(() => process.stdout.write("shut down\n"));
+    break;
+  case "fire-and-forget":
+    // A handler that starts a job and does not await it: the job's span ends after the handler's (its root).
+    for (let i = 0; i < count; i++) {
+      tracer.startActiveSpan("handler", (root) => {
+        const job = tracer.startSpan("background job");
+        root.end();
+        setImmediate(() => setImmediate(() => job.end()));
+      });
+    }
+    break;
   case "process-exit":
     makeSpans(count);
     process.exit(0);

@@ -3,6 +3,8 @@ export type { ReadableSpanLike, HrTimeLike } from "./from-readable-span.js";
 export { fromReadableSpan } from "./from-readable-span.js";
 export { fromOtlpJson, otlpId } from "./from-otlp-json.js";
 export { groupTraces } from "./group-traces.js";
+export { TraceAssembler, lateSpansNote } from "./trace-assembler.js";
+export type { AssembledTrace, AssemblerOptions } from "./trace-assembler.js";
 export { traceTotals, spansOf } from "./trace-totals.js";
 export type { RenderOptions } from "./render-trace.js";
 export { renderTrace, renderTraces, DEFAULT_RENDER_OPTIONS } from "./render-trace.js";

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { context, trace } from "@opentelemetry/api";
+import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { defineKind, withSession } from "@calltree/core";
 import { captureTraces } from "./index.js";
 
@@ -63,5 +63,36 @@ describe("captureTraces", () => {
     using traces = captureTraces({ global: true });
     trace.getTracer("plain").startSpan("plain-span").end();
     assert.equal(traces.get({ name: "plain-span" }).name, "plain-span");
+  });
+});
+
+describe("captureTraces({ global: true }) and the app's own global provider", () => {
+  test("captures what the global tracer records, then restore() puts the app's provider back exactly", async () => {
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+    const appExporter = new InMemorySpanExporter();
+    const appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appExporter)] });
+    assert.equal(trace.setGlobalTracerProvider(appProvider), true);
+    try {
+      const globalBefore = trace.getTracerProvider();
+      const traces = captureTraces({ global: true });
+      trace.getTracer("plain").startSpan("during-capture").end();
+      assert.equal(traces.get({ name: "during-capture" }).name, "during-capture");
+      assert.equal(appExporter.getFinishedSpans().length, 0, "the capture took the global tracer's spans");
+      traces.restore();
+
+      assert.equal(trace.getTracerProvider(), globalBefore, "the same global object as before");
+      assert.equal((trace.getTracerProvider() as ProxyTracerProvider).getDelegate(), appProvider, "the app's provider is global again");
+      trace.getTracer("plain").startSpan("after-restore").end();
+      assert.deepEqual(appExporter.getFinishedSpans().map((s) => s.name), ["after-restore"]);
+      assert.equal(traces.spans.length, 1, "nothing captured after restore()");
+    } finally {
+      trace.disable();
+    }
+  });
+
+  test("with no global provider before, restore() leaves none", () => {
+    const traces = captureTraces({ global: true });
+    traces.restore();
+    assert.equal((trace.getTracerProvider() as ProxyTracerProvider).getDelegate(), new ProxyTracerProvider().getDelegate());
   });
 });

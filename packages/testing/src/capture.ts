@@ -1,4 +1,4 @@
-import { context, createContextKey, ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { context, createContextKey, ProxyTracerProvider, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import type { AttributeValue, TracerProvider } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -65,7 +65,10 @@ export interface CapturedTraces extends Disposable {
   reset(): void;
   /** Waits for pending timers and microtasks (one macrotask turn), for spans ended by timers. */
   flush(): Promise<void>;
-  /** Stops capturing and restores the provider and context manager that were in place. Idempotent. */
+  /**
+   * Stops capturing and restores what was in place: calltree's provider, the context manager, and with
+   * `global: true` the OpenTelemetry global provider (the app's own, if it had registered one). Idempotent.
+   */
   restore(): void;
   /** The provider spans are captured with. */
   readonly provider: TracerProvider;
@@ -89,6 +92,41 @@ function startNs(s: ReadableSpan): number {
   return s.startTime[0] * 1e9 + s.startTime[1];
 }
 
+/** The API's no-op provider: the delegate of a global proxy when no SDK is registered. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Makes `provider` the global tracer provider and returns how to put back exactly what was global before: the
+ * app's own provider (an app's test may register one before capturing), or nothing. The API refuses a second
+ * registration, so an existing global proxy is pointed at `provider` instead, and back at the app's provider on
+ * restore: `trace.getTracerProvider()` then returns the very object it returned before.
+ */
+function takeOverGlobalProvider(provider: TracerProvider): () => void {
+  const global = asProxy(trace.getTracerProvider());
+  if (global !== undefined) {
+    const previous = global.getDelegate();
+    if (previous !== NOOP_PROVIDER) {
+      global.setDelegate(provider);
+      return () => {
+        // Only undone while still ours: a later capture or the app may have changed it since.
+        if (global.getDelegate() === provider) global.setDelegate(previous);
+      };
+    }
+  }
+  if (!trace.setGlobalTracerProvider(provider)) return () => undefined;
+  return () => {
+    if (asProxy(trace.getTracerProvider())?.getDelegate() === provider) trace.disable();
+  };
+}
+
+/** The global proxy provider, told by shape: another copy of the API makes its own class. */
+function asProxy(p: TracerProvider): Pick<ProxyTracerProvider, "getDelegate" | "setDelegate"> | undefined {
+  const candidate = p as Partial<ProxyTracerProvider>;
+  return typeof candidate.getDelegate === "function" && typeof candidate.setDelegate === "function"
+    ? (candidate as ProxyTracerProvider)
+    : undefined;
+}
+
 /**
  * Captures the spans made from now on, in memory, for assertions: decorated calls anywhere in the process use
  * the capturing provider (through calltree's provider slot; the OpenTelemetry global is left alone unless
@@ -109,7 +147,7 @@ export function captureTraces(options: CaptureTracesOptions = {}): CapturedTrace
     manager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(manager);
   }
-  if (options.global === true) trace.setGlobalTracerProvider(provider);
+  const undoGlobal = options.global === true ? takeOverGlobalProvider(provider) : undefined;
   useTracerProvider(provider);
   let restored = false;
 
@@ -184,7 +222,7 @@ export function captureTraces(options: CaptureTracesOptions = {}): CapturedTrace
       if (restored) return;
       restored = true;
       useTracerProvider(previousProvider);
-      if (options.global === true) trace.disable();
+      undoGlobal?.();
       if (manager !== undefined) {
         manager.disable();
         context.disable();

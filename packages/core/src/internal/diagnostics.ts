@@ -35,3 +35,26 @@ function describeError(error: unknown): string {
     return "(unprintable error)";
   }
 }
+
+/**
+ * Says once, through {@link reportOnce}, that no OpenTelemetry context manager is registered: without one the
+ * active span is not carried into the calls a decorated method makes, so each decorated call starts its own trace
+ * (and `withSession` and the other context helpers have no effect). Set-ups that register a bare provider
+ * (`trace.setGlobalTracerProvider(new BasicTracerProvider())`) fall into this silently otherwise. Costs two property
+ * reads per call; calltree installs no context manager of its own here, since that would change the app's globals.
+ */
+export function checkContextManager(): void {
+  try {
+    const api = (globalThis as Record<symbol, { context?: unknown } | undefined>)[OTEL_GLOBAL];
+    if (api?.context !== undefined) return;
+    reportOnce(
+      "no-context-manager",
+      "no OpenTelemetry context manager is registered, so each decorated call starts its own trace: nested calls " +
+        "cannot find their parent. Call register() from @calltree/otel, or register a context manager yourself: " +
+        "context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable()) from " +
+        "@opentelemetry/context-async-hooks, or NodeTracerProvider's provider.register() (see docs/troubleshooting.md)",
+    );
+  } catch {
+    // A diagnostic must never reach the app's call.
+  }
+}

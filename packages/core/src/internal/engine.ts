@@ -7,7 +7,7 @@ import { safeJson, truncateText } from "../capture/serialize.js";
 import { contextAttributes, isSuppressed } from "../context.js";
 import { activeTracer } from "../tracer.js";
 import type { CallInfo, CommonOptions } from "../types.js";
-import { reportOnce } from "./diagnostics.js";
+import { checkContextManager, reportOnce } from "./diagnostics.js";
 import { STREAM_STATE, FIRST_TOKEN_EVENT } from "./constants.js";
 
 /** The hooks a kind supplies; see `defineKind`. @internal */
@@ -499,6 +499,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
 export function invoke(rec: MethodRecord, thisArg: unknown, args: unknown[]): unknown {
   const tracer = activeTracer();
   if (tracer === undefined) return rec.fn.apply(thisArg, args);
+  checkContextManager();
   const parentCtx = context.active();
   if (isSuppressed(parentCtx)) return rec.fn.apply(thisArg, args);
   let call: Call | undefined;

@@ -311,3 +311,53 @@ describe("register() errors quote no secret", () => {
     assert.match(message(() => resolve({}, { OTEL_RESOURCE_ATTRIBUTES: "team" })), /OTEL_RESOURCE_ATTRIBUTES="team" is invalid: .*item 1 of 1 is not key=value\. /);
   });
 });
+
+describe("register() refuses headers HTTP cannot send (every export would fail), without showing their values", () => {
+  const SECRET = "sk-live-123456";
+  const endpoint = "http://c:4318";
+  const refused = (fn: () => unknown, code: string, message: RegExp): void => {
+    throwsCode(fn, code, message);
+    try {
+      fn();
+    } catch (error) {
+      assert.doesNotMatch((error as Error).message, new RegExp(SECRET), "the secret is never quoted");
+    }
+  };
+
+  test("from the headers option: a name with a space or a colon, a value with a line break or a non-ASCII character", () => {
+    refused(() => resolve({ endpoint, headers: { "x team": SECRET } }), "INVALID_OPTIONS",
+      /`headers` is invalid: the header name starting "x" contains a space, which HTTP does not allow in a name .*Fix it in register\(\{ headers \}\)/);
+    refused(() => resolve({ endpoint, headers: { [`Authorization: Bearer ${SECRET}`]: "" } }), "INVALID_OPTIONS",
+      /the header name starting "Authorization" contains ":"/);
+    refused(() => resolve({ endpoint, headers: { "x-api-key": `${SECRET}\r\nx-evil: 1` } }), "INVALID_OPTIONS",
+      /the value of header "x-api-key" contains a line break, which HTTP does not allow \(the value is not shown\)/);
+    refused(() => resolve({ endpoint, headers: { "x-team": `${SECRET}é` } }), "INVALID_OPTIONS",
+      /the value of header "x-team" contains a non-ASCII character/);
+    refused(() => resolve({ endpoint, headers: { "x-team": `${SECRET}\u0000` } }), "INVALID_OPTIONS", /contains a control character/);
+  });
+
+  test("from OTEL_EXPORTER_OTLP_HEADERS and the other header variables, percent-decoded values included", () => {
+    const env = (value: string, name = "OTEL_EXPORTER_OTLP_HEADERS") => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, [name]: value });
+    refused(() => resolve({}, env(`x team=${SECRET}`)), "INVALID_ENVIRONMENT",
+      /OTEL_EXPORTER_OTLP_HEADERS="\*\*\*\*=\*\*\*\*" is invalid: the header name starting "x" contains a space.*Fix or unset OTEL_EXPORTER_OTLP_HEADERS/);
+    refused(() => resolve({}, env(`x-ok=1,authorization=Bearer%20${SECRET}%0A`)), "INVALID_ENVIRONMENT",
+      /OTEL_EXPORTER_OTLP_HEADERS="x-ok=\*\*\*\*,authorization=\*\*\*\*" is invalid: the value of header "authorization" contains a line break/);
+    refused(() => resolve({}, env(`x-team=caf%C3%A9${SECRET}`, "PHOENIX_CLIENT_HEADERS")), "INVALID_ENVIRONMENT",
+      /PHOENIX_CLIENT_HEADERS=.*the value of header "x-team" contains a non-ASCII character/);
+    refused(() => resolve({}, env(`café=${SECRET}`, "OTEL_EXPORTER_OTLP_TRACES_HEADERS")), "INVALID_ENVIRONMENT",
+      /OTEL_EXPORTER_OTLP_TRACES_HEADERS="\*\*\*\*=\*\*\*\*" is invalid: the header name starting "caf" contains a non-ASCII character/);
+  });
+
+  test("an API key with a line break (a key file read with its newline) says so, from the option and from PHOENIX_API_KEY", () => {
+    refused(() => resolve({ endpoint, apiKey: `${SECRET}\n` }), "INVALID_OPTIONS",
+      /the API key in `apiKey` contains a line break, which an HTTP header cannot carry \(the key is not shown\).*trim it/);
+    refused(() => resolve({}, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, PHOENIX_API_KEY: `${SECRET}\nmore` }), "INVALID_ENVIRONMENT",
+      /the API key in environment variable PHOENIX_API_KEY contains a line break/);
+  });
+
+  test("valid headers pass unchanged; header variables are not read when nothing is exported over OTLP", () => {
+    assert.deepEqual(otlp(resolve({ endpoint, headers: { "X-Api-Key": "abc~!#$%&'*+-.^_`|", "x-b": "a b\tc" } })).headers,
+      { "x-api-key": "abc~!#$%&'*+-.^_`|", "x-b": "a b\tc" });
+    assert.equal(resolve({ exporter: "console" }, { OTEL_EXPORTER_OTLP_HEADERS: "x y=1" }).exporter.kind, "console");
+  });
+});

@@ -20,9 +20,10 @@ import {
   firstEnv,
   firstEnvInteger,
   invalidEnv,
+  maskKeyValues,
 } from "./env.js";
 import type { Env } from "./env.js";
-import { maskUrl } from "./diagnostics.js";
+import { MASK, maskUrl } from "./diagnostics.js";
 
 /** Phoenix's default OTLP/HTTP address: used when the exporter is `otlp` and no endpoint is configured. */
 export const DEFAULT_ENDPOINT = "http://localhost:6006/v1/traces";
@@ -270,6 +271,62 @@ function lowerKeys(headers: Record<string, string> | undefined): Record<string, 
   return out;
 }
 
+/** The characters of an HTTP header name (RFC 9110 `token`). */
+const TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+
+function describeChar(c: string): string {
+  if (c === " ") return "a space";
+  if (c === "\r" || c === "\n") return "a line break";
+  if (c === "\t") return "a tab";
+  const code = c.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f) return "a control character";
+  if (code > 0x7e) return "a non-ASCII character";
+  return JSON.stringify(c);
+}
+
+/**
+ * What makes `value` unsendable as an HTTP header value (a line break, a control or non-ASCII character), or
+ * `undefined`. Node's HTTP client refuses line breaks and control characters; non-ASCII text would reach the server
+ * re-encoded, so it is refused too.
+ */
+/** A header list fit to print: every value masked, and a name HTTP would refuse masked too (it may hold a pasted key). */
+function maskHeaderList(value: string): string {
+  return maskKeyValues(value).split(",").map((part) => {
+    const eq = part.indexOf("=");
+    if (eq < 0) return part;
+    const name = part.slice(0, eq).trim();
+    return name === "" || [...name].every((c) => TOKEN_CHAR.test(c)) ? part : `${MASK}=${MASK}`;
+  }).join(",");
+}
+
+function headerValueProblem(value: string): string | undefined {
+  const bad = /[^\t\x20-\x7e]/.exec(value);
+  return bad === null ? undefined : describeChar(bad[0]);
+}
+
+/**
+ * Throws `fail(problem)` for the first header HTTP would refuse. The problem never quotes a value (values are
+ * secrets), and quotes a name only up to its first bad character (a name can be a pasted `Authorization: Bearer …`).
+ */
+function checkHeaders(headers: Record<string, string>, fail: (problem: string) => Error): void {
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.trim();
+    const at = [...name].findIndex((c) => !TOKEN_CHAR.test(c));
+    if (name === "") throw fail("a header has an empty name");
+    if (at >= 0) {
+      const shown = [...name].slice(0, at).join("");
+      throw fail(
+        `the header name ${shown === "" ? "" : `starting ${JSON.stringify(shown)} `}contains ${describeChar([...name][at] as string)}, which ` +
+          "HTTP does not allow in a name (one word of letters, digits and !#$%&'*+-.^_`|~, e.g. x-api-key)",
+      );
+    }
+    const problem = headerValueProblem(value);
+    if (problem !== undefined) {
+      throw fail(`the value of header "${name.toLowerCase()}" contains ${problem}, which HTTP does not allow (the value is not shown)`);
+    }
+  }
+}
+
 const PROTOCOLS = ["http/protobuf", "http/json"] as const;
 const SAMPLERS = [
   "always_on", "always_off", "traceidratio",
@@ -409,13 +466,37 @@ export function resolveConfig(
 
     // Headers, lowest precedence first; names compare case-insensitively, so they are lower-cased. Their values are
     // secrets (API keys): an error shows the names only.
+    // Each source is checked before merging, so an error names where the bad header came from: HTTP refuses it,
+    // and every export would fail.
+    const fromEnv = (name: string): Record<string, string> => {
+      const parsed = envKeyValues(env, name, true);
+      if (parsed !== undefined) {
+        checkHeaders(parsed, (problem) => invalidEnv(name, maskHeaderList(envString(env, name) ?? ""), problem));
+      }
+      return lowerKeys(parsed);
+    };
     const headers: Record<string, string> = {
-      ...lowerKeys(envKeyValues(env, "OTEL_EXPORTER_OTLP_HEADERS", true)),
-      ...lowerKeys(envKeyValues(env, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", true)),
-      ...lowerKeys(envKeyValues(env, "PHOENIX_CLIENT_HEADERS", true)),
+      ...fromEnv("OTEL_EXPORTER_OTLP_HEADERS"),
+      ...fromEnv("OTEL_EXPORTER_OTLP_TRACES_HEADERS"),
+      ...fromEnv("PHOENIX_CLIENT_HEADERS"),
     };
     const apiKey = pick<string | undefined>("apiKey", options.apiKey, single("PHOENIX_API_KEY", (v) => v), undefined);
-    if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
+    if (apiKey !== undefined) {
+      const problem = headerValueProblem(apiKey);
+      if (problem !== undefined) {
+        const where = sources.apiKey === "option" ? "`apiKey`" : `environment variable ${sources.apiKey}`;
+        throw new CalltreeError(
+          sources.apiKey === "option" ? "INVALID_OPTIONS" : "INVALID_ENVIRONMENT",
+          `register(): the API key in ${where} contains ${problem}, which an HTTP header cannot carry (the key is not ` +
+            "shown). Pass the key exactly as issued: a line break usually comes from reading a key file with its " +
+            "trailing newline (trim it).",
+        );
+      }
+      headers.authorization = `Bearer ${apiKey}`;
+    }
+    if (options.headers !== undefined) {
+      checkHeaders(options.headers, (problem) => optionError("headers", `${problem}. Fix it in register({ headers })`));
+    }
     Object.assign(headers, lowerKeys(options.headers));
     sources.headers = [
       envString(env, "OTEL_EXPORTER_OTLP_HEADERS") !== undefined ? "OTEL_EXPORTER_OTLP_HEADERS" : "",

@@ -1,8 +1,11 @@
 import { ExportResultCode } from "@opentelemetry/core";
 import type { ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { renderTrace, toRenderSpan } from "./render.js";
-import type { RenderSpan } from "./render.js";
+import { lateSpansNote, renderTrace, toRenderSpan, TraceAssembler } from "./render.js";
+import type { AssembledTrace, RenderSpan } from "./render.js";
+
+/** How long a trace whose root has ended waits for more spans: as long as `calltree collect` waits. */
+export const DEFAULT_SETTLE_MILLIS = 200;
 
 export interface ConsoleExporterOptions {
   /** Receives each rendered trace (with a trailing newline). */
@@ -10,21 +13,34 @@ export interface ConsoleExporterOptions {
   color: boolean;
   /** Spans held while their trace is unfinished; past it the oldest trace is printed as it is. */
   maxPendingSpans?: number;
+  /**
+   * How long a trace waits after its last span once its root has ended, for spans that end just after the root
+   * (a call the app started and did not await). Default {@link DEFAULT_SETTLE_MILLIS}; 0 prints at once.
+   */
+  settleMillis?: number;
 }
 
 /**
- * Prints each trace once, as a tree, when its local root span ends (the root ends last, so the tree is complete).
- * Spans are reduced to small records as they arrive, so unfinished traces hold little memory. Traces still
- * unfinished at shutdown are printed as they are; their header says the root span is missing.
+ * Prints each trace once, as a tree. Spans are grouped by @calltree/render's `TraceAssembler`, as `calltree collect`
+ * groups them: a trace is printed a short while (`settleMillis`) after its last span, once its local root has
+ * ended and every parent is in, so a span that ends just after its root (a fire-and-forget call) is drawn in its
+ * tree, not as a separate "(root span not received)" one. A span that ends later still is printed under a line
+ * saying which trace it belongs to. Spans are reduced to small records as they arrive, so unfinished traces hold
+ * little memory. Traces still unfinished at shutdown are printed as they are; their header says the root is missing.
  */
 export class ConsoleTraceExporter implements SpanExporter {
   private readonly options: ConsoleExporterOptions;
-  private readonly pending = new Map<string, RenderSpan[]>();
-  private pendingCount = 0;
+  private readonly settle: number;
+  private readonly assembler: TraceAssembler;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(options: ConsoleExporterOptions) {
     this.options = options;
+    this.settle = options.settleMillis ?? DEFAULT_SETTLE_MILLIS;
+    // A trace still missing its root waits for it however long the root runs (quiet: Infinity); the memory cap,
+    // shutdown and exit print it as it is.
+    this.assembler = new TraceAssembler({ settle: this.settle, quiet: Infinity, maxPendingSpans: options.maxPendingSpans ?? 100_000 });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -33,22 +49,19 @@ export class ConsoleTraceExporter implements SpanExporter {
       return;
     }
     try {
-      const complete: string[] = [];
+      const records: RenderSpan[] = [];
+      let localRoots: Set<string> | undefined;
       for (const span of spans) {
         const record = toRenderSpan(span);
-        let list = this.pending.get(record.traceId);
-        if (list === undefined) this.pending.set(record.traceId, (list = []));
-        list.push(record);
-        this.pendingCount++;
-        if (span.parentSpanContext === undefined || span.parentSpanContext.isRemote) complete.push(record.traceId);
+        records.push(record);
+        // A span whose parent is in another process is the root of what this process can show.
+        if (span.parentSpanContext?.isRemote === true) (localRoots ??= new Set()).add(record.spanId);
       }
-      for (const traceId of complete) this.print(traceId);
-      const max = this.options.maxPendingSpans ?? 100_000;
-      while (this.pendingCount > max) {
-        const oldest = this.pending.keys().next();
-        if (oldest.done) break;
-        this.print(oldest.value);
-      }
+      const now = performance.now();
+      const evicted = this.assembler.add(records, now, localRoots && ((s) => localRoots.has(s.spanId)));
+      this.printAll(evicted);
+      if (this.settle === 0) this.printAll(this.assembler.takeDue(now));
+      else this.schedule();
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       return;
@@ -56,7 +69,13 @@ export class ConsoleTraceExporter implements SpanExporter {
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
+  /** Prints, without waiting, every trace whose root has ended and whose parents are all in. */
   forceFlush(): Promise<void> {
+    try {
+      this.printAll(this.assembler.takeComplete());
+    } catch {
+      // Printing failed (stderr closed): nothing else to tell.
+    }
     return Promise.resolve();
   }
 
@@ -66,19 +85,41 @@ export class ConsoleTraceExporter implements SpanExporter {
     return Promise.resolve();
   }
 
-  /** Prints traces whose root never ended (at exit or shutdown). */
+  /** Prints every trace still held, complete or not (at exit or shutdown). */
   printIncomplete(): void {
-    for (const traceId of [...this.pending.keys()]) this.print(traceId);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.printAll(this.assembler.takeAll());
   }
 
-  /** Prints a trace; one whose root never ended says so in its header ("root span not received"). */
-  private print(traceId: string): void {
-    const spans = this.pending.get(traceId);
-    if (spans === undefined) return;
-    this.pending.delete(traceId);
-    this.pendingCount -= spans.length;
-    const text = renderTrace(spans, { color: this.options.color });
-    // A blank line after each trace, as `calltree view` separates them.
-    this.options.write(`${text}\n\n`);
+  /** Wakes up when the next trace is due. The timer never keeps the process alive: exit hooks print what is left. */
+  private schedule(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const at = this.assembler.nextDue();
+    if (at === undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try {
+        this.printAll(this.assembler.takeDue(performance.now()));
+      } catch {
+        // see forceFlush
+      }
+      this.schedule();
+    }, Math.max(0, at - performance.now()));
+    this.timer.unref?.();
+  }
+
+  /**
+   * Prints traces; one whose root never ended says so in its header ("root span not received"), spans of a trace
+   * printed before come under a line naming it.
+   */
+  private printAll(traces: AssembledTrace[]): void {
+    for (const trace of traces) {
+      let text = renderTrace(trace.spans, { color: this.options.color });
+      if (trace.late) text = `${lateSpansNote(trace.traceId)}\n${text}`;
+      // A blank line after each trace, as `calltree view` separates them.
+      this.options.write(`${text}\n\n`);
+    }
   }
 }

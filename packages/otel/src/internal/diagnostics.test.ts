@@ -38,7 +38,9 @@ describe("diagnostics", () => {
     drops.add(7, "export-failed");
     log.stop();
     assert.deepEqual(lines, [
-      "[calltree] 1003 spans were dropped: 512 failed to export: connection refused (ECONNREFUSED); 3 found the export queue full " +
+      "[calltree] 1003 spans were dropped: 512 failed to export: connection refused (ECONNREFUSED) — nothing answers at " +
+        "http://127.0.0.1:1/v1/traces: start Phoenix (it listens on port 6006) or `npx calltree collect`, or point " +
+        "PHOENIX_COLLECTOR_ENDPOINT / register({ endpoint }) at your collector; 3 found the export queue full " +
         "(the exporter could not keep up, or the app did not let the event loop turn to send); 488 were still pending when the process ended. Later drops are counted in tracing.stats().droppedSpans.\n",
     ]);
     assert.equal(drops.count(), 1010);

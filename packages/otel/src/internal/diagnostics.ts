@@ -124,9 +124,10 @@ export function faultAdvice(key: string, target: string): string {
 export class FaultLog {
   private readonly seen = new Set<string>();
   private readonly target: string;
-  private readonly listeners = new Set<(key: string) => void>();
+  private readonly listeners = new Set<(key: string, text: string) => void>();
   /** The first fault seen, for the dropped-spans line. */
   first: string | undefined;
+  private firstKey: string | undefined;
 
   constructor(target: string) {
     this.target = target;
@@ -134,8 +135,11 @@ export class FaultLog {
 
   /** Records a fault of kind `key` (e.g. `net:ECONNREFUSED`, `http:503`); `text` describes it. */
   fault(key: string, text: string): void {
-    if (this.first === undefined) this.first = text;
-    for (const listener of this.listeners) listener(key);
+    if (this.first === undefined) {
+      this.first = text;
+      this.firstKey = key;
+    }
+    for (const listener of this.listeners) listener(key, text);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     try {
@@ -150,8 +154,18 @@ export class FaultLog {
     this.fault(key, text);
   }
 
+  /**
+   * The fix for the first fault, when it came from the endpoint (a network error, an HTTP status, a timeout), for
+   * the dropped-spans line: the line is printed by default, the diagnostics only with a `diag` logger.
+   */
+  firstAdvice(): string | undefined {
+    const key = this.firstKey;
+    if (key === undefined || !(key.startsWith("net:") || key.startsWith("http:") || key === "timeout")) return undefined;
+    return faultAdvice(key, this.target);
+  }
+
   /** Calls `listener` on every fault from now on; returns the unsubscribe function. */
-  onFault(listener: (key: string) => void): () => void {
+  onFault(listener: (key: string, text: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -170,6 +184,8 @@ export class DropReporter {
   private reported = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private firstError: string | undefined;
+  /** After shutdown: no exit hook will print the line any more, so a loss is told at the next turn. */
+  private closed = false;
 
   constructor(printer: Printer, faults: FaultLog | undefined) {
     this.printer = printer;
@@ -189,9 +205,21 @@ export class DropReporter {
       return;
     }
     if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.report(), 1_000);
-      this.timer.unref?.();
+      if (this.closed) {
+        // Not unref'd: the process may be about to end, and this line is all that tells of the loss. Spans ending
+        // in the same turn share it.
+        this.timer = setTimeout(() => this.report(), 0);
+      } else {
+        this.timer = setTimeout(() => this.report(), 1_000);
+        this.timer.unref?.();
+      }
     }
+  }
+
+  /** Tracing is shut down: prints the line now if spans were dropped, and tells later losses at the next turn. */
+  close(): void {
+    this.closed = true;
+    this.report();
   }
 
   /** Prints the line now if spans were dropped and it was not printed yet. */
@@ -202,11 +230,16 @@ export class DropReporter {
     this.reported = true;
     const parts: string[] = [];
     const failed = this.byReason.get("export-failed");
-    if (failed) parts.push(`${failed} failed to export: ${this.faults?.first ?? this.firstError ?? "exporter error"}`);
+    if (failed) {
+      const advice = this.faults?.first !== undefined ? this.faults.firstAdvice() : undefined;
+      parts.push(`${failed} failed to export: ${this.faults?.first ?? this.firstError ?? "exporter error"}${advice ? ` — ${advice}` : ""}`);
+    }
     const full = this.byReason.get("queue-full");
     if (full) parts.push(`${full} found the export queue full (the exporter could not keep up, or the app did not let the event loop turn to send)`);
     const exit = this.byReason.get("exit");
     if (exit) parts.push(`${exit} were still pending when the process ended`);
+    const late = this.byReason.get("after-shutdown");
+    if (late) parts.push(`${late} ended after tracing.shutdown() (shut down once the traced calls have finished)`);
     this.printer.print(
       "error",
       `${this.total} span${this.total === 1 ? " was" : "s were"} dropped: ${parts.join("; ")}. ` +

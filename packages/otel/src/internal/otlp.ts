@@ -74,6 +74,8 @@ export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly pending = new Set<Promise<void>>();
   /** How to end each request in progress and each back-off sleep at once (see abort()). */
   private readonly cancels = new Set<() => void>();
+  /** How to end each back-off sleep now (see retryNow()). */
+  private readonly sleepers = new Set<() => void>();
   private aborted = false;
   private closed = false;
 
@@ -134,6 +136,14 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     this.agent.destroy();
   }
 
+  /**
+   * Ends every back-off wait: the exports waiting to retry try again now. A flush at exit or shutdown calls it, so
+   * an endpoint that is still down says so at once instead of after the back-off.
+   */
+  retryNow(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
   /** Sends one encoded batch, retrying within the export timeout. Rejects with the last fault of the endpoint. */
   private async deliver(raw: Uint8Array): Promise<void> {
     const deadline = Date.now() + this.config.timeoutMillis;
@@ -173,12 +183,14 @@ export class OtlpHttpSpanExporter implements SpanExporter {
       const wake = () => {
         clearTimeout(timer);
         this.cancels.delete(wake);
+        this.sleepers.delete(wake);
         resolve();
       };
       // A retry never keeps the process alive on its own: at exit, the exit flush decides how long to wait.
       const timer = setTimeout(wake, ms);
       timer.unref();
       this.cancels.add(wake);
+      this.sleepers.add(wake);
     });
   }
 

@@ -145,6 +145,31 @@ describe("CalltreeSpanProcessor", () => {
     assert.deepEqual(b.drops, [[15, "exit"]]);
   });
 
+  test("spans that end while it shuts down, or after, are counted as dropped (after-shutdown), never silently ignored", async () => {
+    // An exporter the test answers by hand: the shutdown's flush waits on it.
+    const answers: Array<() => void> = [];
+    const exporter: SpanExporter = {
+      export: (_spans, done) => answers.push(() => done({ code: ExportResultCode.SUCCESS })),
+      shutdown: () => Promise.resolve(),
+    };
+    const { processor, spans, drops, tracer } = setup(exporter, { maxConcurrentExports: 1 });
+    const running = tracer.startSpan("still running");
+    spans(3, "before");
+    const shutdown = processor.shutdown();
+    spans(2, "during");
+    while (answers.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    answers.shift()!();
+    await shutdown;
+    running.end();
+    assert.deepEqual(drops, [[2, "after-shutdown"], [1, "after-shutdown"]]);
+    assert.deepEqual(processor.stats(), { exportedSpans: 3, droppedSpans: 3, queuedSpans: 0, inFlightSpans: 0 });
+
+    const atExit = setup(new RecordingExporter(0));
+    atExit.processor.flushAtExit(true);
+    atExit.spans(1);
+    assert.deepEqual(atExit.drops, [[1, "exit"]]);
+  });
+
   test("estimateBatchBytes grows with attribute sizes", () => {
     const exporter = new RecordingExporter("never");
     const { tracer } = setup(exporter);

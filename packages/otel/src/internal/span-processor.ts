@@ -4,8 +4,8 @@ import { ExportResultCode, suppressTracing } from "@opentelemetry/core";
 import type { ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
-/** Why spans were lost. */
-export type DropReason = "queue-full" | "export-failed" | "exit";
+/** Why spans were lost. `after-shutdown`: the span ended after the processor was shut down. */
+export type DropReason = "queue-full" | "export-failed" | "exit" | "after-shutdown";
 
 export interface ProcessorOptions {
   exporter: SpanExporter;
@@ -69,6 +69,8 @@ export class CalltreeSpanProcessor implements SpanProcessor {
   private pumping = false;
   private pumpAgain = false;
   private closed = false;
+  /** What closed the processor: spans that end afterwards are counted as dropped for this reason. */
+  private closedFor: DropReason = "after-shutdown";
   private exported = 0;
   private dropped = 0;
   private shutdownPromise: Promise<void> | undefined;
@@ -80,8 +82,13 @@ export class CalltreeSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.closed) return;
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.closed) {
+      // A call that was still running when tracing was shut down (or the process began to end): its span can no
+      // longer be sent, and is not lost silently.
+      this.drop(1, this.closedFor);
+      return;
+    }
     if (this.queue.length >= this.options.maxQueueSize) {
       this.drop(1, "queue-full");
       return;
@@ -115,6 +122,12 @@ export class CalltreeSpanProcessor implements SpanProcessor {
       await this.forceFlush();
       this.closed = true;
       this.disarm();
+      // Spans that ended after the flush began are past its target: they will not be sent now.
+      if (this.queue.length > 0) {
+        const late = this.queue.length;
+        this.queue = [];
+        this.drop(late, "after-shutdown");
+      }
       try {
         await this.options.exporter.shutdown();
       } catch (error) {
@@ -131,6 +144,7 @@ export class CalltreeSpanProcessor implements SpanProcessor {
   flushAtExit(exportsSynchronously: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedFor = "exit";
     this.disarm();
     if (exportsSynchronously) {
       while (this.queue.length > 0) {
@@ -148,8 +162,11 @@ export class CalltreeSpanProcessor implements SpanProcessor {
     this.abandon();
   }
 
-  /** Counts queued and in-flight spans as dropped (`exit`): called when the process ends before they were sent. */
-  abandon(): void {
+  /**
+   * Counts queued and in-flight spans as dropped: `exit` when the process ends before they were sent,
+   * `export-failed` (with the endpoint's fault) when a flush gave up because the endpoint refused them.
+   */
+  abandon(reason: DropReason = "exit", error?: unknown): void {
     let lost = this.queue.length;
     this.queue = [];
     for (const entry of this.inFlight) {
@@ -158,7 +175,7 @@ export class CalltreeSpanProcessor implements SpanProcessor {
         lost += entry.count;
       }
     }
-    if (lost > 0) this.drop(lost, "exit");
+    if (lost > 0) this.drop(lost, reason, error);
     this.release();
   }
 
