@@ -263,15 +263,20 @@ function checkExportTimeout(run: Run): void {
   assert.equal(s.inFlightSpans, 0, `${s.inFlightSpans} spans still in flight a minute after the load (exportTimeoutMillis ${EXPORT_TIMEOUT})`);
 }
 
+const TIMED_OUT = failed(`no answer within ${EXPORT_TIMEOUT} ms`);
+
 /**
  * Each kind of fault is told once (no two lines for one kind), every expected line is there, and, when `exact`,
- * nothing else is.
+ * nothing else is — but for a timeout where the case expects none: on a busy machine any request to the test's
+ * own server can outlast the 1 s deadline of the bounded cases, and calltree then says so truthfully.
  */
 function checkFaultLines(c: FaultCase, run: Run, exact: boolean): void {
-  const lines = faultLines(run.report);
-  const listing = `fault lines:\n${lines.join("\n")}`;
-  const kinds = lines.map((l) => l.replace(/; .*$/, ""));
+  const told = faultLines(run.report);
+  const listing = `fault lines:\n${told.join("\n")}`;
+  const kinds = told.map((l) => l.replace(/; .*$/, ""));
   assert.equal(new Set(kinds).size, kinds.length, `a kind of fault told twice; ${listing}`);
+  const expectsTimeout = c.faults.some((p) => p.source === TIMED_OUT.source);
+  const lines = c.options.exportTimeoutMillis === EXPORT_TIMEOUT && !expectsTimeout ? told.filter((l) => !TIMED_OUT.test(l)) : told;
   if (exact) {
     assert.equal(lines.length, c.faults.length, listing);
     c.faults.forEach((pattern, i) => assert.match(lines[i]!, pattern));
