@@ -7,6 +7,7 @@ import { setMetadata, setPromptTemplate, setSession, setTags, setUser } from "@a
 import { chain } from "@calltree/chain";
 import {
   configureCapture,
+  defineKind,
   resetCapture,
   withMetadata,
   withPromptTemplate,
@@ -86,5 +87,46 @@ describe("context values and the capture limits", () => {
     const a = traces.spans[0]!.attributes;
     assert.doesNotMatch(JSON.stringify(a), /ada@example\.com|bob@example\.com/);
     assert.match(String(a["metadata"]), /"plan":"pro"/);
+  });
+});
+
+describe("attributes kinds write pass through the same limits", () => {
+  test("strings, JSON text and string lists from hooks and recorders are held to maxValueLength", () => {
+    configureCapture({ maxValueLength: LIMIT });
+    using traces = captureTraces();
+    const noisy = defineKind<{}, { note: string }>({
+      name: "noisy",
+      spanKind: "CHAIN",
+      onStart: () => ({ "noisy.query": long("q"), "noisy.json": JSON.stringify({ items: Array.from({ length: 500 }, (_, i) => i) }) }),
+      onResult: () => ({ "noisy.names": Array.from({ length: 100 }, (_, i) => `name-${i}`) }),
+      record: (data) => ({ "noisy.note": data.note }),
+    });
+    noisy.wrap(function run() { noisy.record({ note: long("n") }); return 1; })();
+    const a = traces.spans[0]!.attributes;
+    assertBounded(a);
+    assert.match(String(a["noisy.query"]), /truncated 5000 chars/);
+    assert.doesNotThrow(() => JSON.parse(String(a["noisy.json"])), "JSON text stays JSON");
+    const names = a["noisy.names"] as string[];
+    assert.match(names[names.length - 1]!, /more items/);
+  });
+
+  test("a kind's own dataKeys are withheld by captureInput/captureOutput false", () => {
+    using traces = captureTraces();
+    const own = defineKind({
+      name: "own",
+      spanKind: "CHAIN",
+      dataKeys: { input: ["own.question"], output: ["own.answer"] },
+      onStart: (call) => ({ "own.question": String(call.args[0]), "own.size": 1 }),
+      onResult: (result) => ({ "own.answer": String(result) }),
+    });
+    own.wrap(function a(q: string) { return `${q}!`; }, { captureInput: false })("secret question");
+    own.wrap(function b(q: string) { return `${q}!`; }, { captureOutput: false })("plain question");
+    const a = traces.get({ name: "a" }).attributes;
+    const b = traces.get({ name: "b" }).attributes;
+    assert.equal(a["own.question"], undefined);
+    assert.equal(a["own.answer"], "secret question!");
+    assert.equal(a["own.size"], 1);
+    assert.equal(b["own.question"], "plain question");
+    assert.equal(b["own.answer"], undefined);
   });
 });

@@ -1,5 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { captureConfig } from "./config.js";
+import { safeJson, truncateText, TRUNCATION_MARKER } from "./serialize.js";
 
 /**
  * Attribute keys a kind writes from a call's data, beyond the OpenInference keys core knows (see
@@ -60,20 +62,68 @@ export function dataSide(key: string, kindKeys?: DataKeys): "input" | "output" |
 }
 
 /**
- * Removes, in place, the attributes holding the call data that `captureInput: false` / `captureOutput: false`
- * withhold, and returns `attributes`. Nothing to do (and no work) while both are on. @internal
+ * The last step of every attribute a kind hook or recorder writes, in place: removes the attributes holding the
+ * call data that `captureInput: false` / `captureOutput: false` withhold, and holds every string (and every
+ * string in an array) to `maxValueLength`: text is cut with a marker, JSON text is re-serialized so it stays
+ * valid JSON. Returns `attributes`. @internal
  */
-export function withholdData(
+export function scopeAttributes(
   attributes: Attributes,
   options: { captureInput?: boolean | undefined; captureOutput?: boolean | undefined },
   kindKeys: DataKeys | undefined,
 ): Attributes {
   const noInput = options.captureInput === false;
   const noOutput = options.captureOutput === false;
-  if (!noInput && !noOutput) return attributes;
+  const withhold = noInput || noOutput;
+  const max = captureConfig().maxValueLength;
   for (const key of Object.keys(attributes)) {
-    const side = dataSide(key, kindKeys);
-    if ((side === "input" && noInput) || (side === "output" && noOutput)) delete attributes[key];
+    if (withhold) {
+      const side = dataSide(key, kindKeys);
+      if ((side === "input" && noInput) || (side === "output" && noOutput)) {
+        delete attributes[key];
+        continue;
+      }
+    }
+    const value = attributes[key];
+    if (typeof value === "string") {
+      if (value.length > max) attributes[key] = bound(value, max);
+    } else if (Array.isArray(value)) {
+      boundArray(attributes, key, value, max);
+    }
   }
   return attributes;
+}
+
+function bound(text: string, max: number): string {
+  const c = text.charCodeAt(0);
+  if (c === 123 /* { */ || c === 91 /* [ */) {
+    try {
+      return safeJson(JSON.parse(text), max);
+    } catch {
+      // Not JSON after all: cut as text.
+    }
+  }
+  return truncateText(text, max);
+}
+
+// Arrays of strings (tags, lists of names) are held to the limit together; the items left out are counted.
+function boundArray(attributes: Attributes, key: string, value: readonly unknown[], max: number): void {
+  let total = 0;
+  for (const item of value) if (typeof item === "string") total += item.length;
+  if (total <= max) return;
+  const room = max - 40;
+  const kept: (string | number | boolean | null | undefined)[] = [];
+  let used = 0;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    const text = typeof item === "string" ? truncateText(item, Math.max(64, room)) : item;
+    const size = typeof text === "string" ? text.length : 0;
+    if (used + size > room) {
+      kept.push(`${TRUNCATION_MARKER.slice(0, -1)} ${value.length - i} more items]`);
+      break;
+    }
+    used += size;
+    kept.push(text as string | number | boolean | null | undefined);
+  }
+  attributes[key] = kept as Attributes[string];
 }

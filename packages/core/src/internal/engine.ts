@@ -3,7 +3,7 @@ import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
 import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { captureConfig } from "../capture/config.js";
 import { maskAttributes } from "../capture/mask.js";
-import { withholdData } from "../capture/scope.js";
+import { scopeAttributes } from "../capture/scope.js";
 import type { DataKeys } from "../capture/scope.js";
 import { safeJson, truncateText } from "../capture/serialize.js";
 import { contextAttributes, isSuppressed } from "../context.js";
@@ -100,7 +100,7 @@ export class Call implements CallInfo<any> {
       return;
     }
     try {
-      this.span.setAttributes(maskAttributes(withholdData(Object.assign({}, attributes), this.rec.options, this.rec.kind.dataKeys)));
+      this.span.setAttributes(scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -136,7 +136,7 @@ export class Call implements CallInfo<any> {
     if (hook !== undefined) {
       const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
       // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
-      if (got !== undefined) attrs = maskAttributes(withholdData(Object.assign({}, got), rec.options, rec.kind.dataKeys));
+      if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), rec.options, rec.kind.dataKeys);
     }
     if (rec.options.captureOutput !== false && (attrs === undefined || attrs[SC.OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
@@ -203,7 +203,7 @@ export class Call implements CallInfo<any> {
   /** Attributes written by pending work after the call ended but before its span closed. */
   setLateAttributes(attributes: Attributes): void {
     try {
-      this.span.setAttributes(maskAttributes(withholdData(Object.assign({}, attributes), this.rec.options, this.rec.kind.dataKeys)));
+      this.span.setAttributes(scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -216,7 +216,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined = extra;
     if (hook !== undefined) {
       const more = guard(this, "onError", () => hook(error, this));
-      if (more !== undefined) attrs = Object.assign({}, attrs, maskAttributes(withholdData(Object.assign({}, more), this.rec.options, this.rec.kind.dataKeys)));
+      if (more !== undefined) attrs = Object.assign({}, attrs, scopeAttributes(maskAttributes(Object.assign({}, more)), this.rec.options, this.rec.kind.dataKeys));
     }
     try {
       recordError(this.span, error);
@@ -257,7 +257,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined;
     if (hook !== undefined) {
       const got = guard(this, "onStreamEnd", () => hook(this)) ?? undefined;
-      if (got !== undefined) attrs = maskAttributes(withholdData(Object.assign({}, got), this.rec.options, this.rec.kind.dataKeys));
+      if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), this.rec.options, this.rec.kind.dataKeys);
     }
     attrs ??= {};
     attrs[STREAM_STATE] = outcome;
@@ -467,7 +467,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
   if (onStart !== undefined) {
     const kindAttrs = guard(call, "onStart", () => onStart(call));
     if (kindAttrs !== undefined) {
-      Object.assign(attrs, withholdData(Object.assign({}, kindAttrs), options, rec.kind.dataKeys));
+      Object.assign(attrs, scopeAttributes(Object.assign({}, kindAttrs), options, rec.kind.dataKeys));
       masking = true;
     }
   }
