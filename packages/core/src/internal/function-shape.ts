@@ -90,10 +90,17 @@ export function makeWrapper(
 ): (...args: unknown[]) => unknown {
   let wrapper: (...args: unknown[]) => unknown;
   if (isConstructor(fn)) {
-    wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const inner = function (this: unknown, ...args: unknown[]): unknown {
       if (new.target === undefined) return call(this, args);
-      return construct(new.target === wrapper ? fn : new.target, args);
+      return construct(new.target === inner ? fn : new.target, args);
     };
+    if (Object.prototype.hasOwnProperty.call(fn, "prototype")) wrapper = inner;
+    else {
+      // A constructor without a `prototype` of its own (a bound function) gets a wrapper without one too: a bound
+      // function, whose `this` is fixed as `fn`'s is, and whose `instanceof` asks `fn`.
+      Object.defineProperty(inner, Symbol.hasInstance, { value: (o: unknown) => o instanceof (fn as new () => unknown) });
+      wrapper = inner.bind(undefined);
+    }
   } else {
     // A method definition has no [[Construct]] and no `prototype`, as arrows, methods and async functions.
     wrapper = {
