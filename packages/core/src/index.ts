@@ -3,6 +3,7 @@ export { defineKind } from "./define-kind.js";
 export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js";
 export type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
 export { decoratedMethods } from "./internal/decorate.js";
+export { copyFunctionShape } from "./internal/function-shape.js";
 export { createCalltreeSpanProcessor } from "./internal/engine.js";
 export type { ChildSpan } from "./internal/engine.js";
 export {

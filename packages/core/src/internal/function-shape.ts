@@ -38,7 +38,8 @@ function metadataApi(): MetadataApi | undefined {
  * Copies what describes `fn` onto `wrapper`: name, length, every other own property (with its descriptor; the
  * `prototype` of constructors and generator functions too), and the `reflect-metadata` data of `fn` when
  * `reflect-metadata` (or a compatible polyfill) is loaded. Each copy is guarded: a frozen or exotic function
- * keeps what can be copied. @internal
+ * keeps what can be copied. For kinds that put a function of their own in front of a method (as `@tool` does to
+ * validate arguments), so data other decorators put on the method survives.
  */
 export function copyFunctionShape(fn: Function, wrapper: Function): void {
   try {
