@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { agent } from "@calltree/agent";
 import { chain } from "@calltree/chain";
-import { resetCapture } from "@calltree/core";
+import { resetCapture, withMetadata } from "@calltree/core";
 import { embedding } from "@calltree/embedding";
 import { evaluator } from "@calltree/evaluator";
 import { guardrail } from "@calltree/guardrail";
@@ -101,7 +101,8 @@ after(() => traces.restore());
 
 function run(kind: string, o: Capture): ReadableSpan {
   traces.reset();
-  scenarios[kind]!(o);
+  // Context values the app sets itself around the call are not the call's data: they stay either way.
+  withMetadata({ plan: "pro" }, () => scenarios[kind]!(o));
   assert.equal(traces.spans.length, 1);
   return traces.spans[0]!;
 }
@@ -135,6 +136,7 @@ describe("docs/privacy.md: what captureInput/captureOutput false leave off, per 
 
       const neither = run(row.kind, { captureInput: false, captureOutput: false });
       for (const p of row.kept) assert.ok(has(neither, p), `kept: ${p}`);
+      assert.equal(neither.attributes["metadata"], '{"plan":"pro"}', "context values stay");
       assert.ok(!exportedText(neither).includes(IN) && !exportedText(neither).includes(OUT));
     });
   }
