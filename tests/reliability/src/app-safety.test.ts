@@ -56,11 +56,13 @@ const payloadArb: fc.Arbitrary<PayloadRecipe> = fc.record({
   mapEntries: fc.oneof(fc.nat({ max: 5 }), fc.nat({ max: 20_000 })),
 });
 
-function payload(r: PayloadRecipe): Record<string, unknown> {
+function payload(r: PayloadRecipe, side = "ctx"): Record<string, unknown> {
   const secret = `${SECRET}${r.secret}`;
   const map = new Map<string, unknown>([["token", secret]]);
   for (let i = 0; i < r.mapEntries; i++) map.set(`k${i}`, i);
   return {
+    // Says which side of the call the value is: with that side's capture off, it must appear nowhere.
+    marker: `${side}-marker`,
     question: "q".repeat(r.text),
     apiKey: secret,
     nested: { db_password: secret, list: Array.from({ length: r.items }, (_, i) => i) },
@@ -306,6 +308,7 @@ interface Case {
   input: PayloadRecipe;
   context: PayloadRecipe;
   limit: number;
+  capture: { captureInput?: boolean; captureOutput?: boolean };
 }
 
 const caseArb: fc.Arbitrary<Case> = fc
@@ -318,14 +321,17 @@ const caseArb: fc.Arbitrary<Case> = fc
     input: payloadArb,
     context: payloadArb,
     limit: fc.integer({ min: 128, max: 4_096 }),
+    capture: fc.record({ captureInput: fc.boolean(), captureOutput: fc.boolean() }, { requiredKeys: [] }),
   })
   .map((c) => ({ ...c, oursAt: Math.min(c.oursAt, c.others.length) }));
 
 async function runCase(c: Case, traced: boolean) {
   const box: Box = {};
-  const value = payload(c.input);
+  const input = payload(c.input, "input");
+  const value = payload(c.input, "output");
   const decorators = c.others.map(otherDecorator);
-  if (traced) decorators.splice(c.oursAt, 0, KINDS[c.kind] as unknown as (...args: unknown[]) => unknown);
+  const ours = Object.keys(c.capture).length === 0 ? KINDS[c.kind] : (KINDS[c.kind] as unknown as (o: object) => unknown)(c.capture);
+  if (traced) decorators.splice(c.oursAt, 0, ours as unknown as (...args: unknown[]) => unknown);
   const Service = decorateClass(c.mode, baseMethod(c.ret, value, box), decorators);
   const method = Service.prototype.m;
   const ctx = payload(c.context);
@@ -334,7 +340,7 @@ async function runCase(c: Case, traced: boolean) {
     withTags([String(ctx.question), "t"], () =>
       withMetadata({ password: secret, note: ctx.question }, () =>
         withPromptTemplate({ template: String(ctx.question), variables: { api_key: secret, text: ctx.question } }, () =>
-          (method as (...a: unknown[]) => unknown).call(new Service(), value),
+          (method as (...a: unknown[]) => unknown).call(new Service(), input),
         ),
       ),
     ),
@@ -385,6 +391,8 @@ describe("a decorated method looks and behaves the same to the app, stacked with
             }
           }
           assert.ok(!exportedText(span).includes(SECRET), `a secret on the span:\n${exportedText(span).slice(0, 2_000)}`);
+          if (c.capture.captureInput === false) assert.ok(!exportedText(span).includes("input-marker"), `input on the span:\n${exportedText(span).slice(0, 2_000)}`);
+          if (c.capture.captureOutput === false) assert.ok(!exportedText(span).includes("output-marker"), `output on the span:\n${exportedText(span).slice(0, 2_000)}`);
         }
       }),
       p,
