@@ -1,7 +1,8 @@
 import { context, createContextKey, isSpanContextValid, propagation, trace } from "@opentelemetry/api";
 import type { Attributes, AttributeValue, Context, TextMapGetter } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { safeJson } from "./capture/serialize.js";
+import { captureConfig } from "./capture/config.js";
+import { safeJson, truncateText, TRUNCATION_MARKER } from "./capture/serialize.js";
 import { reportOnce } from "./internal/diagnostics.js";
 
 // The same keys as @arizeai/openinference-core: `createContextKey` is `Symbol.for(description)`, so values
@@ -16,6 +17,10 @@ const TEMPLATE_KEY = oiKey(SC.PROMPT_TEMPLATE_TEMPLATE);
 const VARIABLES_KEY = oiKey(SC.PROMPT_TEMPLATE_VARIABLES);
 const VERSION_KEY = oiKey(SC.PROMPT_TEMPLATE_VERSION);
 const ATTRIBUTES_KEY = oiKey("attributes");
+// The JSON values calltree's own helpers wrote (already redacted and bounded), kept beside them under keys of
+// our own: a value that differs (set by OpenInference's setters) is redacted and bounded when a span copies it.
+const CLEAN_METADATA_KEY = createContextKey("calltree clean metadata v1");
+const CLEAN_VARIABLES_KEY = createContextKey("calltree clean prompt variables v1");
 // The key of @opentelemetry/core's suppressTracing(): the SDK itself then records nothing.
 const SUPPRESS_KEY = createContextKey("OpenTelemetry SDK Context Key SUPPRESS_TRACING");
 
@@ -50,12 +55,12 @@ function plainObject(value: unknown): Record<string, unknown> {
  * first session it sees, so keep one session per trace.
  */
 export function withSession<T>(sessionId: string, fn: () => T): T {
-  return runWith(() => context.active().setValue(SESSION_KEY, String(sessionId)), fn);
+  return runWith(() => context.active().setValue(SESSION_KEY, truncateText(String(sessionId))), fn);
 }
 
 /** Runs `fn` with `userId` as `user.id` on every span started inside it. Returns what `fn` returns. */
 export function withUser<T>(userId: string, fn: () => T): T {
-  return runWith(() => context.active().setValue(USER_KEY, String(userId)), fn);
+  return runWith(() => context.active().setValue(USER_KEY, truncateText(String(userId))), fn);
 }
 
 function parseObject(json: unknown): Record<string, unknown> | undefined {
@@ -86,7 +91,8 @@ export function withMetadata<T>(metadata: Record<string, unknown>, fn: () => T):
   return runWith(() => {
     const ctx = context.active();
     const merged = Object.assign({}, parseObject(ctx.getValue(METADATA_KEY)), plainObject(metadata));
-    return ctx.setValue(METADATA_KEY, safeJson(merged));
+    const json = safeJson(merged);
+    return ctx.setValue(METADATA_KEY, json).setValue(CLEAN_METADATA_KEY, json);
   }, fn);
 }
 
@@ -95,7 +101,7 @@ export function withTags<T>(tags: readonly string[], fn: () => T): T {
   return runWith(() => {
     const ctx = context.active();
     const merged = [...new Set([...(parseStrings(ctx.getValue(TAGS_KEY)) ?? []), ...Array.from(tags, String)])];
-    return ctx.setValue(TAGS_KEY, JSON.stringify(merged));
+    return ctx.setValue(TAGS_KEY, JSON.stringify(boundTags(merged)));
   }, fn);
 }
 
@@ -105,9 +111,12 @@ export function withTags<T>(tags: readonly string[], fn: () => T): T {
  */
 export function withPromptTemplate<T>(promptTemplate: PromptTemplate, fn: () => T): T {
   return runWith(() => {
-    let ctx = context.active().setValue(TEMPLATE_KEY, String(promptTemplate.template));
-    if (promptTemplate.variables !== undefined) ctx = ctx.setValue(VARIABLES_KEY, safeJson(promptTemplate.variables));
-    if (promptTemplate.version !== undefined) ctx = ctx.setValue(VERSION_KEY, String(promptTemplate.version));
+    let ctx = context.active().setValue(TEMPLATE_KEY, truncateText(String(promptTemplate.template)));
+    if (promptTemplate.variables !== undefined) {
+      const json = safeJson(promptTemplate.variables);
+      ctx = ctx.setValue(VARIABLES_KEY, json).setValue(CLEAN_VARIABLES_KEY, json);
+    }
+    if (promptTemplate.version !== undefined) ctx = ctx.setValue(VERSION_KEY, truncateText(String(promptTemplate.version)));
     return ctx;
   }, fn);
 }
@@ -187,6 +196,48 @@ export function currentTraceId(): string | undefined {
   return sc !== undefined && isSpanContextValid(sc) ? sc.traceId : undefined;
 }
 
+// Tags copied onto every span: each cut at the value limit, and together within it; the tags left out are counted
+// in a last `…[truncated N more tags]` tag.
+function boundTags(tags: string[]): string[] {
+  const max = captureConfig().maxValueLength;
+  let sum = 0;
+  for (const tag of tags) sum += tag.length;
+  if (sum <= max) return tags;
+  // Room for the marker tag that says how many were left out.
+  const room = max - 40;
+  let total = 0;
+  const kept: string[] = [];
+  for (let i = 0; i < tags.length; i++) {
+    const tag = truncateText(tags[i]!, room);
+    if (total + tag.length > room) return [...kept, `${TRUNCATION_MARKER.slice(0, -1)} ${tags.length - i} more tags]`];
+    total += tag.length;
+    kept.push(tag);
+  }
+  return kept;
+}
+
+// A string value from the context, within the value limit (a length check: nothing to do for short values).
+function bounded(value: string): string {
+  return value.length > captureConfig().maxValueLength ? truncateText(value) : value;
+}
+
+// A JSON value from the context that calltree's own helper did not write (OpenInference's setters): redacted and
+// bounded by a round trip through the safe serializer, remembered for the next span.
+let cleanMemo: [unknown, string] = [undefined, ""];
+function cleanJson(ctx: Context, value: string, cleanKey: symbol): string {
+  if (ctx.getValue(cleanKey) === value && value.length <= captureConfig().maxValueLength) return value;
+  if (cleanMemo[0] !== value) {
+    let parsed: unknown = value;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = value;
+    }
+    cleanMemo = [value, safeJson(parsed)];
+  }
+  return cleanMemo[1];
+}
+
 // Tag lists and attribute bags are stored as JSON; keep the last parse so every span start does not re-parse.
 let tagsMemo: [unknown, string[] | undefined] = [undefined, undefined];
 let attrsMemo: [unknown, Record<string, unknown> | undefined] = [undefined, undefined];
@@ -203,23 +254,26 @@ function isAttributeValue(v: unknown): v is AttributeValue {
  */
 export function contextAttributes(ctx: Context, target: Attributes): boolean {
   const session = ctx.getValue(SESSION_KEY);
-  if (typeof session === "string") target[SC.SESSION_ID] = session;
+  if (typeof session === "string") target[SC.SESSION_ID] = bounded(session);
   const user = ctx.getValue(USER_KEY);
-  if (typeof user === "string") target[SC.USER_ID] = user;
+  if (typeof user === "string") target[SC.USER_ID] = bounded(user);
   const metadata = ctx.getValue(METADATA_KEY);
-  if (typeof metadata === "string") target[SC.METADATA] = metadata;
+  if (typeof metadata === "string") target[SC.METADATA] = cleanJson(ctx, metadata, CLEAN_METADATA_KEY);
   const tags = ctx.getValue(TAGS_KEY);
   if (tags !== undefined) {
-    if (tagsMemo[0] !== tags) tagsMemo = [tags, parseStrings(tags)];
+    if (tagsMemo[0] !== tags) {
+      const parsed = parseStrings(tags);
+      tagsMemo = [tags, parsed === undefined ? undefined : boundTags(parsed)];
+    }
     if (tagsMemo[1] !== undefined) target[SC.TAG_TAGS] = tagsMemo[1];
   }
   const template = ctx.getValue(TEMPLATE_KEY);
   if (typeof template === "string") {
-    target[SC.PROMPT_TEMPLATE_TEMPLATE] = template;
+    target[SC.PROMPT_TEMPLATE_TEMPLATE] = bounded(template);
     const variables = ctx.getValue(VARIABLES_KEY);
-    if (typeof variables === "string") target[SC.PROMPT_TEMPLATE_VARIABLES] = variables;
+    if (typeof variables === "string") target[SC.PROMPT_TEMPLATE_VARIABLES] = cleanJson(ctx, variables, CLEAN_VARIABLES_KEY);
     const version = ctx.getValue(VERSION_KEY);
-    if (typeof version === "string") target[SC.PROMPT_TEMPLATE_VERSION] = version;
+    if (typeof version === "string") target[SC.PROMPT_TEMPLATE_VERSION] = bounded(version);
   }
   const extra = ctx.getValue(ATTRIBUTES_KEY);
   if (extra !== undefined) {

@@ -7,6 +7,7 @@ import type { KindRuntime } from "./internal/decorate.js";
 import { reportOnce } from "./internal/diagnostics.js";
 import { CALL_KEY, guard } from "./internal/engine.js";
 import type { Call, ChildSpan } from "./internal/engine.js";
+import type { DataKeys } from "./capture/scope.js";
 import type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
 
 /**
@@ -85,6 +86,12 @@ export interface KindDefinition<O extends object = {}, R = never> {
   onChildSpan?: (child: ChildSpan, call: CallInfo<O>) => void;
   /** Turns data given to `kind.record()` into attributes. */
   record?: (data: R, call: CallInfo<O>) => Attributes | undefined | void;
+  /**
+   * The kind's own attribute keys (exact, or prefixes of `prefix.*`) that carry the call's input or output data.
+   * Core already knows OpenInference's (see `dataSide`); with `captureInput: false` / `captureOutput: false` the
+   * keys of that side are left off the span, whichever hook or recorder wrote them.
+   */
+  dataKeys?: DataKeys;
 }
 
 const fn = z.custom<AnyFunction>((v) => typeof v === "function", { message: "expected a function" });
@@ -138,6 +145,7 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
     onStreamEnd: definition.onStreamEnd,
     onError: definition.onError,
     onChildSpan: definition.onChildSpan,
+    dataKeys: definition.dataKeys,
   };
 
   const validate = (options: unknown): CommonOptions & Record<string, unknown> => {

@@ -16,9 +16,17 @@ export interface CommonOptions {
   input?: (...args: any[]) => unknown;
   /** Maps the result (awaited; for streams the collected output) to the value recorded as `output.value`. */
   output?: (result: any) => unknown;
-  /** Record `input.value` (default true). */
+  /**
+   * Record the call's input (default true). `false` leaves off `input.value` and every attribute read from the
+   * arguments: embedding texts, reranker query and input documents, prompt template and variables, input
+   * messages (the table per kind is in docs/privacy.md).
+   */
   captureInput?: boolean;
-  /** Record `output.value` (default true). */
+  /**
+   * Record the call's output (default true). `false` leaves off `output.value` and every attribute read from the
+   * result or stream: embedding vectors, retrieved and reranked documents, an evaluation's label, explanation and
+   * metadata, a guardrail's reason, output messages (docs/privacy.md).
+   */
   captureOutput?: boolean;
   /** Extra attributes: a fixed object, or a function of the call's arguments. */
   attributes?: Attributes | ((...args: any[]) => Attributes);

@@ -84,6 +84,8 @@ export const guardrail: Kind<GuardrailKindOptions, GuardrailVerdict> = defineKin
   name: "guardrail",
   spanKind: OpenInferenceSpanKind.GUARDRAIL,
   options: optionsSchema,
+  // The reason is words about the checked content: `captureOutput: false` leaves it off; the verdict stays.
+  dataKeys: { output: [GUARDRAIL_REASON] },
   onResult(result, call) {
     if ((call.data as GuardrailCallData | undefined)?.recorded === true) return undefined;
     const read = call.options.verdict;

@@ -168,6 +168,24 @@ describe("@tool records the tool on its span", () => {
   });
 });
 
+describe("@tool keeps what other decorators put on the method", () => {
+  test("own properties set below a validating @tool survive it", () => {
+    using _ = captureTraces();
+    const route = (value: Function, _ctx: ClassMethodDecoratorContext) => {
+      Object.assign(value, { route: "/weather" });
+    };
+    class R {
+      @tool({ parameters: z.object({ city: z.string() }), validate: true })
+      @route
+      weather(args: { city: string }) {
+        return args.city;
+      }
+    }
+    assert.equal((R.prototype.weather as unknown as { route?: string }).route, "/weather");
+    assert.equal(new R().weather({ city: "Paris" }), "Paris");
+  });
+});
+
 describe("@tool options are validated when the class is defined", () => {
   test("an unknown option names the option", () => {
     throwsOption(() => tool({ descripton: "typo" } as never), /unknown option `descripton`/);

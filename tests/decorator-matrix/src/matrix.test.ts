@@ -92,6 +92,22 @@ describe("decorators compiled by real tsc", () => {
         }
       });
     }
+    for (const mode of Object.keys(modes) as Mode[]) {
+      test(`${ts}, ${mode} decorators: reflect-metadata and own properties other decorators put on the method survive`, () => {
+        const { dir, status, output } = compile(ts, mode, ["routes.ts"]);
+        assert.equal(status, 0, `tsc failed:\n${output}`);
+        const run = spawnSync(process.execPath, [join(dir, "out", "routes.js")], { encoding: "utf8", cwd: dir });
+        assert.equal(run.status, 0, run.stderr);
+        const seen = JSON.parse(run.stdout.trim().split("\n").pop()!);
+        assert.equal(seen.route, "/x", "@agent @Get(\"/x\") keeps its route");
+        assert.equal(seen.method, 0);
+        assert.deepEqual(seen.roles, ["admin"], "@SetMetadata survives");
+        assert.equal(seen.tag, "secure", "an own property survives");
+        assert.equal(seen.above, "/above", "a decorator applied after ours still works");
+        assert.deepEqual(seen.results, ["cats", 1]);
+        assert.deepEqual(seen.spans, ["CatsController.above", "CatsController.find", "CatsController.secure"]);
+      });
+    }
     test(`${ts}: a kind decorator on a field is a compile error`, () => {
       const { status, output } = compile(ts, "standard", ["misuse.ts"]);
       assert.notEqual(status, 0);

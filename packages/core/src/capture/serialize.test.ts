@@ -349,3 +349,87 @@ describe("hasOwnKey", () => {
     assert.equal(TRUNCATION_MARKER, "…[truncated]");
   });
 });
+
+describe("safeJson: cost in proportion to what is kept", () => {
+  // Counts the steps taken through every Map and Set iterator while `fn` runs.
+  function countSteps(fn: () => void): number {
+    const protos = [Object.getPrototypeOf(new Map().entries()), Object.getPrototypeOf(new Set().values())];
+    const originals = protos.map((p) => p.next as (this: unknown) => unknown);
+    let steps = 0;
+    protos.forEach((p, i) => {
+      p.next = function (this: unknown) {
+        steps++;
+        return originals[i]!.call(this);
+      };
+    });
+    try {
+      fn();
+    } finally {
+      protos.forEach((p, i) => (p.next = originals[i]));
+    }
+    return steps;
+  }
+
+  const big = 1_000_000;
+  const bigMap = new Map<string, number>();
+  const bigPairs = new Map<number, number>();
+  const bigSet = new Set<number>();
+  for (let i = 0; i < big; i++) {
+    bigMap.set(`k${i}`, i);
+    bigPairs.set(i, i);
+    bigSet.add(i);
+  }
+
+  test("a million-entry Map with string keys: reads only the entries that fit, and says how many were left out", () => {
+    let json = "";
+    const steps = countSteps(() => (json = safeJson(bigMap, 2_000)));
+    assert.ok(json.length <= 2_000);
+    const parsed = parse(json) as Record<string, unknown>;
+    assert.equal(parsed.k0, 0);
+    const kept = Object.keys(parsed).filter((k) => k !== "…").length;
+    assert.match(String(parsed["…"]), new RegExp(`truncated ${big - kept} more keys`));
+    assert.ok(steps <= 2 * (2_000 / 5 + 2), `${steps} iterator steps for ${kept} kept entries`);
+  });
+
+  test("a million-entry Map with other keys and a million-entry Set: the same bound", () => {
+    let pairs = "";
+    let set = "";
+    const steps = countSteps(() => {
+      pairs = safeJson(bigPairs, 2_000);
+      set = safeJson(bigSet, 2_000);
+    });
+    const p = parse(pairs) as unknown[];
+    const s = parse(set) as unknown[];
+    assert.deepEqual(p[0], [0, 0]);
+    assert.equal(s[0], 0);
+    assert.match(String(p[p.length - 1]), new RegExp(`truncated ${big - (p.length - 1)} more items`));
+    assert.match(String(s[s.length - 1]), new RegExp(`truncated ${big - (s.length - 1)} more items`));
+    assert.ok(steps <= 2 * (2_000 / 5 + 2) + 2 * 2_000, `${steps} iterator steps`);
+  });
+
+  test("at the default limit too, a million entries are never all read", () => {
+    const steps = countSteps(() => {
+      safeJson(bigMap);
+      safeJson(bigSet);
+    });
+    assert.ok(steps < 40_000, `${steps} iterator steps`);
+  });
+
+  test("entries JSON leaves out still count against the walk", () => {
+    const holes = new Map<string, undefined>();
+    for (let i = 0; i < 100_000; i++) holes.set(`h${i}`, undefined);
+    let json = "";
+    const steps = countSteps(() => (json = safeJson(holes, 500)));
+    assert.match(json, /more keys/);
+    assert.ok(steps <= 2 * 502, `${steps} iterator steps`);
+  });
+
+  test("a Map subclass cannot make the walk read more (its size and iterators are not consulted)", () => {
+    class Lying extends Map<string, number> {
+      override get size() { return 1e9; }
+      override *entries(): MapIterator<[string, number]> { throw new Error("not used"); }
+    }
+    const m = new Lying([["a", 1]]);
+    assert.equal(safeJson(m), '{"a":1}');
+  });
+});

@@ -222,7 +222,7 @@ function walkValue(w: Walk, value: unknown): void {
   try {
     if (Array.isArray(obj)) walkArray(w, obj);
     else if (obj instanceof Map) walkMap(w, obj);
-    else if (obj instanceof Set) walkArray(w, Array.from(obj));
+    else if (obj instanceof Set) walkSet(w, obj);
     else if (obj instanceof Error) {
       const fields = errorFields(obj);
       walkObject(w, fields, Object.keys(fields));
@@ -267,23 +267,103 @@ function walkArray(w: Walk, arr: readonly unknown[]): void {
   push(w, "]");
 }
 
+// Maps and Sets are read through the intrinsics (a subclass cannot make them lie about their size) and one entry
+// at a time: writing stops when the room runs out, so a million-entry Map costs what the kept part costs, and
+// the marker says how many entries were left out.
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, "size")!.get as (this: Map<unknown, unknown>) => number;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, "size")!.get as (this: Set<unknown>) => number;
+const mapKeys = Map.prototype.keys;
+const mapEntries = Map.prototype.entries;
+const setValues = Set.prototype.values;
+// The fewest code units one more entry can take (`"":0,`): no more entries than the room divided by this can be
+// written, so no more keys need to be looked at to choose between the object and the pair form.
+const MIN_ENTRY = 5;
+
+function walkSet(w: Walk, set: Set<unknown>): void {
+  const n = setSize.call(set);
+  const values = setValues.call(set);
+  push(w, "[");
+  for (let i = 0; i < n; i++) {
+    if (i > 0) push(w, ",");
+    if (w.full || room(w) < VALUE_ROOM) {
+      w.full = true;
+      push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
+      break;
+    }
+    const r = values.next();
+    if (r.done === true) break;
+    walk(w, r.value);
+  }
+  push(w, "]");
+}
+
+function keyText(k: unknown): string {
+  return typeof k === "string" ? k : `[${typeof k}]`;
+}
+
 function walkMap(w: Walk, map: Map<unknown, unknown>): void {
+  const n = mapSize.call(map);
+  const scan = Math.min(n, Math.floor(Math.max(0, room(w)) / MIN_ENTRY) + 1);
   let stringKeys = true;
-  for (const k of map.keys()) {
-    if (typeof k !== "string") {
+  const keys = mapKeys.call(map);
+  for (let i = 0; i < scan; i++) {
+    const r = keys.next();
+    if (r.done === true) break;
+    if (typeof r.value !== "string") {
       stringKeys = false;
       break;
     }
   }
+  const entries = mapEntries.call(map);
+  const redact = w.redact;
   if (!stringKeys) {
     // Written as `[key, value]` pairs; a string key that looks secret still hides its value.
-    const redact = w.redact;
-    walkArray(w, Array.from(map, ([k, v]) => [k, typeof k === "string" && redact !== undefined && redact(k) ? REDACTED : v]));
+    push(w, "[");
+    for (let i = 0; i < n; i++) {
+      if (i > 0) push(w, ",");
+      if (w.full || room(w) < VALUE_ROOM) {
+        w.full = true;
+        push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
+        break;
+      }
+      const r = entries.next();
+      if (r.done === true) break;
+      const [k, v] = r.value;
+      walk(w, [k, typeof k === "string" && redact !== undefined && redact(k) ? REDACTED : v]);
+    }
+    push(w, "]");
     return;
   }
-  const obj: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of map) obj[k as string] = v;
-  walkObject(w, obj, Object.keys(obj));
+  push(w, "{");
+  let first = true;
+  for (let i = 0; i < n; i++) {
+    // Entries JSON leaves out (undefined, functions) take no room; the walk still stops after `limit` of them.
+    if (i >= w.limit) {
+      w.full = true;
+      if (!first) push(w, ",");
+      push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
+      break;
+    }
+    const r = entries.next();
+    if (r.done === true) break;
+    const [k, v] = r.value;
+    const key = keyText(k);
+    const encodedKey = w.full || room(w) < key.length + 2 + VALUE_ROOM ? "" : JSON.stringify(key);
+    if (encodedKey === "" || room(w) < encodedKey.length + 2 + VALUE_ROOM) {
+      w.full = true;
+      if (!first) push(w, ",");
+      push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
+      break;
+    }
+    const item = redact !== undefined && redact(key) ? REDACTED : v;
+    if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+    if (!first) push(w, ",");
+    first = false;
+    push(w, encodedKey);
+    push(w, ":");
+    walk(w, item);
+  }
+  push(w, "}");
 }
 
 function walkObject(w: Walk, obj: object, keys: string[]): void {

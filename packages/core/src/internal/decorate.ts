@@ -4,7 +4,8 @@ import { CalltreeError } from "../errors.js";
 import type { AnyFunction, CommonOptions, DecoratedMethod } from "../types.js";
 import { codeLocation } from "./code-location.js";
 import { diagnoseCopies } from "./copies.js";
-import { invoke } from "./engine.js";
+import { invoke, parseParamNames } from "./engine.js";
+import { makeWrapper } from "./function-shape.js";
 import type { KindHooks, MethodRecord } from "./engine.js";
 import { shared } from "./global.js";
 
@@ -86,13 +87,19 @@ function buildRecord(
     paramNames: undefined,
     isStatic: site.isStatic,
   };
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    return invoke(rec, this, args);
+  // `new` on a constructible function is traced as a call whose function constructs: it runs `fn` with the
+  // `new.target` the plain call would have given it.
+  let constructRec: MethodRecord | undefined;
+  const construct = (newTarget: Function, args: unknown[]): unknown => {
+    constructRec ??= Object.assign({}, rec, {
+      fn: function (this: Function, ...a: unknown[]): unknown {
+        return Reflect.construct(fn, a, this);
+      },
+      paramNames: parseParamNames(fn),
+    });
+    return invoke(constructRec, newTarget, args);
   };
-  // Keep what reflection sees: the name and the declared parameter count.
-  Object.defineProperty(wrapped, "name", { value: fn.name, configurable: true });
-  Object.defineProperty(wrapped, "length", { value: fn.length, configurable: true });
-  rec.wrapped = wrapped;
+  rec.wrapped = makeWrapper(fn, (self, args) => invoke(rec, self, args), construct);
   return rec;
 }
 

@@ -3,6 +3,8 @@ import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
 import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { captureConfig } from "../capture/config.js";
 import { maskAttributes } from "../capture/mask.js";
+import { scopeAttributes } from "../capture/scope.js";
+import type { DataKeys } from "../capture/scope.js";
 import { safeJson, truncateText } from "../capture/serialize.js";
 import { contextAttributes, isSuppressed } from "../context.js";
 import { activeTracer } from "../tracer.js";
@@ -20,6 +22,7 @@ export interface KindHooks {
   onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onError?: ((error: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onChildSpan?: ((child: ChildSpan, call: CallInfo<any>) => void) | undefined;
+  dataKeys?: DataKeys | undefined;
 }
 
 /** What a kind sees of a span started inside one of its calls (by calltree or any instrumentation). */
@@ -97,7 +100,7 @@ export class Call implements CallInfo<any> {
       return;
     }
     try {
-      this.span.setAttributes(maskAttributes(Object.assign({}, attributes)));
+      this.span.setAttributes(scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -133,7 +136,7 @@ export class Call implements CallInfo<any> {
     if (hook !== undefined) {
       const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
       // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
-      if (got !== undefined) attrs = maskAttributes(Object.assign({}, got));
+      if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), rec.options, rec.kind.dataKeys);
     }
     if (rec.options.captureOutput !== false && (attrs === undefined || attrs[SC.OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
@@ -200,7 +203,7 @@ export class Call implements CallInfo<any> {
   /** Attributes written by pending work after the call ended but before its span closed. */
   setLateAttributes(attributes: Attributes): void {
     try {
-      this.span.setAttributes(maskAttributes(Object.assign({}, attributes)));
+      this.span.setAttributes(scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -213,7 +216,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined = extra;
     if (hook !== undefined) {
       const more = guard(this, "onError", () => hook(error, this));
-      if (more !== undefined) attrs = Object.assign({}, attrs, maskAttributes(Object.assign({}, more)));
+      if (more !== undefined) attrs = Object.assign({}, attrs, scopeAttributes(maskAttributes(Object.assign({}, more)), this.rec.options, this.rec.kind.dataKeys));
     }
     try {
       recordError(this.span, error);
@@ -242,7 +245,8 @@ export class Call implements CallInfo<any> {
       // Mixed or object chunks: keep them as items (strings already kept move along).
       if (this.items === undefined) this.items = this.texts ?? [];
       this.texts = undefined;
-      this.items.push(value);
+      // Binary chunks are kept as their size: a byte stream hands their buffers on to the reader.
+      this.items.push(ArrayBuffer.isView(value) ? binaryMarker(value) : value);
     } else this.dropped++;
   }
 
@@ -253,7 +257,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined;
     if (hook !== undefined) {
       const got = guard(this, "onStreamEnd", () => hook(this)) ?? undefined;
-      if (got !== undefined) attrs = maskAttributes(Object.assign({}, got));
+      if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), this.rec.options, this.rec.kind.dataKeys);
     }
     attrs ??= {};
     attrs[STREAM_STATE] = outcome;
@@ -278,6 +282,10 @@ export class Call implements CallInfo<any> {
 }
 
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
+
+function binaryMarker(view: ArrayBufferView): string {
+  return `[${view.constructor?.name ?? "ArrayBufferView"} ${view.byteLength} bytes]`;
+}
 
 // JSON of a captured value; numbers and booleans skip the safe walker (the common trivial case on the hot path).
 function jsonOf(value: unknown): string {
@@ -362,7 +370,8 @@ function applyWith(fn: (...a: unknown[]) => unknown, self: unknown, args: unknow
 // ---------------------------------------------------------------------------------------------------------
 // Starting a call
 
-function parseParamNames(fn: (...args: unknown[]) => unknown): string[] | null {
+/** The parameter names of `fn` when they are plain identifiers, else `null`. @internal */
+export function parseParamNames(fn: (...args: unknown[]) => unknown): string[] | null {
   let src: string;
   try {
     src = Function.prototype.toString.call(fn);
@@ -458,7 +467,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
   if (onStart !== undefined) {
     const kindAttrs = guard(call, "onStart", () => onStart(call));
     if (kindAttrs !== undefined) {
-      Object.assign(attrs, kindAttrs);
+      Object.assign(attrs, scopeAttributes(Object.assign({}, kindAttrs), options, rec.kind.dataKeys));
       masking = true;
     }
   }
@@ -555,8 +564,10 @@ function resolved(call: Call, value: unknown): unknown {
 
 function observePromise(call: Call, promise: Promise<unknown>): unknown {
   if (promise.constructor === Promise) {
-    // A plain Promise is returned as a Promise that settles the same way: the caller handling it (or not) is
-    // what Node sees, so an unhandled rejection stays unhandled and a handled one is never reported twice.
+    if (!isAsyncFunction(call.rec.fn)) return observeSharedPromise(call, promise);
+    // The Promise of an async function is known to nobody but the caller, so it is returned as a Promise that
+    // settles the same way: the caller handling it (or not) is what Node sees, so an unhandled rejection stays
+    // unhandled and a handled one is never reported twice.
     return promise.then(
       (value) => resolved(call, value),
       (error) => {
@@ -566,6 +577,48 @@ function observePromise(call: Call, promise: Promise<unknown>): unknown {
     );
   }
   return observePromiseSubclass(call, promise);
+}
+
+const promiseThen = Promise.prototype.then;
+const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
+
+function isAsyncFunction(fn: Function): boolean {
+  return Object.getPrototypeOf(fn) === AsyncFunctionPrototype;
+}
+
+// A Promise returned by any other function may be held elsewhere too (a cache, a job with its own `.catch`), so
+// the caller gets that very Promise: a derived one in its place would be a second Promise that nobody handles,
+// a spurious `unhandledRejection`. It is observed through a reaction that never rejects. The span ends when it
+// settles; a stream it resolves to is observed in place where that is possible (iterators, async iterables).
+function observeSharedPromise(call: Call, promise: Promise<unknown>): unknown {
+  promiseThen.call(
+    promise,
+    (value) => {
+      try {
+        if (value !== null && typeof value === "object") {
+          const shape = streamShape(value);
+          // The caller reads the resolved value itself: a web ReadableStream cannot be swapped for an observed
+          // copy here, so its span ends now.
+          if (shape !== undefined && shape !== "readable-stream") {
+            observeStream(call, value, shape);
+            return;
+          }
+        }
+        call.succeed(value);
+      } catch (e) {
+        reportOnce(`settle:${call.rec.kind.name}`, "could not observe a result; its span ended early", e);
+        if (!call.ended) call.end(EMPTY);
+      }
+    },
+    (error) => {
+      try {
+        call.fail(error);
+      } catch (e) {
+        reportOnce(`settle:${call.rec.kind.name}`, "could not record a rejection", e);
+      }
+    },
+  );
+  return promise;
 }
 
 // A Promise subclass (e.g. the openai SDK's APIPromise) is returned as the same object, with its class and
@@ -747,40 +800,67 @@ function instrumentIterable(call: Call, iterable: object): void {
 }
 
 // A web ReadableStream cannot be observed in place (piping uses internal readers), so the caller gets a
-// ReadableStream of the same chunks that reads the original only when it is read itself (highWaterMark 0).
+// ReadableStream of the same chunks that reads the original only when it is read itself (highWaterMark 0). A
+// byte stream (fetch's `Response.body`) gives a byte stream, so `getReader({ mode: "byob" })` still works.
+// Cancelling it cancels the original with the same reason. A stream already locked is returned as it is.
 function wrapReadableStream(call: Call, source: ReadableStream<unknown>): ReadableStream<unknown> {
-  let reader: ReadableStreamDefaultReader<unknown> | undefined;
-  const out = new ReadableStream<unknown>(
-    {
-      start() {
-        reader = source.getReader();
+  if (source.locked) {
+    call.succeed(source);
+    return source;
+  }
+  const bytes = isByteStream(source);
+  const reader = source.getReader();
+  const pull = (controller: ReadableStreamDefaultController<unknown> | ReadableByteStreamController): Promise<void> =>
+    context.with(call.ctx, () => reader.read()).then(
+      (r): Promise<void> | undefined => {
+        if (r.done) {
+          call.finishStream("completed");
+          controller.close();
+          // A pending BYOB read is answered with an empty view once the stream is closed.
+          if (bytes) (controller as ReadableByteStreamController).byobRequest?.respond(0);
+          return;
+        }
+        call.chunk(r.value);
+        if (!bytes) {
+          (controller as ReadableStreamDefaultController<unknown>).enqueue(r.value);
+          return;
+        }
+        const view = r.value as ArrayBufferView;
+        if (!ArrayBuffer.isView(r.value)) throw new TypeError("a byte stream produced a chunk that is not an ArrayBufferView");
+        if (view.byteLength === 0) return pull(controller);
+        try {
+          (controller as ReadableByteStreamController).enqueue(view);
+        } catch {
+          // A buffer that cannot be transferred (shared, or a view of a larger pool): enqueue a copy.
+          const copy = new Uint8Array(view.byteLength);
+          copy.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+          (controller as ReadableByteStreamController).enqueue(copy);
+        }
       },
-      pull(controller) {
-        return context.with(call.ctx, () => reader!.read()).then(
-          (r) => {
-            if (r.done) {
-              call.finishStream("completed");
-              controller.close();
-            } else {
-              call.chunk(r.value);
-              controller.enqueue(r.value);
-            }
-          },
-          (error) => {
-            call.finishStream("errored", error);
-            controller.error(error);
-          },
-        );
+      (error) => {
+        call.finishStream("errored", error);
+        controller.error(error);
       },
-      cancel(reason) {
-        call.finishStream("cancelled");
-        return reader?.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+    );
+  const cancel = (reason: unknown) => {
+    call.finishStream("cancelled");
+    return reader.cancel(reason);
+  };
+  const out = bytes
+    ? new ReadableStream({ type: "bytes", pull, cancel }, { highWaterMark: 0 })
+    : new ReadableStream<unknown>({ pull, cancel }, { highWaterMark: 0 });
   watch(call, out);
-  return out;
+  return out as ReadableStream<unknown>;
+}
+
+function isByteStream(stream: ReadableStream<unknown>): boolean {
+  try {
+    // Only a byte stream hands out a BYOB reader; releasing it at once leaves the stream as it was.
+    (stream as ReadableStream<Uint8Array>).getReader({ mode: "byob" }).releaseLock();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

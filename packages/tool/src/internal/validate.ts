@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { $ZodType } from "zod/v4/core";
+import { copyFunctionShape } from "@calltree/core";
 import type { AnyFunction } from "@calltree/core";
 
 interface Parser {
@@ -37,7 +38,8 @@ function isAsyncFunction(fn: AnyFunction): boolean {
  * receives the parsed value (defaults applied, unknown keys stripped, transforms run), as a hand-written
  * `fn(schema.parse(args))` would. The user's own schema parses, so the error is a ZodError of the user's zod.
  * An async method gets a rejected Promise (and async refinements work); any other method throws when called.
- * Name and length stay those of the method, so span names and reflection see no difference.
+ * Name, length, own properties and reflect-metadata stay those of the method, so span names and reflection see
+ * no difference.
  */
 export function validating(fn: AnyFunction, schema: $ZodType): AnyFunction {
   const parser = schema as unknown as Parser;
@@ -64,7 +66,7 @@ export function validating(fn: AnyFunction, schema: $ZodType): AnyFunction {
         }
         return fn.call(this, parsed, ...args.slice(1));
       };
-  Object.defineProperty(wrapped, "name", { value: fn.name, configurable: true });
-  Object.defineProperty(wrapped, "length", { value: fn.length, configurable: true });
+  // Name, length, own properties and reflect-metadata of the method: what other decorators put on it survives.
+  copyFunctionShape(fn, wrapped);
   return wrapped;
 }
