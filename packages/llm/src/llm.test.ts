@@ -202,6 +202,64 @@ describe("@llm with the openai SDK", () => {
   });
 });
 
+describe("@llm with an OpenInference auto-instrumentation nested inside: each token and each cent once per trace", () => {
+  const sum = (spans: readonly { attributes: Record<string, unknown> }[], key: string) =>
+    spans.reduce((n, s) => n + (typeof s.attributes[key] === "number" ? (s.attributes[key] as number) : 0), 0);
+  // gpt-4o: $2.50 / 1M input, $1.25 / 1M cached input, $10 / 1M output; 20 prompt (8 cached), 5 completion.
+  const realCost = (12 * 2.5 + 8 * 1.25 + 5 * 10) / 1e6;
+
+  for (const viaFetch of [false, true]) {
+    for (const streamed of [false, true]) {
+      const how = `${streamed ? "streamed" : "non-streamed"}, ${viaFetch ? "with" : "without"} llm.fetch`;
+      test(`${how}: summed tokens and cost equal the real usage, which lives on exactly one span`, async () => {
+        await using server = await startStandIn({ usage });
+        using traces = captureTraces();
+        const instrumentation = new OpenAIInstrumentation({ tracerProvider: traces.provider });
+        instrumentation.manuallyInstrument(OpenAI);
+        try {
+          const client = new OpenAI({ apiKey: "sk-test", baseURL: server.openaiBaseURL, ...(viaFetch ? { fetch: llm.fetch } : {}) });
+          class Assistant {
+            // Without llm.fetch a stream read inside the method is invisible to @llm: the method returns it instead.
+            @llm stream(question: string) {
+              return client.chat.completions.create({
+                model: "gpt-4o", stream: true, stream_options: { include_usage: true },
+                messages: [{ role: "user", content: question }],
+              });
+            }
+            @llm async ask(question: string): Promise<string> {
+              if (!streamed) {
+                const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: question }] });
+                return r.choices[0]?.message.content ?? "";
+              }
+              const s = await client.chat.completions.create({
+                model: "gpt-4o", stream: true, stream_options: { include_usage: true },
+                messages: [{ role: "user", content: question }],
+              });
+              let text = "";
+              for await (const c of s) text += c.choices[0]?.delta.content ?? "";
+              return text;
+            }
+          }
+          if (streamed && !viaFetch) {
+            let text = "";
+            for await (const c of await new Assistant().stream("capital of China")) text += c.choices[0]?.delta.content ?? "";
+            assert.equal(text, "Beijing");
+          } else assert.equal(await new Assistant().ask("capital of China"), "Beijing");
+          await traces.flush();
+          const spans = traces.spans;
+          assert.equal(spans.length, 2, traces.shape());
+          assert.equal(sum(spans, "llm.token_count.total"), 25, "tokens once");
+          assert.ok(Math.abs(sum(spans, "llm.cost.total") - realCost) < 1e-12, `cost once: ${sum(spans, "llm.cost.total")}`);
+          const withTokens = spans.filter((s) => typeof s.attributes["llm.token_count.total"] === "number");
+          assert.equal(withTokens.length, 1, "usage on exactly one span");
+        } finally {
+          instrumentation.disable();
+        }
+      });
+    }
+  }
+});
+
 describe("@llm with the Anthropic SDK and the Vercel AI SDK", () => {
   test("Anthropic messages (through llm.fetch): system, messages, tokens incl. cache, cost", async () => {
     await using server = await startStandIn({ usage: { promptTokens: 30, completionTokens: 7, cacheCreationTokens: 4, cachedTokens: 6 } });
