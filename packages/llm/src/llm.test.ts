@@ -202,6 +202,71 @@ describe("@llm with the openai SDK", () => {
   });
 });
 
+// Each of these waits for the stand-in to see the client leave. Before the fix llm.fetch read on from a copy of the
+// body, so the connection stayed open (until undici's 300 s body timeout) and the app's own `break` hung with it:
+// the timeout only bounds a failing run, it asserts no speed.
+describe("llm.fetch passes cancellation on: leaving a stream early closes the connection", () => {
+  const words = () => Array.from({ length: 40 }, (_, i) => `w${i}`).join(" ");
+
+  test("break out of an openai@6 stream inside @llm: the server writes no more", { timeout: 60_000 }, async () => {
+    await using server = await startStandIn({ reply: words });
+    using traces = captureTraces();
+    const client = new OpenAI({ apiKey: "sk", baseURL: server.openaiBaseURL, fetch: llm.fetch });
+    const firstWords = llm.wrap(async (q: string) => {
+      const s = await client.chat.completions.create({ model: "gpt-4o#hold=3", stream: true, messages: [{ role: "user", content: q }] });
+      let text = "";
+      for await (const c of s) {
+        text += c.choices[0]?.delta.content ?? "";
+        if (text.includes("w1")) break;
+      }
+      return text;
+    });
+    const text = await firstWords("count");
+    assert.match(text, /^w0 w1\s*$/);
+    assert.deepEqual(await server.streamEnded(0), { events: 3, clientLeft: true });
+    await traces.flush();
+    const a = traces.get({ kind: "LLM" }).attributes;
+    // What the app pulled is what is recorded.
+    assert.match(String(a["llm.output_messages.0.message.content"]), /^w0 w1\s*$/);
+  });
+
+  test("cancelling the body of a streamed response inside @llm closes the connection", { timeout: 60_000 }, async () => {
+    await using server = await startStandIn({ reply: words });
+    using traces = captureTraces();
+    const peek = llm.wrap(async () => {
+      const res = await llm.fetch(`${server.openaiBaseURL}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o#hold=2", stream: true, messages: [{ role: "user", content: "count" }] }),
+      });
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      return "peeked";
+    });
+    assert.equal(await peek(), "peeked");
+    assert.deepEqual(await server.streamEnded(0), { events: 2, clientLeft: true });
+    await traces.flush();
+    assert.equal(traces.get({ kind: "LLM" }).attributes["calltree.stream.state"], undefined, "a string result, not a stream");
+  });
+
+  test("a stream read to its end through llm.fetch is recorded whole and the response ends normally", async () => {
+    await using server = await startStandIn({ reply: words });
+    using traces = captureTraces();
+    const client = new OpenAI({ apiKey: "sk", baseURL: server.openaiBaseURL, fetch: llm.fetch });
+    const all = llm.wrap(async () => {
+      const s = await client.chat.completions.create({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "count" }] });
+      let text = "";
+      for await (const c of s) text += c.choices[0]?.delta.content ?? "";
+      return text;
+    });
+    assert.equal(await all(), words());
+    assert.equal((await server.streamEnded(0)).clientLeft, false);
+    await traces.flush();
+    assert.equal(traces.get({ kind: "LLM" }).attributes["llm.output_messages.0.message.content"], words());
+  });
+});
+
 describe("@llm with an OpenInference auto-instrumentation nested inside: each token and each cent once per trace", () => {
   const sum = (spans: readonly { attributes: Record<string, unknown> }[], key: string) =>
     spans.reduce((n, s) => n + (typeof s.attributes[key] === "number" ? (s.attributes[key] as number) : 0), 0);
