@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
-import { generateText, streamText } from "ai";
+import { generateText, jsonSchema, streamText, tool } from "ai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
 import { CalltreeError, configureCapture, resetCapture } from "@calltree/core";
@@ -398,6 +398,24 @@ describe("llm.fetch with the Vercel AI SDK", () => {
     assert.equal(JSON.parse(String(a["llm.invocation_parameters"])).temperature, 0.3);
     assert.equal(a["llm.token_count.prompt"], 20);
     assert.equal(typeof a["llm.cost.total"], "number");
+  });
+});
+
+describe("the same call reads the same whichever path recorded it", () => {
+  test("llm.finish_reason: the AI SDK's result (tool-calls) and the wire through llm.fetch (tool_calls) agree", async () => {
+    await using server = await startStandIn({ usage });
+    using traces = captureTraces();
+    const tools = { weather: tool({ description: "Weather", inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } } }) }) };
+    for (const viaFetch of [false, true]) {
+      const provider = createOpenAICompatible({ name: "local", baseURL: server.openaiBaseURL, apiKey: "k", ...(viaFetch ? { fetch: llm.fetch } : {}) });
+      const byResult = llm.wrap((prompt: string) => generateText({ model: provider("gpt-4o"), tools, prompt }), { name: "byResult" });
+      const byWire = llm.wrap(async (prompt: string) => (await generateText({ model: provider("gpt-4o"), tools, prompt })).text, { name: "byWire" });
+      if (viaFetch) await byWire("Weather in Paris?");
+      else await byResult("Weather in Paris?");
+    }
+    await traces.flush();
+    assert.equal(traces.get({ name: "byResult" }).attributes["llm.finish_reason"], "tool_calls");
+    assert.equal(traces.get({ name: "byWire" }).attributes["llm.finish_reason"], "tool_calls");
   });
 });
 
