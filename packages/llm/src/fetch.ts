@@ -174,7 +174,8 @@ function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: R
   state.streamFromFetch = true;
   const aggregator = createStreamAggregator({ request });
   state.stream = aggregator;
-  state.pending++;
+  // Not counted in `pending`: by the time the call settles the app has read what it will read of this answer,
+  // and its usage (the last events) passed through here first; the span still waits for the output below.
   let finished = false;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
@@ -183,7 +184,6 @@ function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: R
   const finish = () => {
     if (finished) return;
     finished = true;
-    state.pending--;
     guarded(() => {
       const attrs = streamAttributes(call);
       Object.assign(attrs, usageAttributes(call));

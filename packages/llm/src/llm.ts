@@ -274,11 +274,13 @@ export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
   return prepare(attrs, call);
 }
 
-// Two chunks are the same wire event when one is a re-wrapped copy of the other (openai@7 normalizes each
-// chunk into a shallow copy; an SDK's telemetry wrapper yields the very object): equal field by field, and
-// sharing at least one object. Two separately parsed events never share an object.
+// Two chunks are the same wire event when one is handed on by another layer of the SDK: the very object (an
+// SDK's telemetry wrapper around its own stream), or, for OpenAI chunks, a shallow copy of it (openai@7
+// normalizes every chunk into `{ ...chunk, choices: [...] }`): equal field by field and sharing its `delta`
+// objects. Two separately parsed events never share an object, so equal consecutive deltas ("ha", "ha") count.
 function sameEvent(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a === "object" && a !== null;
+  if (!isRecord(a) || !isRecord(b) || !Array.isArray(a["choices"]) || !Array.isArray(b["choices"])) return false;
   const shared = { found: false };
   return equalShape(a, b, 0, shared) && shared.found;
 }

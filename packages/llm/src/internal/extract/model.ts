@@ -123,8 +123,7 @@ export const LLM_INPUT_MESSAGES_OMITTED = "calltree.llm.input_messages_omitted";
 /** How many output messages were left out of `llm.output_messages.*`. */
 export const LLM_OUTPUT_MESSAGES_OMITTED = "calltree.llm.output_messages_omitted";
 /**
- * Most messages written per list: the first {@link HEAD_MESSAGES} (system prompt, the task) and the latest
- * ones. A 1,500-round-trip tool conversation would otherwise pass the span's attribute limit, and the SDK would
+ * Most messages written per list: the first 8 (system prompt, the task) and the latest ones. A 1,500-round-trip tool conversation would otherwise pass the span's attribute limit, and the SDK would
  * then drop what matters most (token counts, cost, output).
  */
 export const MAX_MESSAGES = 64;
