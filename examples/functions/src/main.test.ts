@@ -38,7 +38,7 @@ test("functions: exported, wrapped functions record what decorated methods recor
   for (const span of asks) {
     assert.equal(span.attributes[SemanticConventions.LLM_PROVIDER], "openai");
     assert.equal(span.attributes[SemanticConventions.LLM_MODEL_NAME], "gpt-4o-mini");
-    assert.equal(span.attributes[SemanticConventions.LLM_INVOCATION_PARAMETERS], '{"temperature":0}');
+    assert.equal(span.attributes[SemanticConventions.LLM_INVOCATION_PARAMETERS], '{"model":"gpt-4o-mini","temperature":0}');
     assert.match(
       String(span.attributes[`${SemanticConventions.LLM_INPUT_MESSAGES}.0.${SemanticConventions.MESSAGE_CONTENT}`]),
       /^What's the capital of (China|Japan)\? Just give me the name\.$/,

@@ -1,11 +1,11 @@
+import type { Attributes } from "@opentelemetry/api";
 import type { CallInfo } from "@calltree/core";
-import { createStreamAggregator, extractLlmRequest, extractLlmResponse } from "./internal/extract/index.js";
-import { finishAttributes } from "./llm.js";
+import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
+import { noteModels, prepare, stateOf, streamAttributes, usageAttributes } from "./llm.js";
 import type { LlmKind, LlmOptions } from "./llm.js";
 import { isRecord } from "./internal/extract/shape.js";
 
 type Fetch = typeof globalThis.fetch;
-
 
 function parseBody(body: unknown): unknown {
   if (typeof body === "string") {
@@ -19,31 +19,92 @@ function parseBody(body: unknown): unknown {
   return undefined;
 }
 
-// Server-sent events: `data:` lines carry one JSON event each (OpenAI chunks, Anthropic and Responses events).
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: unknown) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+// The events after which a streamed answer says nothing more that we record.
+function isTerminal(event: unknown): boolean {
+  if (!isRecord(event)) return false;
+  const type = event["type"];
+  return type === "message_stop" || type === "response.completed" || type === "response.incomplete" || type === "response.failed";
+}
+
+/** Splits server-sent events as bytes pass by; `data:` lines carry one JSON event each. */
+function sseParser(onEvent: (event: unknown) => void, onDone: () => void): (bytes: Uint8Array | undefined) => void {
+  const decoder = new TextDecoder();
   let buffer = "";
-  const flushLine = (line: string) => {
-    if (!line.startsWith("data:")) return;
-    const payload = line.slice(5).trim();
-    if (payload === "" || payload === "[DONE]") return;
-    try {
-      onEvent(JSON.parse(payload));
-    } catch {
-      // A malformed event is skipped; the app's own copy of the stream is untouched.
+  const line = (text: string) => {
+    if (!text.startsWith("data:")) return;
+    const payload = text.slice(5).trim();
+    if (payload === "") return;
+    if (payload === "[DONE]") {
+      onDone();
+      return;
     }
+    let event: unknown;
+    try {
+      event = JSON.parse(payload);
+    } catch {
+      return; // A malformed event is skipped; the app's stream is untouched.
+    }
+    onEvent(event);
+    if (isTerminal(event)) onDone();
   };
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer += value;
+  return (bytes) => {
+    buffer += bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true });
     let nl: number;
     while ((nl = buffer.indexOf("\n")) >= 0) {
-      flushLine(buffer.slice(0, nl).replace(/\r$/, ""));
+      line(buffer.slice(0, nl).replace(/\r$/, ""));
       buffer = buffer.slice(nl + 1);
     }
+    if (bytes === undefined && buffer !== "") {
+      line(buffer);
+      buffer = "";
+    }
+  };
+}
+
+// The body the SDK gets: the same bytes, read from the server only when the SDK reads (highWaterMark 0), and
+// its cancel goes to the server's body. So `break`, `abort()` and `body.cancel()` close the connection as they
+// would without llm.fetch, and what is recorded is exactly what the app pulled.
+function passThrough(
+  source: ReadableStream<Uint8Array>,
+  see: (bytes: Uint8Array | undefined) => void,
+  end: () => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let r: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          r = await reader.read();
+        } catch (error) {
+          end();
+          controller.error(error);
+          return;
+        }
+        if (r.done) {
+          see(undefined);
+          end();
+          controller.close();
+          return;
+        }
+        see(r.value);
+        controller.enqueue(r.value);
+      },
+      cancel(reason) {
+        end();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Recording is best effort; the app's bytes flow on.
   }
-  if (buffer !== "") flushLine(buffer);
 }
 
 /**
@@ -51,10 +112,11 @@ async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: unk
  * `new Anthropic({ fetch: llm.fetch })`, the Vercel AI SDK's `createOpenAI({ fetch: llm.fetch })`…).
  *
  * Inside an `@llm` call it records the request the SDK sends (model, messages, parameters, tools) and the response
- * (JSON, or a server-sent event stream read from a copy, so the SDK's body is untouched) on the innermost `@llm`
- * span: no extra span, no patching of the SDK. The span waits (at most 5 s) for the copy to be read. Outside an
- * `@llm` call, and for requests that are not JSON, it is the global `fetch`. It never throws anything `fetch`
- * would not.
+ * on the innermost `@llm` span: no extra span, no patching of the SDK. A JSON answer is read from a copy; a
+ * server-sent event stream is read as the SDK reads it (a pass-through body that pulls from the server only when
+ * the SDK pulls and passes a cancel on), so leaving a stream early still closes the connection, and each event is
+ * counted once even when the method also returns the SDK's stream. Outside an `@llm` call, and for requests that
+ * are not JSON, it is the global `fetch`. It never throws anything `fetch` would not.
  */
 export function createLlmFetch(kind: LlmKind): Fetch {
   const llmFetch = async function fetch(input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]): Promise<Response> {
@@ -62,35 +124,40 @@ export function createLlmFetch(kind: LlmKind): Fetch {
     const base: Fetch = globalThis.fetch;
     if (call === undefined) return base(input, init);
     let request: unknown;
-    try {
+    guarded(() => {
       request = parseBody(init?.body);
       if (isRecord(request)) {
-        const data = (call.data ??= {}) as { request?: unknown; model?: string };
-        data.request = request;
-        if (typeof request["model"] === "string") data.model = request["model"];
-        call.setAttributes(finishAttributes(extractLlmRequest(request), call));
+        const state = stateOf(call);
+        state.request = request;
+        noteModels(state, request, undefined);
+        call.setAttributes(prepare(extractLlmRequest(request), call));
       }
-    } catch {
-      // Recording is best effort; the request goes out unchanged.
-    }
+    });
     const response = await base(input, init);
     if (!isRecord(request) || !response.ok || response.body === null) return response;
     try {
       const type = response.headers.get("content-type") ?? "";
-      if (type.includes("text/event-stream")) {
-        const copy = response.clone();
-        const aggregator = createStreamAggregator();
-        call.waitFor(
-          readEvents(copy.body!, (event) => aggregator.push(event)).then(() => {
-            call.setAttributes(finishAttributes(aggregator.attributes(), call));
-          }),
-        );
-      } else if (type.includes("json")) {
+      if (type.includes("text/event-stream")) return observeStream(call, request, response);
+      if (type.includes("json")) {
+        const state = stateOf(call);
+        state.pending++;
         const copy = response.clone();
         call.waitFor(
-          copy.json().then((body: unknown) => {
-            call.setAttributes(finishAttributes(extractLlmResponse(body, request), call));
-          }),
+          copy.json().then(
+            (body: unknown) => {
+              state.pending--;
+              guarded(() => {
+                noteModels(state, request, responseModelOf(body));
+                const attrs: Attributes = prepare(extractLlmResponse(body, request), call);
+                Object.assign(attrs, usageAttributes(call));
+                call.setAttributes(attrs);
+              });
+            },
+            () => {
+              state.pending--;
+              guarded(() => call.setAttributes(usageAttributes(call) ?? {}));
+            },
+          ),
         );
       }
     } catch {
@@ -99,4 +166,43 @@ export function createLlmFetch(kind: LlmKind): Fetch {
     return response;
   };
   return llmFetch as Fetch;
+}
+
+function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: Response): Response {
+  const state = stateOf(call);
+  // The wire is the one source of this answer: the returned stream's chunks are the same events.
+  state.streamFromFetch = true;
+  const aggregator = createStreamAggregator({ request });
+  state.stream = aggregator;
+  // Not counted in `pending`: by the time the call settles the app has read what it will read of this answer,
+  // and its usage (the last events) passed through here first; the span still waits for the output below.
+  let finished = false;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    guarded(() => {
+      const attrs = streamAttributes(call);
+      Object.assign(attrs, usageAttributes(call));
+      call.setAttributes(attrs);
+    });
+    resolveDone();
+  };
+  const parse = sseParser(
+    (event) => {
+      if (aggregator.chunks === 0) state.firstTokenAt ??= Date.now();
+      aggregator.push(event);
+    },
+    finish,
+  );
+  call.waitFor(done);
+  const body = passThrough(response.body!, (bytes) => guarded(() => parse(bytes)), finish);
+  const out = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  // What a constructed Response cannot take in its init, but SDKs read (error messages, redirects).
+  guarded(() => Object.defineProperty(out, "url", { value: response.url, configurable: true }));
+  guarded(() => Object.defineProperty(out, "redirected", { value: response.redirected, configurable: true }));
+  return out;
 }

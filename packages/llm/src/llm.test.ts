@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
-import { generateText, streamText } from "ai";
+import { generateText, jsonSchema, streamText, tool } from "ai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
 import { CalltreeError, configureCapture, resetCapture } from "@calltree/core";
@@ -39,7 +39,7 @@ describe("@llm with the openai SDK", () => {
     assert.equal(a["llm.model_name"], "gpt-4o");
     assert.equal(a["llm.provider"], "openai");
     assert.equal(a["llm.system"], "openai");
-    assert.deepEqual(JSON.parse(String(a["llm.invocation_parameters"])), { temperature: 0.2, max_tokens: 50 });
+    assert.deepEqual(JSON.parse(String(a["llm.invocation_parameters"])), { model: "gpt-4o", temperature: 0.2, max_tokens: 50 });
     assert.equal(a["llm.input_messages.0.message.role"], "system");
     assert.equal(a["llm.input_messages.1.message.content"], "What's the capital of China?");
     assert.equal(a["llm.output_messages.0.message.role"], "assistant");
@@ -172,7 +172,7 @@ describe("@llm with the openai SDK", () => {
     assert.match(JSON.stringify(traces.get({ name: "complete" }).attributes), /Tokyo/);
   });
 
-  test("an OpenInference auto-instrumented SDK call inside @llm nests, and its tokens are counted once", async () => {
+  test("an OpenInference auto-instrumented SDK call inside @llm nests; its tokens count once and their cost once", async () => {
     await using server = await startStandIn({ usage });
     using traces = captureTraces();
     const instrumentation = new OpenAIInstrumentation({ tracerProvider: traces.provider });
@@ -191,12 +191,138 @@ describe("@llm with the openai SDK", () => {
       assert.equal(theirs[0]!.parentSpanContext?.spanId, ours.spanContext().spanId);
       assert.equal(theirs[0]!.attributes["llm.token_count.total"], 25);
       assert.equal(ours.attributes["llm.token_count.total"], undefined, "left to the nested span");
-      assert.equal(ours.attributes["llm.cost.total"], undefined);
+      // OpenInference writes no cost and calltree cannot write on its span: the cost of its tokens is here, once.
+      assert.equal(theirs[0]!.attributes["llm.cost.total"], undefined);
+      const expected = (12 * 2.5 + 8 * 1.25 + 5 * 10) / 1e6;
+      assert.ok(Math.abs(Number(ours.attributes["llm.cost.total"]) - expected) < 1e-12, String(ours.attributes["llm.cost.total"]));
       assert.equal(ours.attributes["llm.output_messages.0.message.content"], "Beijing");
     } finally {
       instrumentation.disable();
     }
   });
+});
+
+// Each of these waits for the stand-in to see the client leave. Before the fix llm.fetch read on from a copy of the
+// body, so the connection stayed open (until undici's 300 s body timeout) and the app's own `break` hung with it:
+// the timeout only bounds a failing run, it asserts no speed.
+describe("llm.fetch passes cancellation on: leaving a stream early closes the connection", () => {
+  const words = () => Array.from({ length: 40 }, (_, i) => `w${i}`).join(" ");
+
+  test("break out of an openai@6 stream inside @llm: the server writes no more", { timeout: 60_000 }, async () => {
+    await using server = await startStandIn({ reply: words });
+    using traces = captureTraces();
+    const client = new OpenAI({ apiKey: "sk", baseURL: server.openaiBaseURL, fetch: llm.fetch });
+    const firstWords = llm.wrap(async (q: string) => {
+      const s = await client.chat.completions.create({ model: "gpt-4o#hold=3", stream: true, messages: [{ role: "user", content: q }] });
+      let text = "";
+      for await (const c of s) {
+        text += c.choices[0]?.delta.content ?? "";
+        if (text.includes("w1")) break;
+      }
+      return text;
+    });
+    const text = await firstWords("count");
+    assert.match(text, /^w0 w1\s*$/);
+    assert.deepEqual(await server.streamEnded(0), { events: 3, clientLeft: true });
+    await traces.flush();
+    const a = traces.get({ kind: "LLM" }).attributes;
+    // What the app pulled is what is recorded.
+    assert.match(String(a["llm.output_messages.0.message.content"]), /^w0 w1\s*$/);
+  });
+
+  test("cancelling the body of a streamed response inside @llm closes the connection", { timeout: 60_000 }, async () => {
+    await using server = await startStandIn({ reply: words });
+    using traces = captureTraces();
+    const peek = llm.wrap(async () => {
+      const res = await llm.fetch(`${server.openaiBaseURL}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o#hold=2", stream: true, messages: [{ role: "user", content: "count" }] }),
+      });
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      return "peeked";
+    });
+    assert.equal(await peek(), "peeked");
+    assert.deepEqual(await server.streamEnded(0), { events: 2, clientLeft: true });
+    await traces.flush();
+    assert.equal(traces.get({ kind: "LLM" }).attributes["calltree.stream.state"], undefined, "a string result, not a stream");
+  });
+
+  test("a stream read to its end through llm.fetch is recorded whole and the response ends normally", async () => {
+    await using server = await startStandIn({ reply: words });
+    using traces = captureTraces();
+    const client = new OpenAI({ apiKey: "sk", baseURL: server.openaiBaseURL, fetch: llm.fetch });
+    const all = llm.wrap(async () => {
+      const s = await client.chat.completions.create({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "count" }] });
+      let text = "";
+      for await (const c of s) text += c.choices[0]?.delta.content ?? "";
+      return text;
+    });
+    assert.equal(await all(), words());
+    assert.equal((await server.streamEnded(0)).clientLeft, false);
+    await traces.flush();
+    assert.equal(traces.get({ kind: "LLM" }).attributes["llm.output_messages.0.message.content"], words());
+  });
+});
+
+describe("@llm with an OpenInference auto-instrumentation nested inside: each token and each cent once per trace", () => {
+  const sum = (spans: readonly { attributes: Record<string, unknown> }[], key: string) =>
+    spans.reduce((n, s) => n + (typeof s.attributes[key] === "number" ? (s.attributes[key] as number) : 0), 0);
+  // gpt-4o: $2.50 / 1M input, $1.25 / 1M cached input, $10 / 1M output; 20 prompt (8 cached), 5 completion.
+  const realCost = (12 * 2.5 + 8 * 1.25 + 5 * 10) / 1e6;
+
+  for (const viaFetch of [false, true]) {
+    for (const streamed of [false, true]) {
+      const how = `${streamed ? "streamed" : "non-streamed"}, ${viaFetch ? "with" : "without"} llm.fetch`;
+      test(`${how}: summed tokens and cost equal the real usage, which lives on exactly one span`, async () => {
+        await using server = await startStandIn({ usage });
+        using traces = captureTraces();
+        const instrumentation = new OpenAIInstrumentation({ tracerProvider: traces.provider });
+        instrumentation.manuallyInstrument(OpenAI);
+        try {
+          const client = new OpenAI({ apiKey: "sk-test", baseURL: server.openaiBaseURL, ...(viaFetch ? { fetch: llm.fetch } : {}) });
+          class Assistant {
+            // Without llm.fetch a stream read inside the method is invisible to @llm: the method returns it instead.
+            @llm stream(question: string) {
+              return client.chat.completions.create({
+                model: "gpt-4o", stream: true, stream_options: { include_usage: true },
+                messages: [{ role: "user", content: question }],
+              });
+            }
+            @llm async ask(question: string): Promise<string> {
+              if (!streamed) {
+                const r = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: question }] });
+                return r.choices[0]?.message.content ?? "";
+              }
+              const s = await client.chat.completions.create({
+                model: "gpt-4o", stream: true, stream_options: { include_usage: true },
+                messages: [{ role: "user", content: question }],
+              });
+              let text = "";
+              for await (const c of s) text += c.choices[0]?.delta.content ?? "";
+              return text;
+            }
+          }
+          if (streamed && !viaFetch) {
+            let text = "";
+            for await (const c of await new Assistant().stream("capital of China")) text += c.choices[0]?.delta.content ?? "";
+            assert.equal(text, "Beijing");
+          } else assert.equal(await new Assistant().ask("capital of China"), "Beijing");
+          await traces.flush();
+          const spans = traces.spans;
+          assert.equal(spans.length, 2, traces.shape());
+          assert.equal(sum(spans, "llm.token_count.total"), 25, "tokens once");
+          assert.ok(Math.abs(sum(spans, "llm.cost.total") - realCost) < 1e-12, `cost once: ${sum(spans, "llm.cost.total")}`);
+          const withTokens = spans.filter((s) => typeof s.attributes["llm.token_count.total"] === "number");
+          assert.equal(withTokens.length, 1, "usage on exactly one span");
+        } finally {
+          instrumentation.disable();
+        }
+      });
+    }
+  }
 });
 
 describe("@llm with the Anthropic SDK and the Vercel AI SDK", () => {
@@ -272,6 +398,24 @@ describe("llm.fetch with the Vercel AI SDK", () => {
     assert.equal(JSON.parse(String(a["llm.invocation_parameters"])).temperature, 0.3);
     assert.equal(a["llm.token_count.prompt"], 20);
     assert.equal(typeof a["llm.cost.total"], "number");
+  });
+});
+
+describe("the same call reads the same whichever path recorded it", () => {
+  test("llm.finish_reason: the AI SDK's result (tool-calls) and the wire through llm.fetch (tool_calls) agree", async () => {
+    await using server = await startStandIn({ usage });
+    using traces = captureTraces();
+    const tools = { weather: tool({ description: "Weather", inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } } }) }) };
+    for (const viaFetch of [false, true]) {
+      const provider = createOpenAICompatible({ name: "local", baseURL: server.openaiBaseURL, apiKey: "k", ...(viaFetch ? { fetch: llm.fetch } : {}) });
+      const byResult = llm.wrap((prompt: string) => generateText({ model: provider("gpt-4o"), tools, prompt }), { name: "byResult" });
+      const byWire = llm.wrap(async (prompt: string) => (await generateText({ model: provider("gpt-4o"), tools, prompt })).text, { name: "byWire" });
+      if (viaFetch) await byWire("Weather in Paris?");
+      else await byResult("Weather in Paris?");
+    }
+    await traces.flush();
+    assert.equal(traces.get({ name: "byResult" }).attributes["llm.finish_reason"], "tool_calls");
+    assert.equal(traces.get({ name: "byWire" }).attributes["llm.finish_reason"], "tool_calls");
   });
 });
 

@@ -1,12 +1,20 @@
 import type { Attributes } from "@opentelemetry/api";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { defineKind, safeJson, truncateText } from "@calltree/core";
+import { defineKind, FIRST_TOKEN_EVENT, safeJson, truncateText } from "@calltree/core";
+import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
 import { z } from "zod";
 import { computeCost, costAttributes } from "./internal/cost/index.js";
-import { createStreamAggregator, extractLlmRequest, extractLlmResponse } from "./internal/extract/index.js";
+import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
 import type { StreamAggregator } from "./internal/extract/index.js";
-import { writeMessages, writeTokenCounts, writeTools } from "./internal/extract/model.js";
+import {
+  addTokenCounts,
+  LLM_INPUT_MESSAGES_OMITTED,
+  LLM_OUTPUT_MESSAGES_OMITTED,
+  writeMessages,
+  writeTokenCounts,
+  writeTools,
+} from "./internal/extract/model.js";
 import type { Message, TokenCounts } from "./internal/extract/model.js";
 import { isRecord } from "./internal/extract/shape.js";
 
@@ -65,21 +73,44 @@ export interface LlmRecord {
   response?: unknown;
 }
 
-interface LlmData {
+/**
+ * Everything one `@llm` call has learned, from whichever path saw it (arguments, result, returned stream,
+ * `llm.fetch`, `record()`, nested spans). Usage is held here and written once, when the call is settled, so a
+ * nested span noticed late can still take it over and no path writes it twice.
+ */
+export interface LlmState {
   request?: unknown;
+  /** The requested model. */
   model?: string;
-  aggregator?: StreamAggregator;
-  /** An LLM span (e.g. an auto-instrumentation's) started inside this call: it carries the tokens. */
-  nestedLlm?: boolean;
+  /** The model that answered, once any path knows it: it wins `llm.model_name`. */
+  responseModel?: string;
+  usage?: TokenCounts;
+  cost?: { prompt?: number; completion?: number; total: number };
+  /** The one aggregator of this call's streamed answer. */
+  stream?: StreamAggregator;
+  /** `llm.fetch` reads the streamed answer off the wire: chunks of the returned stream are then not counted. */
+  streamFromFetch?: boolean;
+  /** The last chunk seen on the returned stream (to drop an SDK's re-wrapped copy of it). */
+  lastChunk?: unknown;
+  /** Bodies `llm.fetch` is still reading. */
+  pending: number;
+  /** The call's result (or stream end, or error) has been seen. */
+  settled: boolean;
+  usageWritten: boolean;
+  /** When `llm.fetch` saw the first event of a streamed answer. */
+  firstTokenAt?: number;
+  /** An LLM (or GenAI) span ran inside this call: what it carried. */
+  nested?: { tokens?: TokenCounts; hasCost: boolean; model?: string };
 }
 
 const TOKEN_PREFIX = SC.LLM_TOKEN_COUNT_TOTAL.slice(0, SC.LLM_TOKEN_COUNT_TOTAL.lastIndexOf(".") + 1);
 const COST_PREFIX = `${SC.LLM_COST}.`;
+const INPUT_KEYS = [SC.LLM_INPUT_MESSAGES, SC.LLM_TOOLS, SC.LLM_INVOCATION_PARAMETERS, SC.LLM_PROMPTS, LLM_INPUT_MESSAGES_OMITTED];
+const OUTPUT_KEYS = [SC.LLM_OUTPUT_MESSAGES, LLM_OUTPUT_MESSAGES_OMITTED];
 
-function dataOf(call: CallInfo<LlmOptions>): LlmData {
-  return (call.data ??= {}) as LlmData;
+export function stateOf(call: CallInfo<LlmOptions>): LlmState {
+  return (call.data ??= { pending: 0, settled: false, usageWritten: false }) as LlmState;
 }
-
 
 // The argument that is the model request: an SDK params object, else a lone string prompt.
 function requestOf(args: readonly unknown[]): unknown {
@@ -98,65 +129,206 @@ function tokenCountsOf(attrs: Attributes): TokenCounts | undefined {
   };
   set("prompt", SC.LLM_TOKEN_COUNT_PROMPT);
   set("completion", SC.LLM_TOKEN_COUNT_COMPLETION);
+  set("total", SC.LLM_TOKEN_COUNT_TOTAL);
   set("cacheRead", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ);
   set("cacheWrite", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE);
   set("reasoning", SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING);
   set("promptAudio", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO);
   set("completionAudio", SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO);
-  return counts.prompt === undefined && counts.completion === undefined ? undefined : counts;
+  if (counts.prompt === undefined && counts.completion === undefined && counts.total === undefined) return undefined;
+  return counts;
 }
 
-// Finishes attributes read from a response: user options beat inference, cost is added from the catalog, and
-// token counts are left to a nested LLM span when there is one (so Phoenix's trace totals count them once).
-export function finishAttributes(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
-  const data = dataOf(call);
+// Usage as OpenTelemetry GenAI spans carry it (Anthropic's own telemetry, AI SDK 7, other libraries).
+function genAiTokenCountsOf(attrs: Attributes): TokenCounts | undefined {
+  const num = (k: string) => (typeof attrs[k] === "number" ? (attrs[k] as number) : undefined);
+  const prompt = num(GEN_AI.USAGE_INPUT_TOKENS) ?? num(GEN_AI.USAGE_PROMPT_TOKENS);
+  const completion = num(GEN_AI.USAGE_OUTPUT_TOKENS) ?? num(GEN_AI.USAGE_COMPLETION_TOKENS);
+  if (prompt === undefined && completion === undefined) return undefined;
+  const counts: TokenCounts = {};
+  if (prompt !== undefined) counts.prompt = prompt;
+  if (completion !== undefined) counts.completion = completion;
+  const cacheRead = num(GEN_AI.USAGE_CACHE_READ_INPUT_TOKENS);
+  const cacheWrite = num(GEN_AI.USAGE_CACHE_CREATION_INPUT_TOKENS);
+  const reasoning = num(GEN_AI.USAGE_REASONING_OUTPUT_TOKENS);
+  if (cacheRead !== undefined) counts.cacheRead = cacheRead;
+  if (cacheWrite !== undefined) counts.cacheWrite = cacheWrite;
+  if (reasoning !== undefined) counts.reasoning = reasoning;
+  return counts;
+}
+
+function dropPrefixed(attrs: Attributes, prefixes: readonly string[]): void {
+  for (const key of Object.keys(attrs)) {
+    if (prefixes.some((p) => key === p || key.startsWith(p.endsWith(".") ? p : `${p}.`))) delete attrs[key];
+  }
+}
+
+/**
+ * Every attribute set this kind writes passes here: usage is taken into the call's state (written once, at the
+ * end), the answering model wins `llm.model_name`, `captureInput`/`captureOutput: false` remove the LLM data of
+ * that side entirely, and every string is bounded by the capture limit. Masking (the hide flags) follows in core.
+ */
+export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
+  const state = stateOf(call);
   const options = call.options;
+  const counts = tokenCountsOf(attrs);
+  if (counts !== undefined) state.usage = counts;
+  if (typeof attrs[SC.LLM_COST_TOTAL] === "number") {
+    const cost: { prompt?: number; completion?: number; total: number } = { total: attrs[SC.LLM_COST_TOTAL] as number };
+    if (typeof attrs[SC.LLM_COST_PROMPT] === "number") cost.prompt = attrs[SC.LLM_COST_PROMPT] as number;
+    if (typeof attrs[SC.LLM_COST_COMPLETION] === "number") cost.completion = attrs[SC.LLM_COST_COMPLETION] as number;
+    state.cost = cost;
+  }
+  dropPrefixed(attrs, [TOKEN_PREFIX, COST_PREFIX]);
+  if (typeof attrs[SC.LLM_MODEL_NAME] === "string" || state.responseModel !== undefined) {
+    const answered = state.responseModel;
+    if (answered !== undefined) {
+      attrs[SC.LLM_MODEL_NAME] = answered;
+      if (state.model !== undefined && state.model !== answered) {
+        attrs[SC.LLM_REQUEST_MODEL_NAME] = state.model;
+        attrs[SC.LLM_RESPONSE_MODEL_NAME] = answered;
+      }
+    }
+  }
   if (options.provider !== undefined) attrs[SC.LLM_PROVIDER] = options.provider;
   if (options.system !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
-  if (data.nestedLlm === true) {
-    for (const key of Object.keys(attrs)) {
-      if (key.startsWith(TOKEN_PREFIX) || key.startsWith(COST_PREFIX)) delete attrs[key];
-    }
-    return attrs;
-  }
-  const counts = tokenCountsOf(attrs);
-  if (counts !== undefined && attrs[SC.LLM_COST_TOTAL] === undefined) {
-    const model = (attrs[SC.LLM_MODEL_NAME] as string | undefined) ?? data.model ?? options.model;
-    if (model !== undefined) {
-      const provider = (attrs[SC.LLM_PROVIDER] as string | undefined) ?? options.provider;
-      const cost = computeCost({ model, ...(provider !== undefined ? { provider } : {}), tokens: counts });
-      if (cost !== undefined) Object.assign(attrs, costAttributes(cost));
-    }
+  if (options.captureInput === false) dropPrefixed(attrs, INPUT_KEYS);
+  if (options.captureOutput === false) dropPrefixed(attrs, OUTPUT_KEYS);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (typeof value === "string") attrs[key] = truncateText(value);
   }
   return attrs;
 }
 
-function outputText(attrs: Attributes): string | undefined {
-  const content = attrs[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`];
-  return typeof content === "string" ? content : undefined;
+/** Learns the model that answered from a response (or stream) and the request's model. */
+export function noteModels(state: LlmState, request: unknown, answered: string | undefined): void {
+  if (request !== undefined && isRecord(request) && typeof request["model"] === "string") state.model ??= request["model"];
+  if (answered !== undefined) state.responseModel = answered;
 }
 
-function outputMessagesJson(attrs: Attributes): string | undefined {
-  const prefix = `${SC.LLM_OUTPUT_MESSAGES}.`;
-  const picked: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attrs)) if (k.startsWith(prefix)) picked[k.slice(prefix.length)] = v;
-  return Object.keys(picked).length > 0 ? safeJson(picked) : undefined;
+/**
+ * Usage (token counts and cost), written once when the call is settled and no `llm.fetch` body is still being
+ * read. It lives on exactly one span: the innermost that has it. When a span inside this call (an
+ * auto-instrumentation's, an SDK's own GenAI span, a nested `@llm`) carries token counts, this span carries none;
+ * if that span has no cost, this one carries the cost of its counts (calltree cannot write on another library's
+ * span), so summing tokens and cost over a trace counts each once.
+ */
+export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
+  const state = stateOf(call);
+  if (!state.settled || state.pending > 0 || state.usageWritten) return undefined;
+  state.usageWritten = true;
+  const attrs: Attributes = {};
+  const model = state.responseModel ?? state.model ?? call.options.model;
+  const provider = call.options.provider;
+  const price = (tokens: TokenCounts, m: string | undefined) => {
+    if (m === undefined) return;
+    const cost = computeCost({ model: m, ...(provider !== undefined ? { provider } : {}), tokens });
+    if (cost !== undefined) Object.assign(attrs, costAttributes(cost));
+  };
+  const nested = state.nested;
+  if (nested?.tokens !== undefined) {
+    if (!nested.hasCost) price(nested.tokens, nested.model ?? model);
+    return attrs;
+  }
+  if (state.usage !== undefined) writeTokenCounts(attrs, state.usage);
+  if (state.cost !== undefined) {
+    attrs[SC.LLM_COST_TOTAL] = state.cost.total;
+    if (state.cost.prompt !== undefined) attrs[SC.LLM_COST_PROMPT] = state.cost.prompt;
+    if (state.cost.completion !== undefined) attrs[SC.LLM_COST_COMPLETION] = state.cost.completion;
+  } else if (state.usage !== undefined) price(state.usage, model);
+  return attrs;
+}
+
+// `output.value` of a streamed answer: its text, else its messages (tool calls) as readable JSON.
+function streamOutput(messages: readonly Message[]): { value: string; mimeType: string } | undefined {
+  const first = messages[0];
+  if (first === undefined) return undefined;
+  if (messages.length === 1 && typeof first.content === "string" && (first.toolCalls ?? []).length === 0) {
+    return { value: first.content, mimeType: MimeType.TEXT };
+  }
+  const readable = messages.map((m) => ({
+    role: m.role ?? "assistant",
+    ...(m.content !== undefined ? { content: m.content } : {}),
+    ...(m.contents !== undefined ? { contents: m.contents } : {}),
+    ...(m.toolCalls !== undefined && m.toolCalls.length > 0
+      ? { tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
+      : {}),
+  }));
+  return { value: safeJson(readable.length === 1 ? readable[0] : readable), mimeType: MimeType.JSON };
+}
+
+/** Attributes of the call's streamed answer so far (from whichever path fed its one aggregator). */
+export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
+  const state = stateOf(call);
+  const aggregator = state.stream;
+  if (aggregator === undefined) return {};
+  noteModels(state, state.request, aggregator.model());
+  const attrs = aggregator.attributes();
+  if (call.options.captureOutput !== false) {
+    const out = streamOutput(aggregator.messages());
+    if (out !== undefined) {
+      attrs[SC.OUTPUT_VALUE] = out.value;
+      attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
+    }
+  }
+  return prepare(attrs, call);
+}
+
+// Two chunks are the same wire event when one is handed on by another layer of the SDK: the very object (an
+// SDK's telemetry wrapper around its own stream), or, for OpenAI chunks, a shallow copy of it (openai@7
+// normalizes every chunk into `{ ...chunk, choices: [...] }`): equal field by field and sharing its `delta`
+// objects. Two separately parsed events never share an object, so equal consecutive deltas ("ha", "ha") count.
+function sameEvent(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a === "object" && a !== null;
+  if (!isRecord(a) || !isRecord(b) || !Array.isArray(a["choices"]) || !Array.isArray(b["choices"])) return false;
+  const shared = { found: false };
+  return equalShape(a, b, 0, shared) && shared.found;
+}
+
+function equalShape(a: unknown, b: unknown, depth: number, shared: { found: boolean }): boolean {
+  if (a === b) {
+    if (typeof a === "object" && a !== null) shared.found = true;
+    return true;
+  }
+  // A normalizing copy may turn a missing field into null (openai@7's `finish_reason`).
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 4) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  if (keys.size > 64) return false;
+  for (const k of keys) {
+    if (!equalShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, shared)) return false;
+  }
+  return true;
+}
+
+/** Finishes attributes read by a path other than the hooks (`llm.fetch`, `record()`). */
+export function finishAttributes(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
+  return prepare(attrs, call);
 }
 
 function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attributes {
-  let attrs: Attributes = {};
+  const state = stateOf(call);
+  const attrs: Attributes = {};
   if (data.request !== undefined) {
     Object.assign(attrs, extractLlmRequest(data.request));
-    dataOf(call).request = data.request;
+    state.request = data.request;
+    noteModels(state, data.request, undefined);
   }
-  if (data.response !== undefined) Object.assign(attrs, extractLlmResponse(data.response, dataOf(call).request));
-  if (data.model !== undefined) attrs[SC.LLM_MODEL_NAME] = data.model;
+  if (data.response !== undefined) {
+    noteModels(state, state.request, responseModelOf(data.response));
+    Object.assign(attrs, extractLlmResponse(data.response, state.request));
+  }
+  if (data.model !== undefined) {
+    attrs[SC.LLM_MODEL_NAME] = data.model;
+    state.responseModel = data.model;
+  }
   if (data.provider !== undefined) attrs[SC.LLM_PROVIDER] = data.provider;
   if (data.system !== undefined) attrs[SC.LLM_SYSTEM] = data.system;
   if (data.invocationParameters !== undefined) attrs[SC.LLM_INVOCATION_PARAMETERS] = safeJson(data.invocationParameters);
   const toMessage = (m: LlmMessage): Message => ({
     role: m.role,
-    ...(m.content !== undefined ? { content: truncateText(m.content) } : {}),
+    ...(m.content !== undefined ? { content: m.content } : {}),
     ...(m.name !== undefined ? { name: m.name } : {}),
     ...(m.toolCallId !== undefined ? { toolCallId: m.toolCallId } : {}),
     ...(m.toolCalls !== undefined ? { toolCalls: m.toolCalls } : {}),
@@ -168,11 +340,26 @@ function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attribut
   if (data.cost !== undefined) {
     if (data.cost.prompt !== undefined) attrs[SC.LLM_COST_PROMPT] = data.cost.prompt;
     if (data.cost.completion !== undefined) attrs[SC.LLM_COST_COMPLETION] = data.cost.completion;
-    const total = data.cost.total ?? ((data.cost.prompt ?? 0) + (data.cost.completion ?? 0));
-    attrs[SC.LLM_COST_TOTAL] = total;
+    attrs[SC.LLM_COST_TOTAL] = data.cost.total ?? ((data.cost.prompt ?? 0) + (data.cost.completion ?? 0));
   }
-  if (data.model !== undefined) dataOf(call).model = data.model;
-  attrs = finishAttributes(attrs, call);
+  return prepare(attrs, call);
+}
+
+// The end of the call as the hooks see it: usage, and the first-token time `llm.fetch` saw when the engine saw
+// no chunk (the method read the stream itself).
+function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineSawChunks: boolean): Attributes {
+  const state = stateOf(call);
+  state.settled = true;
+  if (!engineSawChunks && state.firstTokenAt !== undefined) {
+    try {
+      call.span.addEvent(FIRST_TOKEN_EVENT, undefined, state.firstTokenAt);
+    } catch {
+      // The span refused the event; the call goes on.
+    }
+    state.firstTokenAt = undefined;
+  }
+  const usage = usageAttributes(call);
+  if (usage !== undefined) Object.assign(attrs, usage);
   return attrs;
 }
 
@@ -192,56 +379,65 @@ const kind = defineKind<LlmOptions, LlmRecord>({
     if (options.provider !== undefined) attrs[SC.LLM_PROVIDER] = options.provider;
     if (options.system !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
     if (options.model !== undefined) attrs[SC.LLM_MODEL_NAME] = options.model;
-    if (options.invocationParameters !== undefined) {
+    if (options.invocationParameters !== undefined && options.captureInput !== false) {
       attrs[SC.LLM_INVOCATION_PARAMETERS] = safeJson(options.invocationParameters);
     }
     return attrs;
   },
   onStart(call) {
+    const state = stateOf(call);
     const request = requestOf(call.args);
     if (request === undefined) return undefined;
-    const data = dataOf(call);
-    data.request = request;
-    const attrs = extractLlmRequest(request);
-    if (typeof attrs[SC.LLM_MODEL_NAME] === "string") data.model = attrs[SC.LLM_MODEL_NAME] as string;
-    if (call.options.provider !== undefined) attrs[SC.LLM_PROVIDER] = call.options.provider;
-    if (call.options.system !== undefined) attrs[SC.LLM_SYSTEM] = call.options.system;
-    return attrs;
+    state.request = request;
+    noteModels(state, request, undefined);
+    return prepare(extractLlmRequest(request), call);
   },
   onResult(result, call) {
+    const state = stateOf(call);
     // `.withResponse()` of the openai SDK resolves to { data, response }.
     const value = isRecord(result) && "data" in result && "response" in result ? result["data"] : result;
-    const attrs = finishAttributes(extractLlmResponse(value, dataOf(call).request), call);
+    noteModels(state, state.request, responseModelOf(value));
+    let attrs: Attributes;
     if (typeof value === "string") {
-      writeMessages(attrs, SC.LLM_OUTPUT_MESSAGES, [{ role: "assistant", content: truncateText(value) }]);
+      // The method's own answer text: the output message, never a reason to forget the model that answered.
+      attrs = {};
+      writeMessages(attrs, SC.LLM_OUTPUT_MESSAGES, [{ role: "assistant", content: value }]);
+    } else {
+      attrs = extractLlmResponse(value, state.request);
     }
-    return attrs;
+    return settleAttributes(prepare(attrs, call), call, false);
   },
   onChunk(chunk, call) {
-    const data = dataOf(call);
-    (data.aggregator ??= createStreamAggregator()).push(chunk);
+    const state = stateOf(call);
+    // Each wire event is counted once: when llm.fetch reads the answer off the wire, the returned stream's
+    // chunks are the same events again; an SDK layer may also hand the same event through twice.
+    if (state.streamFromFetch === true) return;
+    const previous = state.lastChunk;
+    state.lastChunk = chunk;
+    if (previous !== undefined && sameEvent(chunk, previous)) return;
+    (state.stream ??= createStreamAggregator(state.request !== undefined ? { request: state.request } : undefined)).push(chunk);
   },
   onStreamEnd(call) {
-    const aggregator = dataOf(call).aggregator;
-    if (aggregator === undefined) return undefined;
-    const attrs = finishAttributes(aggregator.attributes(), call);
-    if (call.options.captureOutput !== false) {
-      const text = outputText(attrs);
-      if (text !== undefined) {
-        attrs[SC.OUTPUT_VALUE] = truncateText(text);
-        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
-      } else {
-        const json = outputMessagesJson(attrs);
-        if (json !== undefined) {
-          attrs[SC.OUTPUT_VALUE] = json;
-          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
-        }
-      }
-    }
-    return attrs;
+    const state = stateOf(call);
+    const attrs = streamAttributes(call);
+    return settleAttributes(attrs, call, state.stream !== undefined || state.streamFromFetch === true);
+  },
+  onError(_error, call) {
+    const attrs = stateOf(call).stream !== undefined ? streamAttributes(call) : {};
+    return settleAttributes(attrs, call, true);
   },
   onChildSpan(child: ChildSpan, call) {
-    if (child.attributes[SC.OPENINFERENCE_SPAN_KIND] === OpenInferenceSpanKind.LLM) dataOf(call).nestedLlm = true;
+    const attrs = child.attributes;
+    const isLlm = attrs[SC.OPENINFERENCE_SPAN_KIND] === OpenInferenceSpanKind.LLM;
+    const genAi = genAiTokenCountsOf(attrs);
+    if (!isLlm && genAi === undefined && attrs[GEN_AI.OPERATION_NAME] === undefined) return;
+    const state = stateOf(call);
+    const nested = (state.nested ??= { hasCost: false });
+    const tokens = tokenCountsOf(attrs) ?? genAi;
+    if (tokens !== undefined) nested.tokens = nested.tokens === undefined ? tokens : addTokenCounts(nested.tokens, tokens);
+    if (typeof attrs[SC.LLM_COST_TOTAL] === "number") nested.hasCost = true;
+    const model = attrs[SC.LLM_MODEL_NAME] ?? attrs[GEN_AI.RESPONSE_MODEL] ?? attrs[GEN_AI.REQUEST_MODEL];
+    if (typeof model === "string") nested.model = model;
   },
   record: recordAttributes,
 });

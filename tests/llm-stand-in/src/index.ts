@@ -8,4 +8,5 @@ export type {
   StandInFault,
   StandInOptions,
   StandInUsage,
+  StreamEnd,
 } from "./types.js";

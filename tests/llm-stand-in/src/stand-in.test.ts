@@ -158,4 +158,43 @@ describe("rerank (Cohere style)", () => {
     const bad = await post(`${standIn.url}/v1/rerank`, { documents: ["a"] });
     assert.equal(bad.status, 400);
   });
+
+  test("holdAfter stops a stream after N events until the client leaves; streamEnded tells how it ended", async () => {
+    await using standIn = await startStandIn({ reply: () => "one two three four five six seven eight nine ten" });
+    const res = await post(`${standIn.openaiBaseURL}/chat/completions`, {
+      model: "gpt-4o#hold=2",
+      stream: true,
+      messages: [{ role: "user", content: "count" }],
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while ((text.match(/\n\n/g) ?? []).length < 2) {
+      const r = await reader.read();
+      if (r.done) break;
+      text += decoder.decode(r.value, { stream: true });
+    }
+    await reader.cancel();
+    assert.deepEqual(await standIn.streamEnded(0), { events: 2, clientLeft: true });
+  });
+
+  test("a released hold, or none, streams to the end: clientLeft false", async () => {
+    await using standIn = await startStandIn({ reply: () => "one two three" });
+    standIn.release();
+    const held = await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m#hold=1", stream: true, messages: [] });
+    await held.text();
+    const end = await standIn.streamEnded(0);
+    assert.equal(end.clientLeft, false);
+    assert.ok(end.events > 2, String(end.events));
+    await (await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "m", messages: [] })).json();
+    assert.equal((await standIn.streamEnded(1)).clientLeft, false);
+    await assert.rejects(standIn.streamEnded(9), RangeError);
+  });
+
+  test("answerModel names the answering model in chat answers, as an API resolves an alias", async () => {
+    await using standIn = await startStandIn({ answerModel: (m) => `${m}-2024-08-06` });
+    const client = new OpenAI({ baseURL: standIn.openaiBaseURL, apiKey: "sk" });
+    const answer = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    assert.equal(answer.model, "gpt-4o-2024-08-06");
+  });
 });

@@ -6,11 +6,11 @@ import { isRecord } from "./internal/conversation.js";
 import { embeddings } from "./internal/embeddings.js";
 import type { Exchange } from "./internal/exchange.js";
 import { FaultCounter, faultFromModel } from "./internal/faults.js";
-import { readBody, sendError, type ErrorStyle } from "./internal/http.js";
+import { readBody, sendError, trackers, type ErrorStyle } from "./internal/http.js";
 import { chatCompletions, legacyCompletions } from "./internal/openai-chat.js";
 import { responses } from "./internal/openai-responses.js";
 import { rerank } from "./internal/rerank.js";
-import type { RecordedRequest, StandIn, StandInFault, StandInOptions } from "./types.js";
+import type { RecordedRequest, StandIn, StandInFault, StandInOptions, StreamEnd } from "./types.js";
 
 type Handler = (ex: Exchange) => Promise<void>;
 
@@ -72,6 +72,12 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   let sequence = 0;
   let received = 0;
   const nextId = (prefix: string): string => `${prefix}${++sequence}`;
+  // How each recorded request's answer ended (same index as `requests`), and the hold of `holdAfter` streams.
+  const ends: Array<Promise<StreamEnd>> = [];
+  let releaseHolds: () => void = () => undefined;
+  const holds = new Promise<void>((resolve) => {
+    releaseHolds = resolve;
+  });
 
   const faultFor = (record: RecordedRequest): StandInFault => {
     const configured = typeof options.fault === "function" ? options.fault(record) : options.fault;
@@ -92,6 +98,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       body: parseBody(await readBody(req)),
     };
     requests.push(record);
+    const tracker = { events: 0, released: () => holds };
+    trackers.set(res, tracker);
+    ends.push(
+      new Promise<StreamEnd>((resolve) => {
+        res.once("close", () => resolve({ events: tracker.events, clientLeft: !res.writableFinished }));
+      }),
+    );
     // Numbered by arrival, apart from the answer ids, so the first chat answer is `chatcmpl-standin-1`.
     const requestId = `req_standin_${++received}`;
     // OpenAI's SDK reads x-request-id, Anthropic's request-id; both are harmless to the other.
@@ -141,6 +154,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       reply: options.reply,
       usage: options.usage ?? {},
       embeddingDimensions: options.embeddingDimensions ?? 8,
+      answerModel: options.answerModel ?? ((requested: string) => requested),
     });
   };
 
@@ -180,6 +194,14 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     anthropicBaseURL: url,
     requests,
     close,
+    streamEnded(index: number): Promise<StreamEnd> {
+      const end = ends[index];
+      if (end === undefined) return Promise.reject(new RangeError(`No request #${index} was received (${ends.length} so far).`));
+      return end;
+    },
+    release(): void {
+      releaseHolds();
+    },
     [Symbol.asyncDispose]: close,
   };
 }

@@ -39,6 +39,20 @@ export interface StandInFault {
   breakAfter?: number;
   /** Apply the fault to this many matching requests only, then answer normally. */
   times?: number;
+  /**
+   * In a stream, write this many events and then wait until the client leaves (the connection closes) or
+   * {@link StandIn.release} is called. With a client that stops after those events, the stand-in writes no more:
+   * a test can tell "the client left" from "the client read on" by events, not by time.
+   */
+  holdAfter?: number;
+}
+
+/** How a streamed answer ended, as the stand-in saw it; see {@link StandIn.streamEnded}. */
+export interface StreamEnd {
+  /** Stream events written (OpenAI's `[DONE]` not counted). */
+  events: number;
+  /** True when the client closed the connection before the answer was complete. */
+  clientLeft: boolean;
 }
 
 /** One request as the stand-in received it, in arrival order on {@link StandIn.requests}. */
@@ -94,6 +108,11 @@ export interface StandInOptions {
   embeddingDimensions?: number;
   /** Fixed token counts; see {@link StandInUsage}. */
   usage?: StandInUsage;
+  /**
+   * The model that answers, from the requested one, as real APIs resolve an alias (`gpt-4o` answers as
+   * `gpt-4o-2024-08-06`). Default: the requested name. Chat completions only.
+   */
+  answerModel?: (requested: string) => string;
   /** Port on 127.0.0.1; default 0, a free one. */
   port?: number;
 }
@@ -110,5 +129,12 @@ export interface StandIn extends AsyncDisposable {
   readonly requests: RecordedRequest[];
   /** Stops listening and drops open connections (streams in flight end abruptly). Idempotent. */
   close(): Promise<void>;
+  /**
+   * Settles when the answer to the request received `index`-th (from 0, since the start) has ended: written to its end, or left by the client.
+   * For a request that is not a stream it settles with `{ events: 0, clientLeft }` once the answer is sent.
+   */
+  streamEnded(index: number): Promise<StreamEnd>;
+  /** Lets every stream held by `holdAfter` go on (and streams started later pass their hold). */
+  release(): void;
 }
 

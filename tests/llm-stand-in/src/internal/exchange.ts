@@ -14,6 +14,8 @@ export interface Exchange {
   reply: ReplyFn | undefined;
   usage: StandInUsage;
   embeddingDimensions: number;
+  /** The model named in answers, from the requested one (default: the same). */
+  answerModel: (requested: string) => string;
 }
 
 export function unixSeconds(): number {

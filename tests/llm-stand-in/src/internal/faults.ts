@@ -9,6 +9,7 @@ const DIRECTIVES: Readonly<Record<string, keyof StandInFault>> = {
   break: "breakAfter",
   times: "times",
   retryafter: "retryAfterMs",
+  hold: "holdAfter",
 };
 
 /**

@@ -68,6 +68,16 @@ export function sendError(
  * Writes server-sent events. `event()` resolves to false once the stream is gone (the client left
  * or the fault broke it), so a producer can stop early.
  */
+/** Per response: where a held stream waits, and the count of events written (set by the server). */
+export interface StreamTracker {
+  events: number;
+  /** Settles when held streams may go on. */
+  released: () => Promise<void>;
+}
+
+/** The tracker of each response, set by the server before the route writes. */
+export const trackers: WeakMap<ServerResponse, StreamTracker> = new WeakMap();
+
 export class SseWriter {
   readonly #res: ServerResponse;
   readonly #fault: StandInFault;
@@ -113,6 +123,13 @@ export class SseWriter {
     }
     await new Promise<void>((resolve) => this.#res.write(text, () => resolve()));
     if (counted) this.#written++;
+    const tracker = trackers.get(this.#res);
+    if (counted && tracker !== undefined) tracker.events = this.#written;
+    if (counted && tracker !== undefined && this.#fault.holdAfter !== undefined && this.#written === this.#fault.holdAfter) {
+      // Held: go on only when released; a client that left closes the response, and nothing more is written.
+      await Promise.race([tracker.released(), new Promise<void>((resolve) => this.#res.once("close", () => resolve()))]);
+      if (!this.open) return false;
+    }
     if (counted && this.#fault.breakAfter !== undefined && this.#written >= this.#fault.breakAfter) {
       this.#broken = true;
       this.#res.socket?.destroy();

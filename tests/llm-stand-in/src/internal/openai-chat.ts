@@ -89,8 +89,8 @@ export async function chatCompletions(ex: Exchange): Promise<void> {
     sendError(ex.res, "openai", 400, "Missing required parameters: 'model' and 'messages'.", ex.headers);
     return;
   }
-  const model = body.model;
-  const conversation = chatConversation(body, model);
+  const conversation = chatConversation(body, body.model);
+  const model = ex.answerModel(body.model);
   const decision = decide(conversation, ex.reply);
   const usage = usageOf(conversation.turns, decision, ex.usage);
   const id = ex.nextId("chatcmpl-standin-");

@@ -2,6 +2,7 @@
 // output blocks) into `Message`s. The part vocabularies of OpenAI chat, OpenAI responses,
 // Anthropic and the AI SDK barely overlap, so one reader dispatching on `type` serves them all.
 import type { ContentPart, Message, ToolCall } from "./model.js";
+import { REDACTED } from "@calltree/core";
 import { isRecord, list, nonEmpty, read, safeJson, str } from "./shape.js";
 import type { Rec } from "./shape.js";
 
@@ -27,10 +28,23 @@ function imagePart(url: string | undefined): PartResult | undefined {
   return url === undefined ? undefined : { kind: "part", part: { type: "image", url } };
 }
 
-/** Arguments of a tool call as JSON text: strings pass through (already JSON, or a raw custom input). */
+/**
+ * Arguments of a tool call as JSON text: strings pass through (already JSON, or a raw custom input), unless they
+ * are JSON with a secret-looking key, which then comes back through core's capture with that value redacted.
+ */
 export function argumentsJson(input: unknown): string | undefined {
   if (input === undefined) return undefined;
-  return typeof input === "string" ? input : safeJson(input);
+  if (typeof input !== "string") return safeJson(input);
+  const trimmed = input.trimStart();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return input;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input);
+  } catch {
+    return input; // Partial or raw arguments: kept as sent.
+  }
+  const captured = safeJson(parsed);
+  return captured !== undefined && captured.includes(`"${REDACTED}"`) && !input.includes(`"${REDACTED}"`) ? captured : input;
 }
 
 function base64Of(bytes: unknown): string | undefined {

@@ -86,7 +86,7 @@ function writeMessage(attrs: Attributes, prefix: string, message: Message): void
   set(attrs, `${prefix}.${SC.MESSAGE_CONTENT}`, message.content);
   set(attrs, `${prefix}.${SC.MESSAGE_NAME}`, message.name);
   set(attrs, `${prefix}.${SC.MESSAGE_TOOL_CALL_ID}`, message.toolCallId);
-  const contents = message.contents ?? [];
+  const contents = (message.contents ?? []).slice(0, MAX_PARTS);
   for (let j = 0; j < contents.length; j++) {
     const part = contents[j];
     if (part === undefined) continue;
@@ -103,7 +103,7 @@ function writeMessage(attrs: Attributes, prefix: string, message: Message): void
     set(attrs, `${p}.${SC.MESSAGE_CONTENT_DATA}`, part.data);
     set(attrs, `${p}.${SC.MESSAGE_CONTENT_ENCRYPTED_CONTENT}`, part.encryptedContent);
   }
-  const calls = message.toolCalls ?? [];
+  const calls = (message.toolCalls ?? []).slice(0, MAX_PARTS);
   for (let k = 0; k < calls.length; k++) {
     const call = calls[k];
     if (call === undefined) continue;
@@ -118,15 +118,35 @@ function writeMessage(attrs: Attributes, prefix: string, message: Message): void
   }
 }
 
-/** Writes `messages` under `llm.input_messages` or `llm.output_messages`. */
+/** How many input messages a long conversation left out of `llm.input_messages.*` (see {@link MAX_MESSAGES}). */
+export const LLM_INPUT_MESSAGES_OMITTED = "calltree.llm.input_messages_omitted";
+/** How many output messages were left out of `llm.output_messages.*`. */
+export const LLM_OUTPUT_MESSAGES_OMITTED = "calltree.llm.output_messages_omitted";
+/**
+ * Most messages written per list: the first 8 (system prompt, the task) and the latest ones. A 1,500-round-trip tool conversation would otherwise pass the span's attribute limit, and the SDK would
+ * then drop what matters most (token counts, cost, output).
+ */
+export const MAX_MESSAGES = 64;
+const HEAD_MESSAGES = 8;
+/** Most content parts and tool calls written per message. */
+const MAX_PARTS = 32;
+
+/** Writes `messages` under `llm.input_messages` or `llm.output_messages`, capped (first and last kept). */
 export function writeMessages(
   attrs: Attributes,
   key: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_OUTPUT_MESSAGES,
   messages: readonly Message[],
 ): void {
-  for (let i = 0; i < messages.length; i++) {
+  const n = messages.length;
+  const omitted = n > MAX_MESSAGES ? n - MAX_MESSAGES : 0;
+  const omittedKey = key === SC.LLM_INPUT_MESSAGES ? LLM_INPUT_MESSAGES_OMITTED : LLM_OUTPUT_MESSAGES_OMITTED;
+  if (omitted > 0) attrs[omittedKey] = omitted;
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    if (omitted > 0 && i >= HEAD_MESSAGES && i < HEAD_MESSAGES + omitted) continue;
     const message = messages[i];
-    if (message !== undefined) writeMessage(attrs, `${key}.${i}`, message);
+    if (message !== undefined) writeMessage(attrs, `${key}.${out}`, message);
+    out++;
   }
 }
 

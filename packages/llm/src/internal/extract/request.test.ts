@@ -24,7 +24,7 @@ describe("extractLlmRequest reads each supported request shape", () => {
         "llm.provider": "openai",
         "llm.system": "openai",
         "llm.invocation_parameters":
-          '{"tool_choice":"auto","temperature":0.2,"max_tokens":256,"top_p":0.9,"stop":["\\n\\n"],"seed":7,"response_format":{"type":"text"}}',
+          '{"model":"gpt-4o-mini","tool_choice":"auto","temperature":0.2,"max_tokens":256,"top_p":0.9,"stop":["\\n\\n"],"seed":7,"response_format":{"type":"text"}}',
         "llm.input_messages.0.message.role": "system",
         "llm.input_messages.0.message.content": "You are a weather bot.",
         "llm.input_messages.1.message.role": "user",
@@ -52,7 +52,7 @@ describe("extractLlmRequest reads each supported request shape", () => {
         "llm.model_name": "gpt-3.5-turbo-instruct",
         "llm.provider": "openai",
         "llm.system": "openai",
-        "llm.invocation_parameters": '{"max_tokens":5,"temperature":0,"logprobs":null}',
+        "llm.invocation_parameters": '{"model":"gpt-3.5-turbo-instruct","max_tokens":5,"temperature":0,"logprobs":null}',
         "llm.input_messages.0.message.role": "user",
         "llm.input_messages.0.message.content": "Say hi",
       },
@@ -64,7 +64,7 @@ describe("extractLlmRequest reads each supported request shape", () => {
         "llm.model_name": "gpt-5-mini",
         "llm.provider": "openai",
         "llm.system": "openai",
-        "llm.invocation_parameters": '{"reasoning":{"effort":"low","summary":"auto"},"max_output_tokens":500,"store":false}',
+        "llm.invocation_parameters": '{"model":"gpt-5-mini","reasoning":{"effort":"low","summary":"auto"},"max_output_tokens":500,"store":false}',
         "llm.input_messages.0.message.role": "system",
         "llm.input_messages.0.message.content": "Be brief.",
         "llm.input_messages.1.message.role": "user",
@@ -91,7 +91,7 @@ describe("extractLlmRequest reads each supported request shape", () => {
         "llm.model_name": "claude-sonnet-5",
         "llm.provider": "anthropic",
         "llm.system": "anthropic",
-        "llm.invocation_parameters": '{"max_tokens":1024,"stop_sequences":["END"],"metadata":{"user_id":"u-1"}}',
+        "llm.invocation_parameters": '{"model":"claude-sonnet-5","max_tokens":1024,"stop_sequences":["END"],"metadata":{"user_id":"u-1"}}',
         "llm.input_messages.0.message.role": "system",
         "llm.input_messages.0.message.contents.0.message_content.type": "text",
         "llm.input_messages.0.message.contents.0.message_content.text": "You are terse.",
@@ -126,7 +126,7 @@ describe("extractLlmRequest reads each supported request shape", () => {
         "llm.provider": "openai",
         "llm.system": "openai",
         "llm.invocation_parameters":
-          '{"temperature":0.3,"maxOutputTokens":200,"seed":1,"stopSequences":["END"],"providerOptions":{"openai":{"parallelToolCalls":false}},"maxRetries":0}',
+          '{"model":"openai/gpt-4o-mini","temperature":0.3,"maxOutputTokens":200,"seed":1,"stopSequences":["END"],"providerOptions":{"openai":{"parallelToolCalls":false}},"maxRetries":0}',
         "llm.input_messages.0.message.role": "system",
         "llm.input_messages.0.message.content": "You are helpful.",
         "llm.input_messages.1.message.role": "user",
@@ -229,6 +229,7 @@ describe("extractLlmRequest details", () => {
     });
     assert.deepEqual(attrs, {
       "llm.model_name": "gpt-3.5-turbo-0613",
+      "llm.invocation_parameters": '{"model":"gpt-3.5-turbo-0613"}',
       "llm.provider": "openai",
       "llm.system": "openai",
       "llm.input_messages.0.message.role": "assistant",
@@ -258,6 +259,7 @@ describe("extractLlmRequest details", () => {
   test("responses input as a plain string is one user message; custom tool calls keep their raw input", () => {
     assert.deepEqual(extractLlmRequest({ model: "gpt-4.1", input: "Hello" }), {
       "llm.model_name": "gpt-4.1",
+      "llm.invocation_parameters": '{"model":"gpt-4.1"}',
       "llm.provider": "openai",
       "llm.system": "openai",
       "llm.input_messages.0.message.role": "user",

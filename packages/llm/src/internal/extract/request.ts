@@ -11,8 +11,8 @@ import { normalizeTools } from "./tools.js";
 
 // Request fields that are recorded elsewhere (model, messages, tools), that are plumbing rather
 // than model parameters (signals, headers, telemetry, AI SDK hooks), or that may hold secrets.
+// `model` stays: it is an invocation parameter too (a string; an AI SDK model object is skipped below).
 const NOT_PARAMETERS: ReadonlySet<string> = new Set([
-  "model",
   "messages",
   "input",
   "prompt",
@@ -47,6 +47,7 @@ function invocationParameters(r: Rec): string | undefined {
   let any = false;
   for (const [key, value] of Object.entries(r)) {
     if (NOT_PARAMETERS.has(key) || value === undefined) continue;
+    if (key === "model" && typeof value !== "string") continue;
     if (typeof value === "function" || typeof value === "symbol") continue;
     if (typeof value === "object" && value !== null && !Array.isArray(value) && !isPlainObject(value)) continue;
     params[key] = value;

@@ -261,7 +261,8 @@ export function writeResponse(
   guard(() => {
     if (normalized.usage !== undefined) writeTokenCounts(attrs, normalized.usage);
   });
-  if (normalized.finishReason !== undefined) attrs[SC.LLM_FINISH_REASON] = normalized.finishReason;
+  // One spelling whichever path read the call: the AI SDK's `tool-calls` is the wire's `tool_calls`.
+  if (normalized.finishReason !== undefined) attrs[SC.LLM_FINISH_REASON] = normalized.finishReason.replace(/-/g, "_");
   guard(() => {
     const requested = context.requestModel?.name;
     const answered = normalized.model;
@@ -317,4 +318,13 @@ export function extractLlmResponse(response: unknown, request?: unknown): Attrib
     writeResponse(attrs, found.normalized, context);
   });
   return attrs;
+}
+
+/** The model that answered, as a response names it; `undefined` for a plain string or an unknown shape. */
+export function responseModelOf(response: unknown): string | undefined {
+  let model: string | undefined;
+  guard(() => {
+    model = normalizeAny(response)?.normalized.model;
+  });
+  return model;
 }

@@ -71,15 +71,15 @@ describe("extractLlmRequest on malformed requests", () => {
         "llm.model_name": "gpt-4o",
         "llm.provider": "openai",
         "llm.system": "openai",
-        "llm.invocation_parameters": '{"temperature":1,"metadata":{"self":{"model":"gpt-4o","temperature":1,"metadata":"[Circular]"}}}',
+        "llm.invocation_parameters": '{"model":"gpt-4o","temperature":1,"metadata":{"self":{"model":"gpt-4o","temperature":1,"metadata":"[Circular]"}}}',
       },
     ],
-    ["bigint parameters become strings", { seed: 10n }, { "llm.invocation_parameters": '{"seed":"10"}' }],
+    ["bigint parameters become strings (core's capture: `10n`)", { seed: 10n }, { "llm.invocation_parameters": '{"seed":"10n"}' }],
     ["a proxy whose every trap throws", hostile, {}],
     [
       "a throwing getter on messages costs only the messages",
       throwingGetter({ model: "claude-3-5-haiku-latest", messages: [] as unknown[] }, "messages"),
-      { "llm.model_name": "claude-3-5-haiku-latest", "llm.provider": "anthropic", "llm.system": "anthropic" },
+      { "llm.model_name": "claude-3-5-haiku-latest", "llm.provider": "anthropic", "llm.system": "anthropic", "llm.invocation_parameters": '{"model":"claude-3-5-haiku-latest"}' },
     ],
     [
       "a throwing getter inside one message skips that field only",

@@ -108,7 +108,7 @@ describe("ai@6 (Vercel AI SDK) with @ai-sdk/openai", () => {
     "llm.token_count.total": 1240,
     "llm.token_count.prompt_details.cache_read": 1024,
     "llm.token_count.completion_details.reasoning": 0,
-    "llm.finish_reason": "tool-calls",
+    "llm.finish_reason": "tool_calls",
     "llm.model_name": "gpt-4o-mini-2024-07-18",
     "llm.request.model_name": "gpt-4o-mini",
     "llm.response.model_name": "gpt-4o-mini-2024-07-18",

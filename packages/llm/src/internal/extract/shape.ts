@@ -1,3 +1,5 @@
+import { safeJson as coreSafeJson } from "@calltree/core";
+
 // Small readers for values of unknown shape. Every extractor reads SDK objects through these so a
 // missing field, a wrong type or a throwing getter degrades to "not recorded" instead of an error.
 
@@ -74,32 +76,13 @@ export function guard(fn: () => void): void {
 }
 
 /**
- * JSON text of `value`, or `undefined` when it cannot be serialized (e.g. a function). Cycles are
- * written as `"[Circular]"` and bigints as strings rather than failing the whole value.
+ * JSON text of `value` through core's capture: secret-looking keys redacted, cycles and odd values marked,
+ * and the text bounded by the capture limit (`maxValueLength`). The one serializer of this package, so the
+ * user's capture settings reach every LLM value (issue 13: no second serializer beside core's).
  */
 export function safeJson(value: unknown): string | undefined {
-  try {
-    const text = JSON.stringify(value);
-    return typeof text === "string" ? text : undefined;
-  } catch {
-    // Fall through: only cyclic or bigint-bearing values take the slower path below.
-  }
-  try {
-    const ancestors: object[] = [];
-    const text = JSON.stringify(value, function (this: unknown, _key: string, v: unknown) {
-      if (typeof v === "bigint") return v.toString();
-      if (typeof v !== "object" || v === null) return v;
-      // `this` is the object holding `v`; trimming the stack to it keeps siblings that share a
-      // reference from being mistaken for cycles.
-      while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
-      if (ancestors.includes(v)) return "[Circular]";
-      ancestors.push(v);
-      return v;
-    });
-    return typeof text === "string" ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  if (value === undefined || typeof value === "function" || typeof value === "symbol") return undefined;
+  return coreSafeJson(value);
 }
 
 /** True for `{}`-style objects: created by a literal, `Object.create(null)` or JSON.parse. */

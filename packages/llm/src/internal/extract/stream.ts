@@ -3,7 +3,7 @@
 // normalizer the response extractor uses, so the two paths cannot drift apart.
 import type { Attributes } from "@opentelemetry/api";
 import { argumentsJson } from "./messages.js";
-import type { ContentPart, NormalizedResponse, TokenCounts, ToolCall } from "./model.js";
+import type { ContentPart, Message, NormalizedResponse, TokenCounts, ToolCall } from "./model.js";
 import { addTokenCounts, contentOf } from "./model.js";
 import type { ProviderInfo, RequestModel } from "./provider.js";
 import { familyOf, requestModelOf } from "./provider.js";
@@ -31,6 +31,10 @@ export interface StreamAggregator {
    * more than once. `{}` when no chunk was recognized. Never throws.
    */
   attributes(): Attributes;
+  /** The output messages of everything pushed so far, in neutral form (for `output.value`). Never throws. */
+  messages(): readonly Message[];
+  /** The model that answered, when the chunks so far name it. Never throws. */
+  model(): string | undefined;
   /** How many chunks were pushed (recognized or not). */
   readonly chunks: number;
 }
@@ -571,6 +575,20 @@ export function createStreamAggregator(options?: { readonly request?: unknown })
         writeResponse(attrs, normalized, context);
       });
       return attrs;
+    },
+    messages(): readonly Message[] {
+      let out: readonly Message[] = [];
+      guard(() => {
+        if (sink !== undefined) out = sink.build().normalized.messages;
+      });
+      return out;
+    },
+    model(): string | undefined {
+      let out: string | undefined;
+      guard(() => {
+        if (sink !== undefined) out = sink.build().normalized.model;
+      });
+      return out;
     },
     get chunks(): number {
       return count;

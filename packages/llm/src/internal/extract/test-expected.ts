@@ -95,7 +95,7 @@ export const EXPECTED_AI_SDK: Record<string, unknown> = {
   "llm.token_count.total": 430,
   "llm.token_count.prompt_details.cache_read": 300,
   "llm.token_count.completion_details.reasoning": 20,
-  "llm.finish_reason": "tool-calls",
+  "llm.finish_reason": "tool_calls",
   "llm.model_name": "gpt-4o-mini-2024-07-18",
   "llm.provider": "openai",
   "llm.system": "openai",
