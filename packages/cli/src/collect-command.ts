@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { renderTrace } from "@calltree/render";
+import { lateSpansNote, renderTrace } from "@calltree/render";
 import { startCollector } from "./collector.js";
 import { startWebView } from "./web/web-server.js";
 import type { WebView } from "./web/web-server.js";
@@ -88,7 +88,7 @@ export async function runCollect(args: string[], io: CliIo): Promise<number> {
   let printed = false;
   collector.onTrace((trace, info) => {
     let text = renderTrace(trace, renderOptions);
-    if (info.late) text = `(more spans of trace ${trace.traceId}, which was printed above)\n${text}`;
+    if (info.late) text = `${lateSpansNote(trace.traceId)}\n${text}`;
     io.stdout.write(`${printed ? "\n" : ""}${text}\n`);
     printed = true;
   });

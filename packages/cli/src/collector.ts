@@ -4,13 +4,11 @@ import { createWriteStream } from "node:fs";
 import type { WriteStream } from "node:fs";
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { fromOtlpJson, groupTraces } from "@calltree/render";
-import type { RenderTrace } from "@calltree/render";
+import { fromOtlpJson, groupTraces, TraceAssembler } from "@calltree/render";
+import type { AssembledTrace, RenderTrace } from "@calltree/render";
 import { BadRequestError, decodeRequest, encodeResponse, encodeStatus, encodingOf } from "./internal/otlp-codec.js";
 import type { OtlpEncoding } from "./internal/otlp-codec.js";
 import { BodyError, decoderFor, readBody } from "./internal/read-body.js";
-import { TraceAssembler } from "./internal/trace-assembler.js";
-import type { AssembledTrace } from "./internal/trace-assembler.js";
 
 /** Options of {@link startCollector}. Every field has a default. */
 export interface CollectorOptions {

@@ -1,13 +1,11 @@
 import { createReadStream, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { basename } from "node:path";
-import { fromOtlpJson, groupTraces, renderTrace, slimSpan, spansOf, traceTotals } from "@calltree/render";
-import type { RenderSpan } from "@calltree/render";
+import { fromOtlpJson, groupTraces, lateSpansNote, renderTrace, slimSpan, spansOf, traceTotals, TraceAssembler } from "@calltree/render";
+import type { AssembledTrace, RenderSpan } from "@calltree/render";
 import type { CliIo } from "./cli.js";
 import { parse, str, renderOptionsOf, RENDER_FLAGS, RENDER_HELP, UsageError } from "./internal/args.js";
 import { lines } from "./internal/lines.js";
-import { TraceAssembler } from "./internal/trace-assembler.js";
-import type { AssembledTrace } from "./internal/trace-assembler.js";
 import { pageHtml } from "./web/page.js";
 import { detail } from "./web/view-model.js";
 
@@ -116,7 +114,7 @@ export async function runView(args: string[], io: CliIo): Promise<number> {
         write(`${JSON.stringify(record, bigintAsString)}\n`);
       } else {
         let text = renderTrace(trace, renderOptions);
-        if (late.has(trace.traceId)) text = `(more spans of trace ${trace.traceId}, which was printed above)\n${text}`;
+        if (late.has(trace.traceId)) text = `${lateSpansNote(trace.traceId)}\n${text}`;
         write(`${tracesPrinted > 0 ? "\n" : ""}${text}\n`);
       }
       tracesPrinted++;
