@@ -90,26 +90,57 @@ for (const g of allGroups.filter((x) => wanted(x.id))) {
   console.log(`\n${groupTable(r)}`);
 }
 
+// The consumer's measurement (consumer/*.cjs|mjs): outside the harness, as an app that installed calltree would
+// time it. Each run is a child process loading calltree's ESM or CommonJS build.
+if (wanted("consumer")) {
+  for (const format of ["esm", "cjs"] as const) {
+    for (const provider of ["global", "own"] as const) {
+      const id = `consumer.${format}.${provider}`;
+      if (!wanted(id)) continue;
+      const entry = resolve(benchRoot, "consumer", format === "esm" ? "esm.mjs" : "cjs.cjs");
+      const args = [entry, "--provider", provider, ...(smoke ? ["--calls", "500", "--rounds", "2"] : [])];
+      const child = await runNode(args, { passStderr: true, log });
+      if (child.code !== 0) throw new Error(`${id} failed (exit ${child.code})`);
+      const r = lastJsonLine<{ results: GroupResult["rows"]; exported: number; expected: number }>(child.stdout);
+      const g: GroupResult = {
+        id,
+        title:
+          `As a consumer measures it: ${format === "esm" ? "ESM" : "CommonJS"} app, own BasicTracerProvider + BatchSpanProcessor ` +
+          `registered globally with AsyncLocalStorage, calltree on the ${provider === "global" ? "global provider" : "provider given to useTracerProvider()"}; ` +
+          `for (…) await fn(i), ${smoke ? 500 : "50,000"} calls × ${smoke ? 2 : 7} interleaved rounds, medians`,
+        tracing: "batch",
+        unit: "call",
+        reference: "by-hand",
+        rows: r.results,
+        spans: { expected: r.expected, exported: r.exported, dropped: r.expected - r.exported },
+        notes: ["A number argument (the loop index), recorded as JSON on both sides; the method is decorated the way tsc's legacy decorators apply it."],
+      };
+      results.push(g);
+      console.log(`\n${groupTable(g)}`);
+    }
+  }
+}
+
 let throughput: ThroughputResult[] = [];
 if (wanted("throughput")) {
   throughput = await runThroughput(throughputSpans, log);
   console.log(`\n${throughputTable(throughput)}`);
 }
 
-function ratioBar(text: string, groupId: string, rowId: string): Bar {
+function ratioBar(text: string, groupId: string, rowId: string, limit = 1.0): Bar {
   const g = results.find((x) => x.id === groupId);
   const row = g?.rows.find((r) => r.id === rowId);
   if (row?.ratio === undefined) return { text, value: row?.skipped ?? "not run", pass: null };
-  return { text, value: `${row.ratio.toFixed(2)}×`, pass: row.ratio <= 1.0 };
+  return { text, value: `${row.ratio.toFixed(2)}×`, pass: row.ratio <= limit };
 }
-const bars: Bar[] = [
-  ratioBar("sync @chain, BatchSpanProcessor ≤ 1.0× the reference row", "overhead.sync.batch", "calltree"),
-  ratioBar("async @chain, BatchSpanProcessor ≤ 1.0× the reference row", "overhead.async.batch", "calltree"),
-  ratioBar("tracing off, sync @chain ≤ 1.0× raw OTel's no-op startActiveSpan", "overhead.sync.off", "calltree"),
-  ratioBar("tracing off, async @chain ≤ 1.0× raw OTel's no-op startActiveSpan", "overhead.async.off", "calltree"),
-  ratioBar("nested three levels (sync) ≤ 1.0× by hand", "nested.sync", "calltree"),
-  ratioBar("nested three levels (async) ≤ 1.0× by hand", "nested.async", "calltree"),
-];
+const bars: Bar[] = [];
+for (const g of results) {
+  if (g.id.startsWith("overhead.") && g.tracing !== "off") bars.push(ratioBar(`${g.id}: @chain ≤ 1.0× the tight reference`, g.id, "calltree"));
+  if (g.id.startsWith("overhead.") && g.tracing === "off") bars.push(ratioBar(`${g.id}: tracing off, @chain ≤ 0.3× OTel's no-op startActiveSpan`, g.id, "calltree", 0.3));
+  if (g.id.startsWith("nested.")) bars.push(ratioBar(`${g.id}: @chain → @agent → @llm ≤ 1.0× the tight nested reference`, g.id, "calltree"));
+  if (g.id === "capture.llm-chat") bars.push(ratioBar(`${g.id}: @llm ≤ 1.0× the same attributes by hand with openinference-core's helpers`, g.id, "calltree-llm"));
+  if (g.id.startsWith("consumer.")) bars.push(ratioBar(`${g.id}: @chain ≤ 1.0× by hand, tight`, g.id, "calltree"));
+}
 for (const t of throughput.filter((x) => x.pipeline === "register")) {
   if (t.peakRssMB === undefined) bars.push({ text: `${t.id}: peak RSS < 250 MB`, value: t.skipped ?? "not run", pass: null });
   else bars.push({ text: `${t.id}: peak RSS < 250 MB`, value: `${t.peakRssMB.toFixed(0)} MB`, pass: t.peakRssMB < 250 });
