@@ -1,5 +1,5 @@
-import { context, createContextKey, SpanStatusCode, trace } from "@opentelemetry/api";
-import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
+import { context, createContextKey, ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Context, Span, SpanOptions, Tracer } from "@opentelemetry/api";
 import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { captureConfig } from "../capture/config.js";
 import { maskAttributes } from "../capture/mask.js";
@@ -9,6 +9,16 @@ import { activeTracer } from "../tracer.js";
 import type { CallInfo, CommonOptions } from "../types.js";
 import { reportOnce } from "./diagnostics.js";
 import { STREAM_STATE, FIRST_TOKEN_EVENT } from "./constants.js";
+
+// The attribute keys of the hot path, copied once: the CommonJS build would otherwise read each one through two
+// re-export getters on every call (measured ~180 ns per call).
+const KIND_KEY = SC.OPENINFERENCE_SPAN_KIND;
+const INPUT_VALUE = SC.INPUT_VALUE;
+const INPUT_MIME_TYPE = SC.INPUT_MIME_TYPE;
+const OUTPUT_VALUE = SC.OUTPUT_VALUE;
+const OUTPUT_MIME_TYPE = SC.OUTPUT_MIME_TYPE;
+const TEXT = MimeType.TEXT;
+const JSON_MIME = MimeType.JSON;
 
 /** The hooks a kind supplies; see `defineKind`. @internal */
 export interface KindHooks {
@@ -44,6 +54,57 @@ export interface MethodRecord {
   staticAttributes: Attributes;
   paramNames: string[] | null | undefined;
   isStatic: boolean;
+  /** How a call starts its span, derived from `staticAttributes` on the first call (see {@link startPlan}). */
+  plan?: StartPlan | undefined;
+}
+
+/**
+ * What every call of a method writes at span start, computed once per decorated method: the span options (they
+ * carry only `openinference.span.kind`, the one attribute a sampler or an `onStart` span processor sees; see
+ * docs/architecture.md) and the other static attributes (the four `code.*`, the kind's static attributes, the
+ * `attributes` option) as parallel key and value arrays, written with one `setAttribute` each right after the
+ * span starts. @internal
+ */
+export interface StartPlan {
+  options: SpanOptions;
+  kind: AttributeValue | undefined;
+  keys: string[];
+  values: AttributeValue[];
+  /** The static attributes hold `input.value` (then a call records no input of its own). */
+  staticInput: boolean;
+  /** A static attribute is a `data:image/` string: masking must see the static attributes too. */
+  staticImage: boolean;
+}
+
+function startPlan(rec: MethodRecord): StartPlan {
+  const keys: string[] = [];
+  const values: AttributeValue[] = [];
+  const kind = rec.staticAttributes[KIND_KEY];
+  for (const key of Object.keys(rec.staticAttributes)) {
+    const value = rec.staticAttributes[key];
+    if (key === KIND_KEY || value === undefined) continue;
+    keys.push(key);
+    values.push(value);
+  }
+  const attributes: Attributes = {};
+  if (kind !== undefined) attributes[KIND_KEY] = kind;
+  return {
+    options: { attributes },
+    kind,
+    keys,
+    values,
+    staticInput: rec.staticAttributes[INPUT_VALUE] !== undefined,
+    staticImage: values.some((v) => typeof v === "string" && v.startsWith("data:image/")),
+  };
+}
+
+// Writes attributes one `setAttribute` each: the SDK's `setAttributes` walks `Object.entries`, an array per entry.
+// Arrays are copied, as the SDK copies start attributes: a context's tag list is shared by every span made under it.
+function setEach(span: Span, attrs: Attributes): void {
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (value !== undefined) span.setAttribute(key, Array.isArray(value) ? value.slice() : value);
+  }
 }
 
 /** Context key of the innermost calltree call. */
@@ -68,6 +129,8 @@ export class Call implements CallInfo<any> {
   timer: ReturnType<typeof setTimeout> | undefined;
   // Work the span waits for before it ends (e.g. reading a teed response body); see waitFor().
   pending: Set<Promise<unknown>> | undefined;
+  // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
+  watched = false;
 
   constructor(
     readonly rec: MethodRecord,
@@ -97,7 +160,7 @@ export class Call implements CallInfo<any> {
       return;
     }
     try {
-      this.span.setAttributes(maskAttributes(Object.assign({}, attributes)));
+      setEach(this.span, maskAttributes(Object.assign({}, attributes)));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -122,8 +185,32 @@ export class Call implements CallInfo<any> {
   /** Ends the span after a plain (non-stream) result. */
   succeed(result: unknown): void {
     if (this.ended) return;
-    const attrs = this.resultAttributes(result);
-    this.end(attrs);
+    const rec = this.rec;
+    const options = rec.options;
+    if (rec.kind.onResult === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
+      // The common case: no kind hook, no mapper, no masking: the two output attributes go straight to the span.
+      this.ended = true;
+      this.thisArg = undefined;
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      if (this.watched) unwatch(this);
+      try {
+        const span = this.span;
+        if (options.captureOutput !== false && result !== undefined) {
+          if (typeof result === "string") {
+            span.setAttribute(OUTPUT_VALUE, truncateText(result));
+            span.setAttribute(OUTPUT_MIME_TYPE, TEXT);
+          } else {
+            span.setAttribute(OUTPUT_VALUE, jsonOf(result));
+            span.setAttribute(OUTPUT_MIME_TYPE, JSON_MIME);
+          }
+        }
+        span.end();
+      } catch (e) {
+        reportOnce(`end:${rec.kind.name}`, "could not end a span", e);
+      }
+      return;
+    }
+    this.end(this.resultAttributes(result));
   }
 
   resultAttributes(result: unknown): Attributes {
@@ -135,18 +222,18 @@ export class Call implements CallInfo<any> {
       // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
       if (got !== undefined) attrs = maskAttributes(Object.assign({}, got));
     }
-    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[SC.OUTPUT_VALUE] === undefined)) {
+    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
       if (output !== undefined) value = guard(this, "output mapper", () => output(result));
       if (value !== undefined) {
         attrs ??= {};
         if (typeof value === "string") {
-          attrs[SC.OUTPUT_VALUE] = truncateText(value);
-          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
+          attrs[OUTPUT_VALUE] = truncateText(value);
+          attrs[OUTPUT_MIME_TYPE] = TEXT;
         } else {
-          attrs[SC.OUTPUT_VALUE] = jsonOf(value);
-          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
+          attrs[OUTPUT_VALUE] = jsonOf(value);
+          attrs[OUTPUT_MIME_TYPE] = JSON_MIME;
         }
         if (captureConfig().masking) maskAttributes(attrs);
       }
@@ -168,7 +255,7 @@ export class Call implements CallInfo<any> {
     this.ended = true;
     this.thisArg = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    unwatch(this);
+    if (this.watched) unwatch(this);
     if (this.pending !== undefined && this.pending.size > 0) {
       // The span keeps the end time of the call; its last attributes arrive when the pending work is done
       // (bounded, so a stuck body read cannot keep a span open).
@@ -190,7 +277,7 @@ export class Call implements CallInfo<any> {
 
   private close(attrs: Attributes, endTime: number | undefined): void {
     try {
-      if (attrs !== EMPTY) this.span.setAttributes(attrs);
+      if (attrs !== EMPTY) setEach(this.span, attrs);
       this.span.end(endTime);
     } catch (e) {
       reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
@@ -200,7 +287,7 @@ export class Call implements CallInfo<any> {
   /** Attributes written by pending work after the call ended but before its span closed. */
   setLateAttributes(attributes: Attributes): void {
     try {
-      this.span.setAttributes(maskAttributes(Object.assign({}, attributes)));
+      setEach(this.span, maskAttributes(Object.assign({}, attributes)));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -257,18 +344,18 @@ export class Call implements CallInfo<any> {
     }
     attrs ??= {};
     attrs[STREAM_STATE] = outcome;
-    if (this.rec.options.captureOutput !== false && attrs[SC.OUTPUT_VALUE] === undefined) {
+    if (this.rec.options.captureOutput !== false && attrs[OUTPUT_VALUE] === undefined) {
       let collected: unknown = this.texts !== undefined ? this.texts.join("") : this.items;
       if (this.dropped > 0 && Array.isArray(collected)) collected = [...collected, `…[${this.dropped} more chunks]`];
       if (this.dropped > 0 && typeof collected === "string") collected += `…[${this.dropped} more chunks]`;
       const output = this.rec.options.output;
       if (output !== undefined && collected !== undefined) collected = guard(this, "output mapper", () => output(collected));
       if (typeof collected === "string") {
-        attrs[SC.OUTPUT_VALUE] = truncateText(collected);
-        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
+        attrs[OUTPUT_VALUE] = truncateText(collected);
+        attrs[OUTPUT_MIME_TYPE] = TEXT;
       } else if (collected !== undefined) {
-        attrs[SC.OUTPUT_VALUE] = safeJson(collected);
-        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
+        attrs[OUTPUT_VALUE] = safeJson(collected);
+        attrs[OUTPUT_MIME_TYPE] = JSON_MIME;
       }
       if (captureConfig().masking) maskAttributes(attrs);
     }
@@ -392,7 +479,7 @@ function parseParamNames(fn: (...args: unknown[]) => unknown): string[] | null {
   return names;
 }
 
-function inputValue(rec: MethodRecord, args: readonly unknown[]): unknown {
+function argumentsValue(rec: MethodRecord, args: readonly unknown[]): unknown {
   if (args.length === 1) return args[0];
   if (rec.paramNames === undefined) rec.paramNames = parseParamNames(rec.fn);
   const names = rec.paramNames;
@@ -436,21 +523,110 @@ function spanName(rec: MethodRecord, thisArg: unknown): string {
   return name;
 }
 
-function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisArg: unknown, args: unknown[]): Call {
+// ---------------------------------------------------------------------------------------------------------
+// The context a call runs in
+
+const SPAN_KEY = createContextKey("OpenTelemetry Context Key SPAN");
+
+/** What calltree reads from a context at every call start, computed once per context object. @internal */
+interface ContextInfo {
+  suppressed: boolean;
+  /** The context attributes (session, user, metadata, tags, prompt template, extra attributes), if any is set. */
+  attrs: Attributes | undefined;
+  /** The extra attributes may hold values masking must see (e.g. long base64 images). */
+  masking: boolean;
+}
+
+/**
+ * The context of a call: its parent's context plus the call's span and the call itself, in one object instead of
+ * two derived `Map` copies. Contexts are immutable, so `base` (the nearest context that is not a call's) carries
+ * every other value, and a nested call's context points at the same `base`: a lookup never walks a chain. Setting
+ * or deleting a value (another instrumentation starting a span inside the call) turns it into an ordinary context
+ * once. @internal
+ */
+class CallContext implements Context {
+  private expanded: Context | undefined;
+  constructor(
+    readonly base: Context,
+    readonly span: Span,
+    readonly call: Call,
+    readonly info: ContextInfo,
+  ) {}
+
+  getValue(key: symbol): unknown {
+    if (key === SPAN_KEY) return this.span;
+    if (key === CALL_KEY) return this.call;
+    return this.base.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.expand().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.expand().deleteValue(key);
+  }
+
+  private expand(): Context {
+    return (this.expanded ??= trace.setSpan(this.base, this.span).setValue(CALL_KEY, this.call));
+  }
+}
+
+// The one-object context relies on the API's span key being `Symbol.for` of its description (true of every
+// @opentelemetry/api 1.x); checked once, else calls derive their context the API's way.
+const FAST_CONTEXT = (() => {
+  try {
+    const span = trace.wrapSpanContext({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: 1 });
+    return trace.setSpan(ROOT_CONTEXT, span).getValue(SPAN_KEY) === span;
+  } catch {
+    return false;
+  }
+})();
+
+const infoCache = new WeakMap<Context, ContextInfo>();
+
+// The context attributes and the suppression flag of `ctx`: a call's context knows them, any other context is
+// read once (contexts are immutable) and remembered while it lives.
+function contextInfo(ctx: Context): ContextInfo {
+  if (ctx instanceof CallContext) return ctx.info;
+  let info = infoCache.get(ctx);
+  if (info === undefined) {
+    const attrs: Attributes = {};
+    const masking = contextAttributes(ctx, attrs);
+    let any = false;
+    for (const _ in attrs) {
+      any = true;
+      break;
+    }
+    info = { suppressed: isSuppressed(ctx), attrs: any ? attrs : undefined, masking };
+    infoCache.set(ctx, info);
+  }
+  return info;
+}
+
+function callContext(parentCtx: Context, span: Span, call: Call, info: ContextInfo): Context {
+  if (!FAST_CONTEXT) return trace.setSpan(parentCtx, span).setValue(CALL_KEY, call);
+  return new CallContext(parentCtx instanceof CallContext ? parentCtx.base : parentCtx, span, call, info);
+}
+
+function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: ContextInfo, thisArg: unknown, args: unknown[]): Call {
   const options = rec.options;
-  // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below into
-  // a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
-  const attrs: Attributes = Object.assign({}, rec.staticAttributes);
-  // Attributes from the user (withAttributes, an `attributes` function) may hold long base64 images, which
-  // OpenInference masks even with no hide flag set.
-  let masking = contextAttributes(parentCtx, attrs) || captureConfig().masking;
+  const plan = rec.plan ?? (rec.plan = startPlan(rec));
   const parent = options.root === true ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
   const call = new Call(rec, thisArg, args, parent);
+  // Attributes beyond the static ones, gathered in an object only when there are any. Attributes from the user
+  // (withAttributes, an `attributes` function) may hold long base64 images, which OpenInference masks even with no
+  // hide flag set.
+  let more: Attributes | undefined = info.attrs === undefined ? undefined : Object.assign({}, info.attrs);
+  // `hiding`: a hide flag is set, everything passes through masking. `masking`: only what came from the user or
+  // the kind may hold what masking changes with no flag set (long base64 images).
+  const hiding = captureConfig().masking || plan.staticImage;
+  let masking = info.masking;
   const extra = options.attributes;
   if (typeof extra === "function") {
     const dynamic = guard(call, "attributes option", () => extra(...args));
     if (dynamic !== undefined) {
-      Object.assign(attrs, dynamic);
+      more = Object.assign(more ?? {}, dynamic);
       masking = true;
     }
   }
@@ -458,36 +634,61 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
   if (onStart !== undefined) {
     const kindAttrs = guard(call, "onStart", () => onStart(call));
     if (kindAttrs !== undefined) {
-      Object.assign(attrs, kindAttrs);
+      more = Object.assign(more ?? {}, kindAttrs);
       masking = true;
     }
   }
-  if (options.captureInput !== false && attrs[SC.INPUT_VALUE] === undefined && args.length > 0) {
+  let inputValue: string | undefined;
+  let inputMime: string | undefined;
+  if (options.captureInput !== false && args.length > 0 && !plan.staticInput && (more === undefined || more[INPUT_VALUE] === undefined)) {
     const input = options.input;
-    const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : inputValue(rec, args);
+    const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : argumentsValue(rec, args);
     if (typeof value === "string") {
-      attrs[SC.INPUT_VALUE] = truncateText(value);
-      attrs[SC.INPUT_MIME_TYPE] = MimeType.TEXT;
+      inputValue = truncateText(value);
+      inputMime = TEXT;
     } else if (value !== undefined) {
-      attrs[SC.INPUT_VALUE] = jsonOf(value);
-      attrs[SC.INPUT_MIME_TYPE] = MimeType.JSON;
+      inputValue = jsonOf(value);
+      inputMime = JSON_MIME;
     }
   }
-  if (masking) maskAttributes(attrs);
   const name = spanName(rec, thisArg);
   let span: Span;
   if (options.root === true) {
     const callerSpan = trace.getSpan(parentCtx);
     span = tracer.startSpan(
       name,
-      { attributes: attrs, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
+      { attributes: plan.options.attributes!, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
       parentCtx,
     );
   } else {
-    span = tracer.startSpan(name, { attributes: attrs }, parentCtx);
+    span = tracer.startSpan(name, plan.options, parentCtx);
   }
   call.span = span;
-  call.ctx = trace.setSpan(parentCtx, span).setValue(CALL_KEY, call);
+  if (!hiding) {
+    if (masking && more !== undefined) maskAttributes(more);
+    // The static attributes, then the others, then the input: later writes win, as when they were one object.
+    const keys = plan.keys;
+    const values = plan.values;
+    for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
+    if (more !== undefined) setEach(span, more);
+    if (inputValue !== undefined) {
+      span.setAttribute(INPUT_VALUE, inputValue);
+      span.setAttribute(INPUT_MIME_TYPE, inputMime!);
+    }
+  } else {
+    // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below
+    // into a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
+    const attrs: Attributes = Object.assign({}, rec.staticAttributes, more);
+    if (inputValue !== undefined) {
+      attrs[INPUT_VALUE] = inputValue;
+      attrs[INPUT_MIME_TYPE] = inputMime;
+    }
+    maskAttributes(attrs);
+    // The kind went with the span options; anything else masked away is simply not written.
+    if (attrs[KIND_KEY] === plan.kind) delete attrs[KIND_KEY];
+    setEach(span, attrs);
+  }
+  call.ctx = callContext(parentCtx, span, call, info);
   return call;
 }
 
@@ -500,10 +701,16 @@ export function invoke(rec: MethodRecord, thisArg: unknown, args: unknown[]): un
   const tracer = activeTracer();
   if (tracer === undefined) return rec.fn.apply(thisArg, args);
   const parentCtx = context.active();
-  if (isSuppressed(parentCtx)) return rec.fn.apply(thisArg, args);
+  let info: ContextInfo | undefined;
+  try {
+    info = contextInfo(parentCtx);
+  } catch (e) {
+    reportOnce(`context:${rec.kind.name}:${rec.methodName}`, `could not read the active context for ${rec.methodName}; calling it untraced`, e);
+  }
+  if (info === undefined || info.suppressed) return rec.fn.apply(thisArg, args);
   let call: Call | undefined;
   try {
-    call = startCall(rec, tracer, parentCtx, thisArg, args);
+    call = startCall(rec, tracer, parentCtx, info, thisArg, args);
   } catch (e) {
     reportOnce(`start:${rec.kind.name}:${rec.methodName}`, `could not start a span for ${rec.methodName}; calling it untraced`, e);
   }
@@ -809,6 +1016,7 @@ function armTimer(call: Call, ms: number): void {
 function watch(call: Call, target: object): void {
   if (call.ended) return;
   call.lastActivity = Date.now();
+  call.watched = true;
   registry?.register(target, call, call);
   armTimer(call, captureConfig().streamIdleTimeoutMs);
 }
