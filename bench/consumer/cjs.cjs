@@ -14,4 +14,5 @@ measure({
   sem: require("@opentelemetry/semantic-conventions"),
   chain,
   useTracerProvider,
+  loadBefore: async (dir) => require(require("node:path").resolve(dir, "node_modules/@calltree/chain/dist/cjs/index.js")).chain,
 }).then((r) => process.stdout.write(`${JSON.stringify(r)}\n`));

@@ -4,7 +4,10 @@
 // registered as the global provider with an AsyncLocalStorageContextManager; a plain `for (…) await fn(i)` loop;
 // interleaved rounds; medians. The entry files (esm.mjs, cjs.cjs) load every module in their own format and hand
 // them here, so the only difference between them is which build of calltree (and of OpenTelemetry) runs.
-//   node esm.mjs|cjs.cjs [--provider global|own] [--calls 50000] [--rounds 7]
+// Times are the process's CPU time (user + system), as in the bench's harness: on a machine shared with other work
+// wall time mostly measures the wait for a core.
+//   node esm.mjs|cjs.cjs [--provider global|own] [--calls 50000] [--rounds 7] [--before DIR]
+// --before DIR adds a row for a saved build of calltree (DIR/node_modules/@calltree/{core,chain}), interleaved.
 
 const { parseArgs } = require("node:util");
 
@@ -21,11 +24,13 @@ async function measure(m) {
       provider: { type: "string", default: "global" },
       calls: { type: "string", default: "50000" },
       rounds: { type: "string", default: "7" },
+      before: { type: "string" },
     },
   });
   const calls = Number(values.calls);
   const rounds = Number(values.rounds);
   const { api, sdk, asyncHooks, SC, MimeType, sem, chain, useTracerProvider } = m;
+  const chainBefore = values.before === undefined ? undefined : await m.loadBefore(values.before);
 
   let exported = 0;
   const exporter = {
@@ -41,15 +46,18 @@ async function measure(m) {
   api.trace.setGlobalTracerProvider(provider);
   if (values.provider === "own") useTracerProvider(provider);
 
-  class Service {
-    async run(i) {
-      return i;
+  const decorated = (dec) => {
+    class Service {
+      async run(i) {
+        return i;
+      }
     }
-  }
-  // What TypeScript emits for a legacy (experimentalDecorators) method decorator.
-  const desc = Object.getOwnPropertyDescriptor(Service.prototype, "run");
-  Object.defineProperty(Service.prototype, "run", chain(Service.prototype, "run", desc) || desc);
-  const service = new Service();
+    // What TypeScript emits for a legacy (experimentalDecorators) method decorator.
+    const desc = Object.getOwnPropertyDescriptor(Service.prototype, "run");
+    Object.defineProperty(Service.prototype, "run", dec(Service.prototype, "run", desc) || desc);
+    return new Service();
+  };
+  const service = decorated(chain);
 
   // By hand, tight: the same information (kind, input, output, MIME types, code.*), keys in constants.
   const tracer = api.trace.getTracer("consumer");
@@ -96,14 +104,19 @@ async function measure(m) {
     { id: "by-hand", label: "by hand, tight (reference)", fn: byHand },
     { id: "calltree", label: "calltree @chain", fn: (i) => service.run(i) },
   ];
+  if (chainBefore !== undefined) {
+    const old = decorated(chainBefore);
+    rows.push({ id: "calltree-before", label: "calltree @chain, the --before build", fn: (i) => old.run(i) });
+  }
   const samples = new Map(rows.map((r) => [r, []]));
   const sleep = () => new Promise((r) => setImmediate(r));
   for (let round = -1; round < rounds; round++) {
     for (const row of rows) {
       const fn = row.fn;
-      const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
       for (let i = 0; i < calls; i++) await fn(i);
-      const ns = Number(process.hrtime.bigint() - t0) / calls;
+      const c1 = process.cpuUsage(c0);
+      const ns = ((c1.user + c1.system) * 1000) / calls;
       if (round >= 0) samples.get(row).push(ns);
       await provider.forceFlush();
       await sleep();
@@ -116,7 +129,7 @@ async function measure(m) {
   });
   const ref = results.find((r) => r.id === "by-hand").medianNs;
   for (const r of results) r.ratio = r.medianNs / ref;
-  return { results, exported, expected: (rounds + 1) * calls * 2 };
+  return { results, exported, expected: (rounds + 1) * calls * (rows.length - 1) };
 }
 
 module.exports = { measure };

@@ -102,7 +102,28 @@ export interface GroupResult {
   notes: string[];
 }
 
+/**
+ * What a sample's time is: `cpu` (the default), the CPU time of the whole process (user + system, all of its
+ * threads, so GC helper threads count) from `process.cpuUsage()`; on a machine shared with other work it leaves out
+ * the time the process sat waiting for a core, which made wall-clock medians swing by ±100% at load average 20+ on
+ * 2 cores. `wall`: `process.hrtime` around the sample, as before; right on an idle machine.
+ */
+export type Clock = "cpu" | "wall";
+let clock: Clock = "cpu";
+
+/** Chooses the clock of the samples (main.ts `--clock`). */
+export function useClock(c: Clock): void {
+  clock = c;
+}
+
 async function timeOnce(row: Row, n: number): Promise<number> {
+  if (clock === "cpu") {
+    const c0 = process.cpuUsage();
+    const pending = row.run(n);
+    if (pending !== undefined) await pending;
+    const c1 = process.cpuUsage(c0);
+    return (c1.user + c1.system) * 1000;
+  }
   const t0 = process.hrtime.bigint();
   const pending = row.run(n);
   if (pending !== undefined) await pending;

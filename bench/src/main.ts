@@ -8,6 +8,9 @@
 //                  runs in a child process of its own, so JIT state left by one group (a kind's code made
 //                  polymorphic by another group's calls) cannot change the next group's figures
 //   --isolate      a child process per group in a smoke run too
+//   --before DIR   also measure a saved build of calltree (DIR/node_modules/@calltree/{core,chain}) in the overhead
+//                  groups, interleaved with the current build: a change judged within one run
+//   --clock cpu|wall  what a sample's time is: the process's CPU time (default; fair on a shared machine) or wall time
 //   --group ID     (internal) measure one group and print its result as JSON: the child of the above
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -15,7 +18,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { lastJsonLine, runNode } from "./child-process.js";
-import { FULL, measureGroup, SMOKE } from "./harness.js";
+import { FULL, measureGroup, SMOKE, useClock } from "./harness.js";
 import type { Group, GroupResult } from "./harness.js";
 import { PEER_NOTES } from "./peers.js";
 import { barLines, groupMarkdown, groupTable, throughputMarkdown, throughputTable } from "./report.js";
@@ -39,10 +42,14 @@ const { values } = parseArgs({
     "in-process": { type: "boolean", default: false },
     isolate: { type: "boolean", default: false },
     group: { type: "string" },
+    before: { type: "string" },
+    clock: { type: "string", default: "cpu" },
   },
 });
 
 const smoke = values.smoke === true;
+if (values.clock !== "cpu" && values.clock !== "wall") throw new Error(`--clock cpu|wall, not ${values.clock}`);
+useClock(values.clock);
 const settings = smoke ? SMOKE : FULL;
 const throughputSpans = smoke ? 20_000 : 1_000_000;
 const out = resolve(values.out ?? `${benchRoot}/results/latest.json`);
@@ -82,7 +89,7 @@ for (const g of allGroups.filter((x) => wanted(x.id))) {
     r = await measureGroup(g, settings, log);
   } else {
     const self = fileURLToPath(import.meta.url);
-    const child = await runNode(["--expose-gc", self, "--group", g.id, ...(smoke ? ["--smoke"] : [])], { passStderr: true, log });
+    const child = await runNode(["--expose-gc", self, "--group", g.id, ...(smoke ? ["--smoke"] : []), ...(values.before !== undefined ? ["--before", values.before] : []), "--clock", values.clock], { passStderr: true, log });
     if (child.code !== 0) throw new Error(`group ${g.id} failed (exit ${child.code})`);
     r = lastJsonLine<GroupResult>(child.stdout);
   }
@@ -98,7 +105,7 @@ if (wanted("consumer")) {
       const id = `consumer.${format}.${provider}`;
       if (!wanted(id)) continue;
       const entry = resolve(benchRoot, "consumer", format === "esm" ? "esm.mjs" : "cjs.cjs");
-      const args = [entry, "--provider", provider, ...(smoke ? ["--calls", "500", "--rounds", "2"] : [])];
+      const args = [entry, "--provider", provider, ...(smoke ? ["--calls", "500", "--rounds", "2"] : []), ...(values.before !== undefined ? ["--before", values.before] : [])];
       const child = await runNode(args, { passStderr: true, log });
       if (child.code !== 0) throw new Error(`${id} failed (exit ${child.code})`);
       const r = lastJsonLine<{ results: GroupResult["rows"]; exported: number; expected: number }>(child.stdout);
@@ -159,6 +166,7 @@ const report = {
   seconds,
   machine,
   settings,
+  clock: values.clock,
   isolation: inProcess ? "all groups in one process" : "one child process per group",
   fairness: PEER_NOTES,
   groups: results,
@@ -182,7 +190,7 @@ if (values.docs !== undefined) {
     const body = [
       `Run of ${report.date.slice(0, 10)} (${report.mode}, ${seconds.toFixed(0)} s) on ${machine.cpu}, ${machine.cores} cores, ` +
         `${machine.memoryGiB} GiB, ${machine.os}, node ${machine.node}; load average ${machine.loadAverage.start[0]} at the start, ` +
-        `${machine.loadAverage.end[0]} at the end; ${report.isolation}.`,
+        `${machine.loadAverage.end[0]} at the end; ${report.isolation}; times are ${values.clock === "cpu" ? "the process's CPU time (user + system)" : "wall-clock time"}.`,
       "",
       "| bar | this run | |",
       "|---|---:|---|",

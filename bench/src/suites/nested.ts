@@ -6,6 +6,7 @@ import { agent } from "@calltree/agent";
 import { chain } from "@calltree/chain";
 import { llm } from "@calltree/llm";
 import type { DualMethodDecorator } from "@calltree/core";
+import { before } from "../before.js";
 import { handAsync, handSync, site, textInput, textOutput, tightAsync, tightSync } from "../hand.js";
 import type { TightExtra } from "../hand.js";
 import type { Group, Row } from "../harness.js";
@@ -125,6 +126,7 @@ function rows(shape: "sync" | "async"): Row[] {
   const plain = new Plain();
   const chains = decorated(chain, chain, chain);
   const mixed = decorated(chain, agent, llm);
+  const old = before === undefined ? undefined : decorated(before.chain, before.agent, before.llm);
   const CHAIN = OpenInferenceSpanKind.CHAIN;
   if (shape === "sync") {
     const ask = handSync(tracer, "Assistant.ask", llmInput, (q: string) => plain.ask(q), llmOutput);
@@ -142,6 +144,7 @@ function rows(shape: "sync" | "async"): Row[] {
       { id: "tight", label: "by hand, tight: 3 × startActiveSpan, same attributes and code.*, setAttribute each (reference)", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = tHandle(QUESTION); } },
       { id: "calltree", label: "calltree @chain → @agent → @llm", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = mixed.handle(QUESTION); } },
       { id: "calltree-chains", label: "calltree @chain → @chain → @chain", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = chains.handle(QUESTION); } },
+      ...(old === undefined ? [] : [{ id: "calltree-before", label: "calltree @chain → @agent → @llm, the --before build", spansPerCall: 3, run: (n: number) => { for (let i = 0; i < n; i++) sink = old.handle(QUESTION); } }]),
       { id: "oi", label: "openinference-core traceChain → traceAgent → traceLLM", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = oiHandle(QUESTION); } },
     ];
   }
@@ -160,6 +163,7 @@ function rows(shape: "sync" | "async"): Row[] {
     { id: "tight", label: "by hand, tight: 3 × startActiveSpan, same attributes and code.*, setAttribute each (reference)", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await tHandle(QUESTION); } },
     { id: "calltree", label: "calltree @chain → @agent → @llm", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await mixed.handleAsync(QUESTION); } },
     { id: "calltree-chains", label: "calltree @chain → @chain → @chain", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await chains.handleAsync(QUESTION); } },
+    ...(old === undefined ? [] : [{ id: "calltree-before", label: "calltree @chain → @agent → @llm, the --before build", spansPerCall: 3, run: async (n: number) => { for (let i = 0; i < n; i++) sink = await old.handleAsync(QUESTION); } }]),
     { id: "oi", label: "openinference-core traceChain → traceAgent → traceLLM", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await oiHandle(QUESTION); } },
   ];
 }

@@ -8,6 +8,7 @@ import { withTask } from "@traceloop/node-server-sdk";
 import { chain } from "@calltree/chain";
 import { useTracerProvider } from "@calltree/core";
 import type { DualMethodDecorator } from "@calltree/core";
+import { before } from "../before.js";
 import { handAsync, handSync, site, textInput, textOutput, tightAsync, tightSync } from "../hand.js";
 import type { Attributes } from "@opentelemetry/api";
 import type { Group, Row } from "../harness.js";
@@ -25,6 +26,7 @@ export let sink: unknown;
 // globalThis, so useTracerProvider() reaches it).
 const requireCjs = createRequire(import.meta.url);
 const cjsChain = (requireCjs("@calltree/chain") as typeof import("@calltree/chain")).chain;
+
 
 class Plain {
   run(q: string): string {
@@ -143,6 +145,11 @@ function rows(c: Condition): Row[] {
     },
     { id: "calltree", label: `calltree @chain${c.build === "cjs" ? " (CommonJS build)" : ""}`, spansPerCall: 1, run: loop(c, calltreeFn, arg as never) },
   ];
+  if (before !== undefined) {
+    const old = decorated(c.build === "cjs" ? before.chainCjs : before.chain);
+    const oldFn: F = (isSync ? (num ? (q: number) => old.runNumber(q) : (q: string) => old.run(q)) : num ? (q: number) => old.runNumberAsync(q) : (q: string) => old.runAsync(q)) as F;
+    out.push({ id: "calltree-before", label: `calltree @chain, the --before build`, spansPerCall: 1, run: loop(c, oldFn, arg as never) });
+  }
   if (!c.peers) return out;
   setUpTraceloop();
   const oiService = new OiService();
