@@ -22,7 +22,8 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
   const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
   try {
     const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    // No time limit: the run takes what the machine gives it (143 s was seen on a 2-core machine at load average 17).
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--out", out], { encoding: "utf8" });
     assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
     const report = JSON.parse(readFileSync(out, "utf8")) as {
       schema: string;
@@ -72,7 +73,7 @@ test("pnpm bench --smoke --isolate: a group measured in a child process of its o
   const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
   try {
     const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "overhead.sync.off", "--out", out], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "overhead.sync.off", "--out", out], { encoding: "utf8" });
     assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
     const report = JSON.parse(readFileSync(out, "utf8")) as { isolation: string; groups: Array<{ id: string; rows: RowLike[] }>; throughput: unknown[] };
     assert.equal(report.isolation, "one child process per group");
