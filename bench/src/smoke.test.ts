@@ -40,7 +40,7 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     assert.ok(report.machine.cores >= 1);
 
     const ids = report.groups.map((g) => g.id);
-    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500"]) {
+    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500", "overhead.async.turns", "overhead.sync.cjs", "overhead.async.global", "consumer.esm.global", "consumer.cjs.own"]) {
       assert.ok(ids.includes(id), `group ${id} is missing from ${ids.join(", ")}`);
     }
     for (const g of report.groups) {
@@ -80,7 +80,7 @@ test("pnpm bench --smoke --isolate: a group measured in a child process of its o
     assert.deepEqual(report.groups.map((g) => g.id), ["overhead.sync.off"]);
     assert.deepEqual(report.throughput, []);
     const ids = report.groups[0]!.rows.map((r) => r.id);
-    assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
+    assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "otel-tight", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
     for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
