@@ -44,6 +44,8 @@ export interface Group {
   rows(): Promise<Row[]> | Row[];
   /** Remarks printed under the group's table. */
   notes?: string[];
+  /** Shorter warm-up and timing than the settings' (groups that vary one condition of a main group). */
+  short?: boolean;
 }
 
 /** How long and how often to measure. */
@@ -82,6 +84,8 @@ export interface RowResult {
   /** Calls per timed sample, and timed samples. */
   callsPerSample?: number;
   samples?: number;
+  /** Bytes allocated per operation: the median over a few runs of the heap growth across calls made right after a full GC. */
+  bytesPerOp?: number;
 }
 
 /** A group's results. */
@@ -98,7 +102,28 @@ export interface GroupResult {
   notes: string[];
 }
 
+/**
+ * What a sample's time is: `cpu` (the default), the CPU time of the whole process (user + system, all of its
+ * threads, so GC helper threads count) from `process.cpuUsage()`; on a machine shared with other work it leaves out
+ * the time the process sat waiting for a core, which made wall-clock medians swing by ±100% at load average 20+ on
+ * 2 cores. `wall`: `process.hrtime` around the sample, as before; right on an idle machine.
+ */
+export type Clock = "cpu" | "wall";
+let clock: Clock = "cpu";
+
+/** Chooses the clock of the samples (main.ts `--clock`). */
+export function useClock(c: Clock): void {
+  clock = c;
+}
+
 async function timeOnce(row: Row, n: number): Promise<number> {
+  if (clock === "cpu") {
+    const c0 = process.cpuUsage();
+    const pending = row.run(n);
+    if (pending !== undefined) await pending;
+    const c1 = process.cpuUsage(c0);
+    return (c1.user + c1.system) * 1000;
+  }
   const t0 = process.hrtime.bigint();
   const pending = row.run(n);
   if (pending !== undefined) await pending;
@@ -117,6 +142,36 @@ function callsFor(perCallNs: number, settings: Settings, cap: number): number {
   return Math.max(1, Math.min(cap, Math.round(settings.sampleNs / Math.max(perCallNs, 0.1))));
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+let allocCalls = 0;
+
+/**
+ * Bytes a row allocates per call: `gc()` (node --expose-gc), then `heapUsed` before and after a run of calls small
+ * enough that no scavenge runs inside it (sized from a first probe to stay near 2 MiB of allocation, far below the
+ * young generation), so the growth is what the calls allocated, garbage and retained alike (spans waiting in a
+ * batch queue included). Median of five runs. Undefined without --expose-gc.
+ */
+async function allocatedPerCall(row: Row, cap: number): Promise<number | undefined> {
+  allocCalls = 0;
+  if (gc === undefined) return undefined;
+  const once = async (n: number): Promise<number> => {
+    await yieldToLoop();
+    gc();
+    const h0 = process.memoryUsage().heapUsed;
+    const pending = row.run(n);
+    if (pending !== undefined) await pending;
+    const h1 = process.memoryUsage().heapUsed;
+    allocCalls += n;
+    return (h1 - h0) / n;
+  };
+  const probe = Math.max(1, await once(Math.min(cap, 16)));
+  const n = Math.max(1, Math.min(cap, 500, Math.floor((2 * 2 ** 20) / probe)));
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) runs.push(await once(n));
+  runs.sort((a, b) => a - b);
+  return Math.max(0, runs[2]!);
+}
+
 /**
  * Measures a group: sets up its tracing, sizes each row's sample to about `settings.sampleNs`, runs warm-up
  * rounds for `settings.warmupMs`, then timed rounds (at least `settings.minRounds`, for at least
@@ -125,7 +180,8 @@ function callsFor(perCallNs: number, settings: Settings, cap: number): number {
  * exports and timers run outside the timed code. With tracing on, it finally flushes and counts the spans that
  * reached the exporter against the spans the rows made.
  */
-export async function measureGroup(group: Group, settings: Settings, log: (line: string) => void): Promise<GroupResult> {
+export async function measureGroup(group: Group, fullSettings: Settings, log: (line: string) => void): Promise<GroupResult> {
+  const settings = group.short === true && fullSettings.measureMs > 0 ? { ...fullSettings, warmupMs: 1_500, measureMs: 3_000 } : fullSettings;
   let pipeline: Pipeline | undefined;
   if (group.tracing === "off") tracingOff();
   else pipeline = tracingOn(group.tracing);
@@ -175,6 +231,13 @@ export async function measureGroup(group: Group, settings: Settings, log: (line:
       }
     }
 
+    const bytes = new Map<Row, number>();
+    for (const row of live) {
+      const b = await allocatedPerCall(row, group.maxCallsPerSample);
+      if (b !== undefined) bytes.set(row, b / group.opsPerCall);
+      count(row, allocCalls);
+    }
+
     const results: RowResult[] = rows.map((row) => {
       const base: RowResult = { id: row.id, label: row.label };
       if (row.note !== undefined) base.note = row.note;
@@ -189,6 +252,7 @@ export async function measureGroup(group: Group, settings: Settings, log: (line:
         maxNs: s[s.length - 1]!,
         callsPerSample: calls.get(row)!,
         samples: s.length,
+        ...(bytes.has(row) ? { bytesPerOp: bytes.get(row)! } : {}),
       };
     });
     const ref = results.find((r) => r.id === group.reference)?.medianNs;

@@ -10,6 +10,14 @@ export function formatNs(ns: number | undefined): string {
   return `${(ns / 1_000_000).toFixed(2)} ms`;
 }
 
+/** Bytes per operation: `1.9 KB`. */
+export function formatBytes(b: number | undefined): string {
+  if (b === undefined || !Number.isFinite(b)) return "-";
+  if (b < 1000) return `${b.toFixed(0)} B`;
+  if (b < 1_000_000) return `${(b / 1000).toFixed(1)} KB`;
+  return `${(b / 1_000_000).toFixed(2)} MB`;
+}
+
 /** `1.00×` */
 export function formatRatio(ratio: number | undefined): string {
   return ratio === undefined || !Number.isFinite(ratio) ? "-" : `${ratio.toFixed(2)}×`;
@@ -32,15 +40,16 @@ function pad(cells: string[][]): string[] {
 export function groupTable(g: GroupResult): string {
   const unit = g.unit === "chunk" ? "per chunk" : "per call";
   const extra = g.baseline !== undefined;
-  const cells: string[][] = [["", `median ${unit}`, "spread", "ratio", ...(extra ? ["extra"] : [])]];
+  const cells: string[][] = [["", `median ${unit}`, "spread", "ratio", "alloc/op", ...(extra ? ["extra"] : [])]];
   for (const r of g.rows) {
-    if (r.skipped !== undefined) cells.push([r.label, `skipped: ${r.skipped}`, "", "", ...(extra ? [""] : [])]);
+    if (r.skipped !== undefined) cells.push([r.label, `skipped: ${r.skipped}`, "", "", "", ...(extra ? [""] : [])]);
     else {
       cells.push([
         r.label,
         formatNs(r.medianNs),
         formatSpread(r.medianNs, r.p25Ns, r.p75Ns),
         formatRatio(r.ratio),
+        formatBytes(r.bytesPerOp),
         ...(extra ? [r.id === g.baseline ? "" : `+${formatNs(r.extraNs)}`] : []),
       ]);
     }
@@ -60,15 +69,15 @@ export function groupMarkdown(g: GroupResult): string {
   const lines = [
     `#### ${g.title}`,
     "",
-    `| | median ${unit} | spread (p25–p75) | ratio |${extra ? " extra |" : ""}`,
-    `|---|---:|---:|---:|${extra ? "---:|" : ""}`,
+    `| | median ${unit} | spread (p25–p75) | ratio | allocated ${unit} |${extra ? " extra |" : ""}`,
+    `|---|---:|---:|---:|---:|${extra ? "---:|" : ""}`,
   ];
   for (const r of g.rows) {
     const label = r.id === g.reference ? `**${r.label}**` : r.label;
-    if (r.skipped !== undefined) lines.push(`| ${label} | skipped: ${r.skipped} | | |${extra ? " |" : ""}`);
+    if (r.skipped !== undefined) lines.push(`| ${label} | skipped: ${r.skipped} | | | |${extra ? " |" : ""}`);
     else {
       const more = extra ? ` ${r.id === g.baseline ? "" : `+${formatNs(r.extraNs)}`} |` : "";
-      lines.push(`| ${label}${r.note ? ` — ${r.note}` : ""} | ${formatNs(r.medianNs)} | ${formatSpread(r.medianNs, r.p25Ns, r.p75Ns)} | ${formatRatio(r.ratio)} |${more}`);
+      lines.push(`| ${label}${r.note ? ` — ${r.note}` : ""} | ${formatNs(r.medianNs)} | ${formatSpread(r.medianNs, r.p25Ns, r.p75Ns)} | ${formatRatio(r.ratio)} | ${formatBytes(r.bytesPerOp)} |${more}`);
     }
   }
   if (g.spans !== undefined) {

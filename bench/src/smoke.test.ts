@@ -22,7 +22,8 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
   const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
   try {
     const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    // No time limit: the run takes what the machine gives it (143 s was seen on a 2-core machine at load average 17).
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--out", out], { encoding: "utf8" });
     assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
     const report = JSON.parse(readFileSync(out, "utf8")) as {
       schema: string;
@@ -39,7 +40,7 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     assert.ok(report.machine.cores >= 1);
 
     const ids = report.groups.map((g) => g.id);
-    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500"]) {
+    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500", "overhead.async.turns", "overhead.sync.cjs", "overhead.async.global", "consumer.esm.global", "consumer.cjs.own"]) {
       assert.ok(ids.includes(id), `group ${id} is missing from ${ids.join(", ")}`);
     }
     for (const g of report.groups) {
@@ -72,14 +73,14 @@ test("pnpm bench --smoke --isolate: a group measured in a child process of its o
   const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
   try {
     const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "overhead.sync.off", "--out", out], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "overhead.sync.off", "--out", out], { encoding: "utf8" });
     assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
     const report = JSON.parse(readFileSync(out, "utf8")) as { isolation: string; groups: Array<{ id: string; rows: RowLike[] }>; throughput: unknown[] };
     assert.equal(report.isolation, "one child process per group");
     assert.deepEqual(report.groups.map((g) => g.id), ["overhead.sync.off"]);
     assert.deepEqual(report.throughput, []);
     const ids = report.groups[0]!.rows.map((r) => r.id);
-    assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
+    assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "otel-tight", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
     for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { chain } from "@calltree/chain";
 import { llm } from "@calltree/llm";
 import { chatCompletion, chatRequest20, jsonOfSize } from "../fixtures/openai.js";
 import type { ChatRequest } from "../fixtures/openai.js";
-import { handAsync, handSync, jsonInput, jsonOutput, textOutput } from "../hand.js";
+import { handAsync, handSync, jsonInput, jsonOutput, site, textOutput, tightAsync } from "../hand.js";
 import type { Group, Row } from "../harness.js";
 import { setUpTraceloop } from "../peers.js";
 
@@ -60,6 +60,30 @@ function toMessages(messages: ChatRequest["messages"]): Message[] {
     if (m.tool_call_id !== undefined) out.toolCallId = m.tool_call_id;
     if (m.tool_calls !== undefined) out.toolCalls = m.tool_calls.map((t) => ({ id: t.id, function: { name: t.function.name, arguments: t.function.arguments } }));
     return out;
+  });
+}
+
+function requestLLMAttributes(req: ChatRequest): Attributes {
+  return getLLMAttributes({
+    provider: "openai",
+    system: "openai",
+    modelName: req.model,
+    invocationParameters: { temperature: req.temperature, max_tokens: req.max_tokens },
+    inputMessages: toMessages(req.messages),
+    tools: req.tools.map((t) => ({ jsonSchema: t })),
+  });
+}
+
+function responseLLMAttributes(res: Completion): Attributes {
+  return getLLMAttributes({
+    modelName: res.model,
+    outputMessages: toMessages(res.choices.map((c) => c.message)),
+    tokenCount: {
+      prompt: res.usage.prompt_tokens,
+      completion: res.usage.completion_tokens,
+      total: res.usage.total_tokens,
+      promptDetails: { cacheRead: res.usage.prompt_tokens_details.cached_tokens },
+    },
   });
 }
 
@@ -123,10 +147,17 @@ function llmRows(): Row[] {
   const complete = (r: ChatRequest) => plain.complete(r);
   const ref = handAsync(tracer, "Client.complete", jsonInput(OpenInferenceSpanKind.LLM), complete, jsonOutput);
   const full = handAsync(tracer, "Client.complete", fullRequestAttributes, complete, fullResponseAttributes);
+  // The tight form with openinference-core's helpers: kind, input, output, MIME types and code.* with one
+  // setAttribute each, and getLLMAttributes() for the request's and the response's LLM attributes.
+  const tight = tightAsync(tracer, "Client.complete", OpenInferenceSpanKind.LLM, site("complete"), complete, {
+    start: (span, req) => span.setAttributes(requestLLMAttributes(req)),
+    end: (span, res) => span.setAttributes(responseLLMAttributes(res)),
+  });
   return [
     { id: "undecorated", label: "undecorated", spansPerCall: 0, run: async (n) => { for (let i = 0; i < n; i++) sink = await plain.complete(request); } },
-    { id: "by-hand", label: "by hand: JSON.stringify request and response (reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await ref(request); } },
-    { id: "by-hand-full", label: "by hand: all LLM attributes with openinference-core getLLMAttributes()", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await full(request); } },
+    { id: "by-hand", label: "by hand: JSON.stringify request and response only (old reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await ref(request); } },
+    { id: "by-hand-full", label: "by hand: all LLM attributes with getLLMAttributes(), as objects in the options (old form)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await full(request); } },
+    { id: "oi-helpers-tight", label: "by hand, tight: getLLMAttributes() + setAttribute for kind, I/O and code.* (reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await tight(request); } },
     { id: "calltree-llm", label: "calltree @llm (full extraction)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await client.complete(request); } },
     { id: "calltree-chain", label: "calltree @chain (input and output as JSON only)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await client.completeChain(request); } },
   ];
@@ -164,9 +195,9 @@ export function captureGroups(): Group[] {
     tracing: "simple",
     unit: "call",
     opsPerCall: 1,
-    reference: "by-hand",
     maxCallsPerSample: 100_000,
     rows: llmRows,
+    reference: "oi-helpers-tight",
     notes: [
       "@llm records the model, provider, invocation parameters, every input and output message (tool calls " +
         "included), the tools, token counts with details and the cost, on top of input and output as JSON.",

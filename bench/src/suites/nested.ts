@@ -6,7 +6,9 @@ import { agent } from "@calltree/agent";
 import { chain } from "@calltree/chain";
 import { llm } from "@calltree/llm";
 import type { DualMethodDecorator } from "@calltree/core";
-import { handAsync, handSync, textInput, textOutput } from "../hand.js";
+import { before } from "../before.js";
+import { handAsync, handSync, site, textInput, textOutput, tightAsync, tightSync } from "../hand.js";
+import type { TightExtra } from "../hand.js";
 import type { Group, Row } from "../harness.js";
 import { QUESTION } from "./overhead.js";
 
@@ -38,6 +40,35 @@ function llmOutput(r: string): Attributes {
     [`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`]: r,
   };
 }
+
+// The tight form of the same three spans (see hand.ts): the keys above in constants, one setAttribute each.
+const LLM_IN_ROLE = `${SC.LLM_INPUT_MESSAGES}.0.${SC.MESSAGE_ROLE}`;
+const LLM_IN_CONTENT = `${SC.LLM_INPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`;
+const LLM_OUT_ROLE = `${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_ROLE}`;
+const LLM_OUT_CONTENT = `${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`;
+const AGENT_NAME = SC.AGENT_NAME;
+const NODE_NAME = SC.GRAPH_NODE_NAME;
+const NODE_ID = SC.GRAPH_NODE_ID;
+const AGENT_LABEL = "Assistant.run";
+const llmExtra: TightExtra<string, string> = {
+  start(span, q) {
+    span.setAttribute(LLM_IN_ROLE, "user");
+    span.setAttribute(LLM_IN_CONTENT, q);
+  },
+  end(span, r) {
+    span.setAttribute(LLM_OUT_ROLE, "assistant");
+    span.setAttribute(LLM_OUT_CONTENT, r);
+  },
+};
+const agentExtra: TightExtra<string, string> = {
+  start(span) {
+    span.setAttribute(AGENT_NAME, AGENT_LABEL);
+    span.setAttribute(NODE_NAME, AGENT_LABEL);
+  },
+  end(span) {
+    span.setAttribute(NODE_ID, span.spanContext().spanId);
+  },
+};
 
 class Plain {
   handle(q: string): string {
@@ -95,33 +126,44 @@ function rows(shape: "sync" | "async"): Row[] {
   const plain = new Plain();
   const chains = decorated(chain, chain, chain);
   const mixed = decorated(chain, agent, llm);
+  const old = before === undefined ? undefined : decorated(before.chain, before.agent, before.llm);
   const CHAIN = OpenInferenceSpanKind.CHAIN;
   if (shape === "sync") {
     const ask = handSync(tracer, "Assistant.ask", llmInput, (q: string) => plain.ask(q), llmOutput);
     const run = handSync(tracer, "Assistant.run", agentInput, (q: string) => ask(q), agentOutput);
     const handle = handSync(tracer, "Assistant.handle", textInput(CHAIN), (q: string) => run(q), textOutput);
+    const tAsk = tightSync(tracer, "Assistant.ask", OpenInferenceSpanKind.LLM, site("ask"), (q: string) => plain.ask(q), llmExtra);
+    const tRun = tightSync(tracer, "Assistant.run", OpenInferenceSpanKind.AGENT, site("run"), (q: string) => tAsk(q), agentExtra);
+    const tHandle = tightSync(tracer, "Assistant.handle", CHAIN, site("handle"), (q: string) => tRun(q));
     const oiAsk = traceLLM((_q: string) => ANSWER, { name: "Assistant.ask" });
     const oiRun = traceAgent((q: string) => oiAsk(q), { name: "Assistant.run" });
     const oiHandle = traceChain((q: string) => oiRun(q), { name: "Assistant.handle" });
     return [
       { id: "undecorated", label: "undecorated", spansPerCall: 0, run: (n) => { for (let i = 0; i < n; i++) sink = plain.handle(QUESTION); } },
-      { id: "by-hand", label: "by hand: 3 × startActiveSpan, same attributes (reference)", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = handle(QUESTION); } },
+      { id: "by-hand", label: "old reference: 3 × startActiveSpan, attribute objects built with spread, no code.*", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = handle(QUESTION); } },
+      { id: "tight", label: "by hand, tight: 3 × startActiveSpan, same attributes and code.*, setAttribute each (reference)", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = tHandle(QUESTION); } },
       { id: "calltree", label: "calltree @chain → @agent → @llm", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = mixed.handle(QUESTION); } },
       { id: "calltree-chains", label: "calltree @chain → @chain → @chain", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = chains.handle(QUESTION); } },
+      ...(old === undefined ? [] : [{ id: "calltree-before", label: "calltree @chain → @agent → @llm, the --before build", spansPerCall: 3, run: (n: number) => { for (let i = 0; i < n; i++) sink = old.handle(QUESTION); } }]),
       { id: "oi", label: "openinference-core traceChain → traceAgent → traceLLM", spansPerCall: 3, run: (n) => { for (let i = 0; i < n; i++) sink = oiHandle(QUESTION); } },
     ];
   }
   const ask = handAsync(tracer, "Assistant.ask", llmInput, (q: string) => plain.askAsync(q), llmOutput);
   const run = handAsync(tracer, "Assistant.run", agentInput, (q: string) => ask(q), agentOutput);
   const handle = handAsync(tracer, "Assistant.handle", textInput(CHAIN), (q: string) => run(q), textOutput);
+  const tAsk = tightAsync(tracer, "Assistant.ask", OpenInferenceSpanKind.LLM, site("askAsync"), (q: string) => plain.askAsync(q), llmExtra);
+  const tRun = tightAsync(tracer, "Assistant.run", OpenInferenceSpanKind.AGENT, site("runAsync"), (q: string) => tAsk(q), agentExtra);
+  const tHandle = tightAsync(tracer, "Assistant.handle", CHAIN, site("handleAsync"), (q: string) => tRun(q));
   const oiAsk = traceLLM(async (_q: string) => ANSWER, { name: "Assistant.ask" });
   const oiRun = traceAgent((q: string) => oiAsk(q), { name: "Assistant.run" });
   const oiHandle = traceChain((q: string) => oiRun(q), { name: "Assistant.handle" });
   return [
     { id: "undecorated", label: "undecorated", spansPerCall: 0, run: async (n) => { for (let i = 0; i < n; i++) sink = await plain.handleAsync(QUESTION); } },
-    { id: "by-hand", label: "by hand: 3 × startActiveSpan, same attributes (reference)", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await handle(QUESTION); } },
+    { id: "by-hand", label: "old reference: 3 × startActiveSpan, attribute objects built with spread, no code.*", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await handle(QUESTION); } },
+    { id: "tight", label: "by hand, tight: 3 × startActiveSpan, same attributes and code.*, setAttribute each (reference)", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await tHandle(QUESTION); } },
     { id: "calltree", label: "calltree @chain → @agent → @llm", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await mixed.handleAsync(QUESTION); } },
     { id: "calltree-chains", label: "calltree @chain → @chain → @chain", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await chains.handleAsync(QUESTION); } },
+    ...(old === undefined ? [] : [{ id: "calltree-before", label: "calltree @chain → @agent → @llm, the --before build", spansPerCall: 3, run: async (n: number) => { for (let i = 0; i < n; i++) sink = await old.handleAsync(QUESTION); } }]),
     { id: "oi", label: "openinference-core traceChain → traceAgent → traceLLM", spansPerCall: 3, run: async (n) => { for (let i = 0; i < n; i++) sink = await oiHandle(QUESTION); } },
   ];
 }
@@ -134,13 +176,14 @@ export function nestedGroups(): Group[] {
     tracing: "batch" as const,
     unit: "call" as const,
     opsPerCall: 1,
-    reference: "by-hand",
+    reference: "tight",
     maxCallsPerSample: shape === "sync" ? 512 : 100_000,
     rows: () => rows(shape),
     notes: [
-      "By hand: three nested startActiveSpan calls recording what calltree records for these calls (kind, input, output; " +
-        "agent.name and graph.node.* on the AGENT span; one input and one output message on the LLM span), without " +
-        "calltree's code.* location attributes.",
+      "By hand, tight: three nested startActiveSpan calls recording what calltree records for these calls (kind, input, " +
+        "output; agent.name and graph.node.* on the AGENT span; one input and one output message on the LLM span; the " +
+        "four code.* attributes on each), one setAttribute per attribute, keys in constants. The old reference built " +
+        "the same attributes (without code.*) as objects with spread and computed keys.",
     ],
   }));
 }

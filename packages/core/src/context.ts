@@ -248,32 +248,41 @@ function isAttributeValue(v: unknown): v is AttributeValue {
   return Array.isArray(v) && v.every((x) => x === null || ["string", "number", "boolean"].includes(typeof x));
 }
 
+// Attribute keys copied once (the CommonJS build would read them through re-export getters on every span start).
+const ATTR_SESSION_ID = SC.SESSION_ID;
+const ATTR_USER_ID = SC.USER_ID;
+const ATTR_METADATA = SC.METADATA;
+const ATTR_TAG_TAGS = SC.TAG_TAGS;
+const ATTR_PROMPT_TEMPLATE_TEMPLATE = SC.PROMPT_TEMPLATE_TEMPLATE;
+const ATTR_PROMPT_TEMPLATE_VARIABLES = SC.PROMPT_TEMPLATE_VARIABLES;
+const ATTR_PROMPT_TEMPLATE_VERSION = SC.PROMPT_TEMPLATE_VERSION;
+
 /**
  * Copies the context attributes of `ctx` (session, user, metadata, tags, prompt template, extra attributes) onto
  * `target`, as OpenInference does for its spans. @internal
  */
 export function contextAttributes(ctx: Context, target: Attributes): boolean {
   const session = ctx.getValue(SESSION_KEY);
-  if (typeof session === "string") target[SC.SESSION_ID] = bounded(session);
+  if (typeof session === "string") target[ATTR_SESSION_ID] = bounded(session);
   const user = ctx.getValue(USER_KEY);
-  if (typeof user === "string") target[SC.USER_ID] = bounded(user);
+  if (typeof user === "string") target[ATTR_USER_ID] = bounded(user);
   const metadata = ctx.getValue(METADATA_KEY);
-  if (typeof metadata === "string") target[SC.METADATA] = cleanJson(ctx, metadata, CLEAN_METADATA_KEY);
+  if (typeof metadata === "string") target[ATTR_METADATA] = cleanJson(ctx, metadata, CLEAN_METADATA_KEY);
   const tags = ctx.getValue(TAGS_KEY);
   if (tags !== undefined) {
     if (tagsMemo[0] !== tags) {
       const parsed = parseStrings(tags);
       tagsMemo = [tags, parsed === undefined ? undefined : boundTags(parsed)];
     }
-    if (tagsMemo[1] !== undefined) target[SC.TAG_TAGS] = tagsMemo[1];
+    if (tagsMemo[1] !== undefined) target[ATTR_TAG_TAGS] = tagsMemo[1];
   }
   const template = ctx.getValue(TEMPLATE_KEY);
   if (typeof template === "string") {
-    target[SC.PROMPT_TEMPLATE_TEMPLATE] = bounded(template);
+    target[ATTR_PROMPT_TEMPLATE_TEMPLATE] = bounded(template);
     const variables = ctx.getValue(VARIABLES_KEY);
-    if (typeof variables === "string") target[SC.PROMPT_TEMPLATE_VARIABLES] = cleanJson(ctx, variables, CLEAN_VARIABLES_KEY);
+    if (typeof variables === "string") target[ATTR_PROMPT_TEMPLATE_VARIABLES] = cleanJson(ctx, variables, CLEAN_VARIABLES_KEY);
     const version = ctx.getValue(VERSION_KEY);
-    if (typeof version === "string") target[SC.PROMPT_TEMPLATE_VERSION] = bounded(version);
+    if (typeof version === "string") target[ATTR_PROMPT_TEMPLATE_VERSION] = bounded(version);
   }
   const extra = ctx.getValue(ATTRIBUTES_KEY);
   if (extra !== undefined) {

@@ -67,6 +67,8 @@ export function toolName(method: { methodName: string; options: { name?: string 
   return method.options.name ?? method.methodName;
 }
 
+const TOOL_ID = SC.TOOL_ID;
+
 const base: Kind<ToolKindOptions, never> = defineKind<ToolKindOptions, never>({
   name: "tool",
   spanKind: OpenInferenceSpanKind.TOOL,
@@ -79,7 +81,11 @@ const base: Kind<ToolKindOptions, never> = defineKind<ToolKindOptions, never>({
   },
   onStart() {
     const id = claimToolCallId();
-    return id === undefined ? undefined : { [SC.TOOL_ID]: id };
+    if (id === undefined) return undefined;
+    // Filled by assignment with a key copied once: a computed-key literal is a slow define on every call.
+    const attributes: Attributes = {};
+    attributes[TOOL_ID] = id;
+    return attributes;
   },
   onError(error) {
     return isValidationError(error) ? { [TOOL_VALIDATION_ERROR]: describeValidationError(error) } : undefined;

@@ -1,5 +1,5 @@
-import { context, createContextKey, SpanStatusCode, trace } from "@opentelemetry/api";
-import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
+import { context, createContextKey, ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Context, Span, SpanOptions, Tracer } from "@opentelemetry/api";
 import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { captureConfig } from "../capture/config.js";
 import { maskAttributes } from "../capture/mask.js";
@@ -11,6 +11,16 @@ import { activeTracer } from "../tracer.js";
 import type { CallInfo, CommonOptions } from "../types.js";
 import { checkContextManager, reportOnce } from "./diagnostics.js";
 import { STREAM_STATE, FIRST_TOKEN_EVENT } from "./constants.js";
+
+// The attribute keys of the hot path, copied once: the CommonJS build would otherwise read each one through two
+// re-export getters on every call (measured ~180 ns per call).
+const KIND_KEY = SC.OPENINFERENCE_SPAN_KIND;
+const INPUT_VALUE = SC.INPUT_VALUE;
+const INPUT_MIME_TYPE = SC.INPUT_MIME_TYPE;
+const OUTPUT_VALUE = SC.OUTPUT_VALUE;
+const OUTPUT_MIME_TYPE = SC.OUTPUT_MIME_TYPE;
+const TEXT = MimeType.TEXT;
+const JSON_MIME = MimeType.JSON;
 
 /** The hooks a kind supplies; see `defineKind`. @internal */
 export interface KindHooks {
@@ -47,6 +57,72 @@ export interface MethodRecord {
   staticAttributes: Attributes;
   paramNames: string[] | null | undefined;
   isStatic: boolean;
+  /** How a call starts its span, derived from `staticAttributes` on the first call (see {@link startPlan}). */
+  plan?: StartPlan | undefined;
+}
+
+/**
+ * What every call of a method writes at span start, computed once per decorated method: the span options (they
+ * carry only `openinference.span.kind`, the one attribute a sampler or an `onStart` span processor sees; see
+ * docs/architecture.md) and the other static attributes (the four `code.*`, the kind's static attributes, the
+ * `attributes` option) as parallel key and value arrays, written with one `setAttribute` each right after the
+ * span starts. @internal
+ */
+export interface StartPlan {
+  options: SpanOptions;
+  kind: AttributeValue | undefined;
+  keys: string[];
+  values: AttributeValue[];
+  /** The static attributes hold `input.value` (then a call records no input of its own). */
+  staticInput: boolean;
+  /** A static attribute is a `data:image/` string: masking must see the static attributes too. */
+  staticImage: boolean;
+}
+
+function startPlan(rec: MethodRecord): StartPlan {
+  const keys: string[] = [];
+  const values: AttributeValue[] = [];
+  const kind = rec.staticAttributes[KIND_KEY];
+  for (const key of Object.keys(rec.staticAttributes)) {
+    const value = rec.staticAttributes[key];
+    if (key === KIND_KEY || value === undefined) continue;
+    keys.push(key);
+    values.push(value);
+  }
+  const attributes: Attributes = {};
+  if (kind !== undefined) attributes[KIND_KEY] = kind;
+  return {
+    options: { attributes },
+    kind,
+    keys,
+    values,
+    staticInput: rec.staticAttributes[INPUT_VALUE] !== undefined,
+    staticImage: values.some((v) => typeof v === "string" && v.startsWith("data:image/")),
+  };
+}
+
+// Writes attributes one `setAttribute` each: the SDK's `setAttributes` walks `Object.entries`, an array per entry.
+// Writes attributes that came from the user or a kind. With no hide flag set, masking changes only long base64
+// images (`data:image/` strings); only then is a masked copy made (the kind may share the object it returned).
+function writeMasked(span: Span, attrs: Attributes, check: boolean): void {
+  if (check) {
+    for (const key in attrs) {
+      const value = attrs[key];
+      if (typeof value === "string" && value.startsWith("data:image/")) {
+        setEach(span, maskAttributes(Object.assign({}, attrs)));
+        return;
+      }
+    }
+  }
+  setEach(span, attrs);
+}
+
+// Arrays are copied, as the SDK copies start attributes: a context's tag list is shared by every span made under it.
+function setEach(span: Span, attrs: Attributes): void {
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (value !== undefined) span.setAttribute(key, Array.isArray(value) ? value.slice() : value);
+  }
 }
 
 /** Context key of the innermost calltree call. */
@@ -71,6 +147,8 @@ export class Call implements CallInfo<any> {
   timer: ReturnType<typeof setTimeout> | undefined;
   // Work the span waits for before it ends (e.g. reading a teed response body); see waitFor().
   pending: Set<Promise<unknown>> | undefined;
+  // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
+  watched = false;
 
   constructor(
     readonly rec: MethodRecord,
@@ -100,7 +178,7 @@ export class Call implements CallInfo<any> {
       return;
     }
     try {
-      this.span.setAttributes(scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
+      setEach(this.span, scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -125,8 +203,32 @@ export class Call implements CallInfo<any> {
   /** Ends the span after a plain (non-stream) result. */
   succeed(result: unknown): void {
     if (this.ended) return;
-    const attrs = this.resultAttributes(result);
-    this.end(attrs);
+    const rec = this.rec;
+    const options = rec.options;
+    if (rec.kind.onResult === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
+      // The common case: no kind hook, no mapper, no masking: the two output attributes go straight to the span.
+      this.ended = true;
+      this.thisArg = undefined;
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      if (this.watched) unwatch(this);
+      try {
+        const span = this.span;
+        if (options.captureOutput !== false && result !== undefined) {
+          if (typeof result === "string") {
+            span.setAttribute(OUTPUT_VALUE, truncateText(result));
+            span.setAttribute(OUTPUT_MIME_TYPE, TEXT);
+          } else {
+            span.setAttribute(OUTPUT_VALUE, jsonOf(result));
+            span.setAttribute(OUTPUT_MIME_TYPE, JSON_MIME);
+          }
+        }
+        span.end();
+      } catch (e) {
+        reportOnce(`end:${rec.kind.name}`, "could not end a span", e);
+      }
+      return;
+    }
+    this.end(this.resultAttributes(result));
   }
 
   resultAttributes(result: unknown): Attributes {
@@ -138,18 +240,18 @@ export class Call implements CallInfo<any> {
       // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
       if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), rec.options, rec.kind.dataKeys);
     }
-    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[SC.OUTPUT_VALUE] === undefined)) {
+    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
       if (output !== undefined) value = guard(this, "output mapper", () => output(result));
       if (value !== undefined) {
         attrs ??= {};
         if (typeof value === "string") {
-          attrs[SC.OUTPUT_VALUE] = truncateText(value);
-          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
+          attrs[OUTPUT_VALUE] = truncateText(value);
+          attrs[OUTPUT_MIME_TYPE] = TEXT;
         } else {
-          attrs[SC.OUTPUT_VALUE] = jsonOf(value);
-          attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
+          attrs[OUTPUT_VALUE] = jsonOf(value);
+          attrs[OUTPUT_MIME_TYPE] = JSON_MIME;
         }
         if (captureConfig().masking) maskAttributes(attrs);
       }
@@ -171,7 +273,7 @@ export class Call implements CallInfo<any> {
     this.ended = true;
     this.thisArg = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    unwatch(this);
+    if (this.watched) unwatch(this);
     if (this.pending !== undefined && this.pending.size > 0) {
       // The span keeps the end time of the call; its last attributes arrive when the pending work is done
       // (bounded, so a stuck body read cannot keep a span open).
@@ -193,7 +295,7 @@ export class Call implements CallInfo<any> {
 
   private close(attrs: Attributes, endTime: number | undefined): void {
     try {
-      if (attrs !== EMPTY) this.span.setAttributes(attrs);
+      if (attrs !== EMPTY) setEach(this.span, attrs);
       this.span.end(endTime);
     } catch (e) {
       reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
@@ -203,7 +305,7 @@ export class Call implements CallInfo<any> {
   /** Attributes written by pending work after the call ended but before its span closed. */
   setLateAttributes(attributes: Attributes): void {
     try {
-      this.span.setAttributes(scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
+      setEach(this.span, scopeAttributes(maskAttributes(Object.assign({}, attributes)), this.rec.options, this.rec.kind.dataKeys));
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
@@ -261,18 +363,18 @@ export class Call implements CallInfo<any> {
     }
     attrs ??= {};
     attrs[STREAM_STATE] = outcome;
-    if (this.rec.options.captureOutput !== false && attrs[SC.OUTPUT_VALUE] === undefined) {
+    if (this.rec.options.captureOutput !== false && attrs[OUTPUT_VALUE] === undefined) {
       let collected: unknown = this.texts !== undefined ? this.texts.join("") : this.items;
       if (this.dropped > 0 && Array.isArray(collected)) collected = [...collected, `…[${this.dropped} more chunks]`];
       if (this.dropped > 0 && typeof collected === "string") collected += `…[${this.dropped} more chunks]`;
       const output = this.rec.options.output;
       if (output !== undefined && collected !== undefined) collected = guard(this, "output mapper", () => output(collected));
       if (typeof collected === "string") {
-        attrs[SC.OUTPUT_VALUE] = truncateText(collected);
-        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.TEXT;
+        attrs[OUTPUT_VALUE] = truncateText(collected);
+        attrs[OUTPUT_MIME_TYPE] = TEXT;
       } else if (collected !== undefined) {
-        attrs[SC.OUTPUT_VALUE] = safeJson(collected);
-        attrs[SC.OUTPUT_MIME_TYPE] = MimeType.JSON;
+        attrs[OUTPUT_VALUE] = safeJson(collected);
+        attrs[OUTPUT_MIME_TYPE] = JSON_MIME;
       }
       if (captureConfig().masking) maskAttributes(attrs);
     }
@@ -401,7 +503,7 @@ export function parseParamNames(fn: (...args: unknown[]) => unknown): string[] |
   return names;
 }
 
-function inputValue(rec: MethodRecord, args: readonly unknown[]): unknown {
+function argumentsValue(rec: MethodRecord, args: readonly unknown[]): unknown {
   if (args.length === 1) return args[0];
   if (rec.paramNames === undefined) rec.paramNames = parseParamNames(rec.fn);
   const names = rec.paramNames;
@@ -445,58 +547,168 @@ function spanName(rec: MethodRecord, thisArg: unknown): string {
   return name;
 }
 
-function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisArg: unknown, args: unknown[]): Call {
+// ---------------------------------------------------------------------------------------------------------
+// The context a call runs in
+
+const SPAN_KEY = createContextKey("OpenTelemetry Context Key SPAN");
+
+/** What calltree reads from a context at every call start, computed once per context object. @internal */
+interface ContextInfo {
+  suppressed: boolean;
+  /** The context attributes (session, user, metadata, tags, prompt template, extra attributes), if any is set. */
+  attrs: Attributes | undefined;
+  /** The extra attributes may hold values masking must see (e.g. long base64 images). */
+  masking: boolean;
+}
+
+/**
+ * The context of a call: its parent's context plus the call's span and the call itself, in one object instead of
+ * two derived `Map` copies. Contexts are immutable, so `base` (the nearest context that is not a call's) carries
+ * every other value, and a nested call's context points at the same `base`: a lookup never walks a chain. Setting
+ * or deleting a value (another instrumentation starting a span inside the call) turns it into an ordinary context
+ * once. @internal
+ */
+class CallContext implements Context {
+  private expanded: Context | undefined;
+  constructor(
+    readonly base: Context,
+    readonly span: Span,
+    readonly call: Call,
+    readonly info: ContextInfo,
+  ) {}
+
+  getValue(key: symbol): unknown {
+    if (key === SPAN_KEY) return this.span;
+    if (key === CALL_KEY) return this.call;
+    return this.base.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.expand().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.expand().deleteValue(key);
+  }
+
+  private expand(): Context {
+    return (this.expanded ??= trace.setSpan(this.base, this.span).setValue(CALL_KEY, this.call));
+  }
+}
+
+// The one-object context relies on the API's span key being `Symbol.for` of its description (true of every
+// @opentelemetry/api 1.x); checked once, else calls derive their context the API's way.
+const FAST_CONTEXT = (() => {
+  try {
+    const span = trace.wrapSpanContext({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: 1 });
+    return trace.setSpan(ROOT_CONTEXT, span).getValue(SPAN_KEY) === span;
+  } catch {
+    return false;
+  }
+})();
+
+const infoCache = new WeakMap<Context, ContextInfo>();
+
+// The context attributes and the suppression flag of `ctx`: a call's context knows them, any other context is
+// read once (contexts are immutable) and remembered while it lives.
+function contextInfo(ctx: Context): ContextInfo {
+  if (ctx instanceof CallContext) return ctx.info;
+  let info = infoCache.get(ctx);
+  if (info === undefined) {
+    const attrs: Attributes = {};
+    const masking = contextAttributes(ctx, attrs);
+    let any = false;
+    for (const _ in attrs) {
+      any = true;
+      break;
+    }
+    info = { suppressed: isSuppressed(ctx), attrs: any ? attrs : undefined, masking };
+    infoCache.set(ctx, info);
+  }
+  return info;
+}
+
+function callContext(parentCtx: Context, span: Span, call: Call, info: ContextInfo): Context {
+  if (!FAST_CONTEXT) return trace.setSpan(parentCtx, span).setValue(CALL_KEY, call);
+  return new CallContext(parentCtx instanceof CallContext ? parentCtx.base : parentCtx, span, call, info);
+}
+
+function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: ContextInfo, thisArg: unknown, args: unknown[]): Call {
   const options = rec.options;
-  // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below into
-  // a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
-  const attrs: Attributes = Object.assign({}, rec.staticAttributes);
-  // Attributes from the user (withAttributes, an `attributes` function) may hold long base64 images, which
-  // OpenInference masks even with no hide flag set.
-  let masking = contextAttributes(parentCtx, attrs) || captureConfig().masking;
+  const plan = rec.plan ?? (rec.plan = startPlan(rec));
   const parent = options.root === true ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
   const call = new Call(rec, thisArg, args, parent);
+  // Attributes beyond the static ones, each source kept as it came (no merged copy: an @llm request brings a
+  // hundred keys). Attributes from the user (withAttributes, an `attributes` function) and from the kind may hold
+  // long base64 images, which OpenInference masks even with no hide flag set.
+  const ctxAttrs = info.attrs;
+  let dynamic: Attributes | undefined;
+  let kindAttrs: Attributes | undefined;
   const extra = options.attributes;
-  if (typeof extra === "function") {
-    const dynamic = guard(call, "attributes option", () => extra(...args));
-    if (dynamic !== undefined) {
-      Object.assign(attrs, dynamic);
-      masking = true;
-    }
-  }
+  if (typeof extra === "function") dynamic = guard(call, "attributes option", () => extra(...args)) ?? undefined;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
-    const kindAttrs = guard(call, "onStart", () => onStart(call));
-    if (kindAttrs !== undefined) {
-      Object.assign(attrs, scopeAttributes(Object.assign({}, kindAttrs), options, rec.kind.dataKeys));
-      masking = true;
-    }
+    const got = (guard(call, "onStart", () => onStart(call)) as Attributes | null | undefined) ?? undefined;
+    if (got !== undefined) kindAttrs = scopeAttributes(Object.assign({}, got), options, rec.kind.dataKeys);
   }
-  if (options.captureInput !== false && attrs[SC.INPUT_VALUE] === undefined && args.length > 0) {
+  let inputValue: string | undefined;
+  let inputMime: string | undefined;
+  if (
+    options.captureInput !== false &&
+    args.length > 0 &&
+    !plan.staticInput &&
+    (kindAttrs?.[INPUT_VALUE] ?? dynamic?.[INPUT_VALUE] ?? ctxAttrs?.[INPUT_VALUE]) === undefined
+  ) {
     const input = options.input;
-    const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : inputValue(rec, args);
+    const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : argumentsValue(rec, args);
     if (typeof value === "string") {
-      attrs[SC.INPUT_VALUE] = truncateText(value);
-      attrs[SC.INPUT_MIME_TYPE] = MimeType.TEXT;
+      inputValue = truncateText(value);
+      inputMime = TEXT;
     } else if (value !== undefined) {
-      attrs[SC.INPUT_VALUE] = jsonOf(value);
-      attrs[SC.INPUT_MIME_TYPE] = MimeType.JSON;
+      inputValue = jsonOf(value);
+      inputMime = JSON_MIME;
     }
   }
-  if (masking) maskAttributes(attrs);
   const name = spanName(rec, thisArg);
   let span: Span;
   if (options.root === true) {
     const callerSpan = trace.getSpan(parentCtx);
     span = tracer.startSpan(
       name,
-      { attributes: attrs, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
+      { attributes: plan.options.attributes!, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
       parentCtx,
     );
   } else {
-    span = tracer.startSpan(name, { attributes: attrs }, parentCtx);
+    span = tracer.startSpan(name, plan.options, parentCtx);
   }
   call.span = span;
-  call.ctx = trace.setSpan(parentCtx, span).setValue(CALL_KEY, call);
+  // With a hide flag set (or a static value that is an image) everything passes through masking as one object.
+  if (!captureConfig().masking && !plan.staticImage) {
+    // The static attributes, then the others, then the input: later writes win, as when they were one object.
+    const keys = plan.keys;
+    const values = plan.values;
+    for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
+    if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, info.masking);
+    if (dynamic !== undefined) writeMasked(span, dynamic, true);
+    if (kindAttrs !== undefined) writeMasked(span, kindAttrs, true);
+    if (inputValue !== undefined) {
+      span.setAttribute(INPUT_VALUE, inputValue);
+      span.setAttribute(INPUT_MIME_TYPE, inputMime!);
+    }
+  } else {
+    // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below
+    // into a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
+    const attrs: Attributes = Object.assign({}, rec.staticAttributes, ctxAttrs, dynamic, kindAttrs);
+    if (inputValue !== undefined) {
+      attrs[INPUT_VALUE] = inputValue;
+      attrs[INPUT_MIME_TYPE] = inputMime;
+    }
+    maskAttributes(attrs);
+    // The kind went with the span options; anything else masked away is simply not written.
+    if (attrs[KIND_KEY] === plan.kind) delete attrs[KIND_KEY];
+    setEach(span, attrs);
+  }
+  call.ctx = callContext(parentCtx, span, call, info);
   return call;
 }
 
@@ -508,12 +720,23 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, thisAr
 export function invoke(rec: MethodRecord, thisArg: unknown, args: unknown[]): unknown {
   const tracer = activeTracer();
   if (tracer === undefined) return rec.fn.apply(thisArg, args);
+  return invokeTraced(rec, tracer, thisArg, args);
+}
+
+// The traced path, apart so that the untraced one above stays small enough for V8 to inline into each wrapper.
+function invokeTraced(rec: MethodRecord, tracer: Tracer, thisArg: unknown, args: unknown[]): unknown {
   checkContextManager();
   const parentCtx = context.active();
-  if (isSuppressed(parentCtx)) return rec.fn.apply(thisArg, args);
+  let info: ContextInfo | undefined;
+  try {
+    info = contextInfo(parentCtx);
+  } catch (e) {
+    reportOnce(`context:${rec.kind.name}:${rec.methodName}`, `could not read the active context for ${rec.methodName}; calling it untraced`, e);
+  }
+  if (info === undefined || info.suppressed) return rec.fn.apply(thisArg, args);
   let call: Call | undefined;
   try {
-    call = startCall(rec, tracer, parentCtx, thisArg, args);
+    call = startCall(rec, tracer, parentCtx, info, thisArg, args);
   } catch (e) {
     reportOnce(`start:${rec.kind.name}:${rec.methodName}`, `could not start a span for ${rec.methodName}; calling it untraced`, e);
   }
@@ -890,6 +1113,7 @@ function armTimer(call: Call, ms: number): void {
 function watch(call: Call, target: object): void {
   if (call.ended) return;
   call.lastActivity = Date.now();
+  call.watched = true;
   registry?.register(target, call, call);
   armTimer(call, captureConfig().streamIdleTimeoutMs);
 }
