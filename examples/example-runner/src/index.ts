@@ -80,7 +80,7 @@ export function runExample(main: URL, options: RunOptions = {}): ExampleRun {
   const r = spawnSync(process.execPath, [fileURLToPath(main)], {
     encoding: "utf8",
     env: exampleEnv(options),
-    timeout: options.timeoutMillis ?? 60_000,
+    timeout: options.timeoutMillis ?? 300_000,
   });
   return finish(r.status, r.stdout ?? "", r.stderr ?? "");
 }
@@ -93,7 +93,7 @@ export function runExampleAsync(main: URL, options: RunOptions = {}): Promise<Ex
   const child = spawn(process.execPath, [fileURLToPath(main)], {
     env: exampleEnv(options),
     stdio: ["ignore", "pipe", "pipe"],
-    timeout: options.timeoutMillis ?? 60_000,
+    timeout: options.timeoutMillis ?? 300_000,
   });
   let stdout = "";
   let stderr = "";

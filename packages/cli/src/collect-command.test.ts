@@ -247,7 +247,7 @@ describe("calltree collect", () => {
     for (const sdk of clients) assert.equal(sdk.memory.getFinishedSpans().length, 500);
     await Promise.all(clients.map((sdk) => sdk[Symbol.asyncDispose]()));
 
-    await collect.waitFor(() => collect.tracesPrinted >= 20, "20 traces", 30_000);
+    await collect.waitFor(() => collect.tracesPrinted >= 20, "20 traces", 120_000);
     const finished = await collect.stop();
     assert.equal(finished.code, 0);
     const printed = blocks(finished.stdout);

@@ -48,7 +48,7 @@ export function runBin(
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`calltree ${args.join(" ")} did not finish; stderr: ${stderr}`));
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? 300_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -77,7 +77,7 @@ export class CollectProcess {
   static async start(args: string[]): Promise<CollectProcess> {
     const child = spawn(process.execPath, [BIN, "collect", "--port", "0", ...args], { stdio: ["pipe", "pipe", "pipe"] });
     const collect = new CollectProcess(child);
-    await collect.waitFor(() => /listening on (\S+)/.test(collect.stderr), "the startup line", 10_000);
+    await collect.waitFor(() => /listening on (\S+)/.test(collect.stderr), "the startup line", 120_000);
     collect.url = /listening on (\S+)/.exec(collect.stderr)?.[1] ?? "";
     return collect;
   }
@@ -86,7 +86,7 @@ export class CollectProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  async waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`);

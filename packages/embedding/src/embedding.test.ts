@@ -38,10 +38,18 @@ const VECTORS = [
 async function embeddingsServer() {
   const requests: any[] = [];
   const server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const body = JSON.parse(raw);
+      let body: any;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch (error) {
+        // Answered, not thrown: a bad request must fail the test that sent it, with what was received.
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: `not JSON (${(error as Error).message}): ${req.method} ${req.url} ${JSON.stringify(req.headers)}` } }));
+        return;
+      }
       requests.push(body);
       const inputs: unknown[] = Array.isArray(body.input) && typeof body.input[0] !== "number" ? body.input : [body.input];
       const data = inputs.map((_x, index) => {

@@ -208,7 +208,7 @@ describe("@llm with the openai SDK", () => {
 describe("llm.fetch passes cancellation on: leaving a stream early closes the connection", () => {
   const words = () => Array.from({ length: 40 }, (_, i) => `w${i}`).join(" ");
 
-  test("break out of an openai@6 stream inside @llm: the server writes no more", { timeout: 60_000 }, async () => {
+  test("break out of an openai@6 stream inside @llm: the server writes no more", { timeout: 300_000 }, async () => {
     await using server = await startStandIn({ reply: words });
     using traces = captureTraces();
     const client = new OpenAI({ apiKey: "sk", baseURL: server.openaiBaseURL, fetch: llm.fetch });
@@ -230,7 +230,7 @@ describe("llm.fetch passes cancellation on: leaving a stream early closes the co
     assert.match(String(a["llm.output_messages.0.message.content"]), /^w0 w1\s*$/);
   });
 
-  test("cancelling the body of a streamed response inside @llm closes the connection", { timeout: 60_000 }, async () => {
+  test("cancelling the body of a streamed response inside @llm closes the connection", { timeout: 300_000 }, async () => {
     await using server = await startStandIn({ reply: words });
     using traces = captureTraces();
     const peek = llm.wrap(async () => {

@@ -37,7 +37,7 @@ test("a decorated client and a decorated server in another process are one trace
       await tracing.shutdown();
     }
     child.kill("SIGTERM");
-    const spans = await collector.waitForSpans(2, 10_000);
+    const spans = await collector.waitForSpans(2, 120_000);
     const clientSpan = spans.find((s) => s.name === "callServer");
     const serverSpan = spans.find((s) => s.name === "handle");
     assert.ok(clientSpan && serverSpan, JSON.stringify(spans.map((s) => s.name)));

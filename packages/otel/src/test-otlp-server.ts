@@ -238,7 +238,7 @@ export async function startOtlpServer(options: { port?: number } = {}): Promise<
     set defaultReply(value: Reply) {
       state.defaultReply = value;
     },
-    waitForSpans(count, timeoutMs = 10_000) {
+    waitForSpans(count, timeoutMs = 120_000) {
       if (total >= count) return Promise.resolve(all());
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`only ${total} of ${count} spans arrived within ${timeoutMs} ms`)), timeoutMs);

@@ -38,7 +38,8 @@ async function runLoad(): Promise<LoadReport> {
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  // Only for a hang: a loaded machine may be slow, and a slow run is no failure here.
+  const killer = setTimeout(() => child.kill("SIGKILL"), 600_000);
   const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   clearTimeout(killer);
   assert.equal(code, 0, stderr);

@@ -42,7 +42,7 @@ let appRun: AppWithApiCopy | undefined;
 /** Runs fixtures/api-copy-app.js once (a fresh process, where the app's API copy registers first). */
 function appWithApiCopy(): AppWithApiCopy {
   if (appRun) return appRun;
-  const child = spawnSync(process.execPath, [fileURLToPath(new URL("./fixtures/api-copy-app.js", import.meta.url))], { encoding: "utf8", timeout: 20_000 });
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL("./fixtures/api-copy-app.js", import.meta.url))], { encoding: "utf8", timeout: 120_000 });
   assert.equal(child.status, 0, child.stderr);
   appRun = JSON.parse(child.stdout) as AppWithApiCopy;
   return appRun;

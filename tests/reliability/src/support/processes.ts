@@ -42,7 +42,7 @@ export function runNode(
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 300_000);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -72,7 +72,7 @@ export class CollectProcess {
   static async start(args: string[], cwd?: string): Promise<CollectProcess> {
     const child = spawn(process.execPath, [CLI_BIN, "collect", "--port", "0", ...args], { env: cleanEnv(), cwd, stdio: ["pipe", "pipe", "pipe"] });
     const collect = new CollectProcess(child);
-    await collect.waitFor(() => /listening on (\S+)/.test(collect.stderr), "the startup line", 10_000);
+    await collect.waitFor(() => /listening on (\S+)/.test(collect.stderr), "the startup line", 120_000);
     collect.tracesUrl = /listening on (\S+)/.exec(collect.stderr)?.[1] ?? "";
     collect.port = Number(new URL(collect.tracesUrl).port);
     return collect;
@@ -87,7 +87,7 @@ export class CollectProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  async waitFor(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
