@@ -40,7 +40,8 @@ export function pythonScenario(get: () => { phoenix: Phoenix; standIn: StandIn }
       let out: { code: number | null; stdout: string; stderr: string };
       try {
         out = await runPython(`${packageRoot}python/seed_app.py`, {
-          PHOENIX_COLLECTOR_ENDPOINT: phoenix.url,
+          // With a bare base URL arize-phoenix-otel picks gRPC on port 4317; the /v1/traces path selects HTTP + protobuf.
+          PHOENIX_COLLECTOR_ENDPOINT: phoenix.tracesUrl,
           STAND_IN_OPENAI_URL: standIn.openaiBaseURL,
           TS_SERVICE_URL: `http://127.0.0.1:${port}/summarize`,
         });
