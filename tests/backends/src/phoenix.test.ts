@@ -1,6 +1,7 @@
 // Scenarios 1–5 against a real Phoenix: what Phoenix itself reports, read through its own API.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
@@ -12,7 +13,8 @@ import { startStandIn } from "@calltree-internal/llm-stand-in";
 import type { StandIn, StandInUsage } from "@calltree-internal/llm-stand-in";
 import { Hinbox, SEED_SPANS } from "./apps/seed.js";
 import { cleanEnv, registerApp, runNode } from "./harness/app.js";
-import { startPhoenix } from "./harness/phoenix.js";
+import { phoenixManifestPath, startPhoenix } from "./harness/phoenix.js";
+import { KNOWN_DISAGREEMENTS } from "./apps/price-disagreements.js";
 import type { Phoenix } from "./harness/phoenix.js";
 import { attrs, graphql, waitForSpans } from "./harness/read.js";
 import type { PhoenixSpan } from "./harness/read.js";
@@ -53,10 +55,48 @@ function openaiClient(s: StandIn = standIn): OpenAI {
   return new OpenAI({ baseURL: s.openaiBaseURL, apiKey: "sk-test", fetch: llm.fetch });
 }
 
+/**
+ * The seed trace as Phoenix reports it (GraphQL: spans, kinds, tokens, cost per span and per trace, the session),
+ * as text: what docs/backends.md shows.
+ */
+async function phoenixView(traceId: string, project: string, sessionId: string): Promise<string> {
+  type Cost = { cost: number | null; tokens: number | null };
+  type Node = { spanId: string; parentId: string | null; name: string; spanKind: string; latencyMs: number | null; costSummary: { total: Cost } | null };
+  const data = await graphql<{
+    getProjectByName: { trace: { numSpans: number; latencyMs: number | null; costSummary: { prompt: Cost; completion: Cost; total: Cost }; spans: { edges: Array<{ node: Node }> } } };
+    getProjectSessionById: { sessionId: string; numTraces: number; tokenUsage: { total: number }; costSummary: { total: Cost } } | null;
+  }>(
+    phoenix,
+    `query($p: String!, $t: ID!, $s: String!) {
+      getProjectByName(name: $p) { trace(traceId: $t) { numSpans latencyMs
+        costSummary { prompt { cost tokens } completion { cost tokens } total { cost tokens } }
+        spans(first: 100) { edges { node { spanId parentId name spanKind latencyMs costSummary { total { cost tokens } } } } } } }
+      getProjectSessionById(sessionId: $s) { sessionId numTraces tokenUsage { total } costSummary { total { cost tokens } } } }`,
+    { p: project, t: traceId, s: sessionId },
+  );
+  const trace = data.getProjectByName.trace;
+  const nodes = trace.spans.edges.map((e) => e.node);
+  const lines = [`Phoenix ${phoenix.version}, project "${project}": trace ${traceId}, ${trace.numSpans} spans`];
+  const walk = (parent: string | null, depth: number) => {
+    for (const n of nodes.filter((x) => (x.parentId ?? null) === parent)) {
+      const cost = n.costSummary?.total.cost;
+      const tokens = n.costSummary?.total.tokens;
+      lines.push(`${"  ".repeat(depth)}${n.spanKind.toUpperCase().padEnd(6)} ${n.name}${tokens ? `  tokens ${tokens}` : ""}${cost ? `  cost $${cost.toFixed(7)}` : ""}`);
+      walk(n.spanId, depth + 1);
+    }
+  };
+  walk(null, 1);
+  const c = trace.costSummary;
+  lines.push(`trace cost: prompt $${c.prompt.cost?.toFixed(7)} (${c.prompt.tokens} tokens) + completion $${c.completion.cost?.toFixed(7)} (${c.completion.tokens} tokens) = $${c.total.cost?.toFixed(7)}`);
+  const session = data.getProjectSessionById;
+  if (session) lines.push(`session "${session.sessionId}": ${session.numTraces} trace, ${session.tokenUsage.total} tokens, cost $${session.costSummary.total.cost?.toFixed(7)}`);
+  return lines.join("\n");
+}
+
 describe("scenario 1: the seed scenario in TypeScript", () => {
   test('@chain → two @llm (openai SDK) → @agent → @tool: one trace of 5 spans in project "hinbox", kinds, names and parents right', async () => {
     const app = registerApp({ projectName: "hinbox", endpoint: phoenix.url });
-    const answer = await new Hinbox(openaiClient()).myLlmApplication();
+    const answer = await withSession("hinbox-seed", () => new Hinbox(openaiClient()).myLlmApplication());
     await app.tracing.shutdown();
     assert.equal(answer, "Beijing (21.9M), Tokyo (14.1M)");
     assert.equal(app.traceIds.length, 1, "one trace");
@@ -80,6 +120,7 @@ describe("scenario 1: the seed scenario in TypeScript", () => {
       assert.equal(typeof a["llm.token_count.total"], "number");
     }
     report("scenario 1", { traceId: app.traceIds[0], spans: shape(spans) });
+    process.stdout.write(`${await phoenixView(app.traceIds[0]!, "hinbox", "hinbox-seed")}\n`);
   });
 
   test("the project name from PHOENIX_PROJECT_NAME alone (a program configured by its environment only)", async () => {
@@ -195,6 +236,51 @@ describe("scenario 2: tokens and cost as Phoenix computes them", () => {
     } finally {
       await Promise.all(standIns.map((s) => s.close()));
     }
+  });
+});
+
+describe("scenario 2b: every OpenAI and Anthropic model Phoenix prices", () => {
+  test("Phoenix's cost next to calltree's for each model in Phoenix's own price manifest; disagreements listed", async () => {
+    const manifest = JSON.parse(readFileSync(phoenixManifestPath(), "utf8")) as { models: Array<{ name: string; provider?: string; token_prices: unknown[] }> };
+    const models = manifest.models.filter((m) => /^(gpt-|o[134]|claude-|chatgpt-)/.test(m.name));
+    const app = registerApp({ projectName: "catalogs", endpoint: phoenix.url });
+    const priced = chain.wrap(async function catalogs() {
+      for (const m of models) {
+        const provider = m.name.startsWith("claude-") ? "anthropic" : "openai";
+        await llm.wrap(
+          async function call() {
+            llm.record({
+              model: m.name,
+              provider,
+              tokenCount: { prompt: 10_000, completion: 2_000, cacheRead: 4_000, ...(provider === "anthropic" ? { cacheWrite: 1_000 } : { reasoning: 500 }) },
+            });
+          },
+          { name: m.name, provider },
+        )();
+      }
+    });
+    await priced();
+    await app.tracing.shutdown();
+    const spans = await waitForSpans(phoenix, "catalogs", models.length + 1, app.traceIds);
+    type Cost = { cost: number | null };
+    const gql = await graphql<{ getProjectByName: { trace: { spans: { edges: Array<{ node: { name: string; costSummary: { total: Cost } | null } }> } } } }>(
+      phoenix,
+      `query($p: String!, $t: ID!) { getProjectByName(name: $p) { trace(traceId: $t) { spans(first: 1000) { edges { node { name costSummary { total { cost } } } } } } } }`,
+      { p: "catalogs", t: app.traceIds[0] },
+    );
+    const phoenixCost = new Map(gql.getProjectByName.trace.spans.edges.map((e) => [e.node.name, e.node.costSummary?.total.cost ?? null]));
+    const rows: Array<[string, number | null, number | null]> = [];
+    let agree = 0;
+    for (const m of models) {
+      const ours = attrs(spans.find((s) => s.name === m.name)!)["llm.cost.total"];
+      const calltree = typeof ours === "number" ? ours : null;
+      const theirs = phoenixCost.get(m.name) ?? null;
+      if (calltree !== null && theirs !== null && Math.abs(calltree - theirs) <= 1e-9) agree++;
+      else rows.push([m.name, theirs, calltree]);
+    }
+    report("scenario 2b", { models: models.length, agree, disagree: rows });
+    assert.ok(agree > 0);
+    assert.deepEqual(rows.map((r) => r[0]), KNOWN_DISAGREEMENTS, "a new disagreement between Phoenix's and calltree's prices: find whose is right and add it to docs/pricing.md");
   });
 });
 

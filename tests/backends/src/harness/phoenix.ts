@@ -1,6 +1,6 @@
 // A real Arize Phoenix (`phoenix serve`) on free ports of 127.0.0.1, with its own temporary working directory
 // (SQLite database inside it) and telemetry off. Ended, and its directory removed, by close().
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backendPaths } from "./paths.js";
@@ -21,6 +21,13 @@ export interface Phoenix {
   tail(lines?: number): string;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Phoenix's own price list (the model_cost_manifest.json of the installed arize-phoenix). */
+export function phoenixManifestPath(): string {
+  const lib = join(backendPaths().venv, "lib");
+  const python = readdirSync(lib).find((d) => d.startsWith("python3"));
+  return join(lib, python ?? "python3.11", "site-packages/phoenix/server/cost_tracking/model_cost_manifest.json");
 }
 
 /** Starts Phoenix and resolves once it answers HTTP; rejects with its log tail if it cannot start. */

@@ -40,8 +40,10 @@ export function pythonScenario(get: () => { phoenix: Phoenix; standIn: StandIn }
       let out: { code: number | null; stdout: string; stderr: string };
       try {
         out = await runPython(`${packageRoot}python/seed_app.py`, {
-          // With a bare base URL arize-phoenix-otel picks gRPC on port 4317; the /v1/traces path selects HTTP + protobuf.
-          PHOENIX_COLLECTOR_ENDPOINT: phoenix.tracesUrl,
+          // arize-phoenix-otel 0.17 takes the host from PHOENIX_COLLECTOR_ENDPOINT but sends gRPC to PHOENIX_GRPC_PORT
+          // (default 4317), even when the URL names another port or ends in /v1/traces: give it Phoenix's gRPC port.
+          PHOENIX_COLLECTOR_ENDPOINT: phoenix.url,
+          PHOENIX_GRPC_PORT: String(phoenix.grpcPort),
           STAND_IN_OPENAI_URL: standIn.openaiBaseURL,
           TS_SERVICE_URL: `http://127.0.0.1:${port}/summarize`,
         });
