@@ -1,3 +1,29 @@
-// Models whose price Phoenix 20.26.1 and calltree's catalog disagree on, in Phoenix's manifest order. Each one is
-// explained in docs/pricing.md ("Phoenix's prices and ours"). A change in either catalog changes this list.
-export const KNOWN_DISAGREEMENTS: string[] = [];
+// Models of Phoenix 20.26.1's price manifest (OpenAI and Anthropic) that Phoenix and calltree price differently,
+// in manifest order. Each is explained in docs/pricing.md ("Phoenix's prices and calltree's"). A change in either
+// catalog changes this list and fails scenario 2b until the page says whose price is right.
+export const KNOWN_DISAGREEMENTS: string[] = [
+  "chatgpt-image-latest",
+  "claude-haiku-5-5",
+  "claude-mythos-5",
+  "claude-mythos-5-1",
+  "claude-mythos-preview",
+  "claude-sonnet-5-5",
+  "gpt-4o-mini-transcribe-2025-03-20",
+  "gpt-4o-mini-transcribe-2025-12-15",
+  "gpt-4o-mini-tts",
+  "gpt-4o-mini-tts-2025-03-20",
+  "gpt-4o-mini-tts-2025-12-15",
+  "gpt-4o-search-preview",
+  "gpt-5-search-api",
+  "gpt-5-search-api-2025-10-14",
+  "gpt-5.5-cyber",
+  "gpt-5.6-cyber",
+  "gpt-6.1-sol",
+  "gpt-daybreak-blue-latest",
+  "gpt-daybreak-red-latest",
+  "gpt-image-2.5-flare",
+  "gpt-image-2.5-flare-2026-09-08",
+  "gpt-image-2.5-sunburst",
+  "gpt-image-2.5-sunburst-2026-09-08",
+  "gpt-rosalind-research",
+];
