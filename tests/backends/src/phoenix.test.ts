@@ -61,7 +61,7 @@ function openaiClient(s: StandIn = standIn): OpenAI {
  */
 async function phoenixView(traceId: string, project: string, sessionId: string): Promise<string> {
   type Cost = { cost: number | null; tokens: number | null };
-  type Node = { spanId: string; parentId: string | null; name: string; spanKind: string; latencyMs: number | null; costSummary: { total: Cost } | null };
+  type Node = { spanId: string; parentId: string | null; name: string; spanKind: string; startTime: string; costSummary: { total: Cost } | null };
   const data = await graphql<{
     getProjectByName: { trace: { numSpans: number; latencyMs: number | null; costSummary: { prompt: Cost; completion: Cost; total: Cost }; spans: { edges: Array<{ node: Node }> } } };
     getProjectSessionById: { sessionId: string; numTraces: number; tokenUsage: { total: number }; costSummary: { total: Cost } } | null;
@@ -70,7 +70,7 @@ async function phoenixView(traceId: string, project: string, sessionId: string):
     `query($p: String!, $t: ID!, $s: String!) {
       getProjectByName(name: $p) { trace(traceId: $t) { numSpans latencyMs
         costSummary { prompt { cost tokens } completion { cost tokens } total { cost tokens } }
-        spans(first: 100) { edges { node { spanId parentId name spanKind latencyMs costSummary { total { cost tokens } } } } } } }
+        spans(first: 100) { edges { node { spanId parentId name spanKind startTime costSummary { total { cost tokens } } } } } } }
       getProjectSessionById(sessionId: $s) { sessionId numTraces tokenUsage { total } costSummary { total { cost tokens } } } }`,
     { p: project, t: traceId, s: sessionId },
   );
@@ -78,7 +78,8 @@ async function phoenixView(traceId: string, project: string, sessionId: string):
   const nodes = trace.spans.edges.map((e) => e.node);
   const lines = [`Phoenix ${phoenix.version}, project "${project}": trace ${traceId}, ${trace.numSpans} spans`];
   const walk = (parent: string | null, depth: number) => {
-    for (const n of nodes.filter((x) => (x.parentId ?? null) === parent)) {
+    const children = nodes.filter((x) => (x.parentId ?? null) === parent).sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
+    for (const n of children) {
       const cost = n.costSummary?.total.cost;
       const tokens = n.costSummary?.total.tokens;
       lines.push(`${"  ".repeat(depth)}${n.spanKind.toUpperCase().padEnd(6)} ${n.name}${tokens ? `  tokens ${tokens}` : ""}${cost ? `  cost $${cost.toFixed(7)}` : ""}`);
@@ -120,7 +121,13 @@ describe("scenario 1: the seed scenario in TypeScript", () => {
       assert.equal(typeof a["llm.token_count.total"], "number");
     }
     report("scenario 1", { traceId: app.traceIds[0], spans: shape(spans) });
-    process.stdout.write(`${await phoenixView(app.traceIds[0]!, "hinbox", "hinbox-seed")}\n`);
+    const view = await phoenixView(app.traceIds[0]!, "hinbox", "hinbox-seed");
+    process.stdout.write(`${view}\n`);
+    // docs/backends.md shows this text (the trace id aside): it must be what Phoenix reports today.
+    const doc = readFileSync(fileURLToPath(new URL("../../../../docs/backends.md", import.meta.url)), "utf8");
+    const shown = /### What Phoenix shows for the seed scenario[\s\S]*?```\n([\s\S]*?)```/.exec(doc)?.[1]?.trimEnd();
+    const anyTrace = (text: string | undefined) => text?.replace(/trace [0-9a-f]{32}/, "trace <id>");
+    assert.equal(anyTrace(shown), anyTrace(view), "docs/backends.md shows what Phoenix reports for the seed scenario");
   });
 
   test("the project name from PHOENIX_PROJECT_NAME alone (a program configured by its environment only)", async () => {
