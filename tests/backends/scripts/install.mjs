@@ -8,7 +8,7 @@
 // `.complete` marker exists (written last); a half-finished one is removed and redone.
 // Where a step cannot work (no Python 3.11, no PyPI, no Go, no module proxy) it fails naming the step.
 // Prints where things are and how long each step took. `--print-paths` prints the JSON the tests read.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -39,56 +39,77 @@ if (process.argv.includes("--print-paths")) {
   process.exit(0);
 }
 
+const children = new Set();
+
 function fail(step, detail) {
+  // The other install may still be running: end it, its folder has no marker and is redone next time.
+  for (const child of children) child.kill("SIGKILL");
   console.error(`\n@calltree-internal/backends: install step failed: ${step}\n${detail}`.trimEnd());
   process.exit(1);
 }
 
 function run(step, cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
-  if (r.error) fail(step, `could not run ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) {
-    const tail = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n");
-    fail(step, `\`${cmd} ${args.join(" ")}\` exited with ${r.status}:\n${tail}`);
-  }
-  return r.stdout;
+  return new Promise((resolve) => {
+    let out = "";
+    let child;
+    try {
+      child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      fail(step, `could not run ${cmd}: ${error.message}`);
+    }
+    const keep = (chunk) => {
+      out += chunk.toString("utf8");
+      if (out.length > 1_000_000) out = out.slice(-500_000);
+    };
+    children.add(child);
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("error", (error) => fail(step, `could not run ${cmd}: ${error.message}`));
+    child.on("close", (code) => {
+      children.delete(child);
+      if (code !== 0) {
+        const tail = out.trim().split("\n").slice(-40).join("\n");
+        fail(step, `\`${cmd} ${args.join(" ")}\` exited with ${code}:\n${tail}`);
+      }
+      resolve(out);
+    });
+  });
 }
 
-function timed(label, fn) {
+async function timed(label, fn) {
   const t0 = process.hrtime.bigint();
-  fn();
+  const result = await fn();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`backends: ${label} in ${s.toFixed(1)} s`);
-  return s;
+  console.log(`backends: ${label} ${result} in ${s.toFixed(1)} s`);
 }
 
-function installPython() {
+async function installPython() {
   const marker = join(paths.venv, ".complete");
   if (existsSync(marker)) return "cached";
   rmSync(paths.venv, { recursive: true, force: true });
   mkdirSync(dirname(paths.venv), { recursive: true });
   const python = process.env.CALLTREE_PYTHON || "python3.11";
-  const version = run(
+  const version = (await run(
     "find Python 3.11 (python3.11 on PATH, or CALLTREE_PYTHON)",
     python,
     ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-  ).trim();
+  )).trim();
   if (version !== "3.11") fail("find Python 3.11", `${python} is Python ${version}; set CALLTREE_PYTHON to a Python 3.11`);
-  run("create the Python virtual environment (python3.11 -m venv)", python, ["-m", "venv", paths.venv]);
+  await run("create the Python virtual environment (python3.11 -m venv)", python, ["-m", "venv", paths.venv]);
   const env = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
   // Every transitive package is pinned by the lock file; --no-deps keeps pip from resolving anew.
-  run(
+  await run(
     "pip install arize-phoenix and the seed's Python packages from PyPI",
     paths.python,
     ["-m", "pip", "install", "--quiet", "--no-deps", "-r", join(pkg, "python", "requirements.lock.txt")],
     { env },
   );
-  run("check the Python environment (pip check)", paths.python, ["-m", "pip", "check"], { env });
+  await run("check the Python environment (pip check)", paths.python, ["-m", "pip", "check"], { env });
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   return "installed";
 }
 
-function installCollector() {
+async function installCollector() {
   const marker = join(paths.collector, ".complete");
   if (existsSync(marker)) return "cached";
   rmSync(paths.collector, { recursive: true, force: true });
@@ -105,8 +126,8 @@ function installCollector() {
     GOTOOLCHAIN: "local",
     CGO_ENABLED: "0",
   };
-  run("find Go (go on PATH)", "go", ["version"], { env });
-  run(
+  await run("find Go (go on PATH)", "go", ["version"], { env });
+  await run(
     `go install go.opentelemetry.io/collector/cmd/builder@${pins.collector.builder} (Go module proxy)`,
     "go",
     ["install", `go.opentelemetry.io/collector/cmd/builder@${pins.collector.builder}`],
@@ -115,24 +136,19 @@ function installCollector() {
   const manifest = collectorManifestTemplate.replaceAll("${DIST}", join(paths.collector, "dist"));
   const manifestPath = join(paths.collector, "manifest.yaml");
   writeFileSync(manifestPath, manifest);
-  run("build the Collector with the Collector Builder (ocb)", join(env.GOBIN, "builder"), ["--config", manifestPath], {
+  await run("build the Collector with the Collector Builder (ocb)", join(env.GOBIN, "builder"), ["--config", manifestPath], {
     env,
   });
-  run("check the built Collector (otelcol-calltree components)", paths.otelcol, ["components"]);
+  await run("check the built Collector (otelcol-calltree components)", paths.otelcol, ["components"]);
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   return "installed";
 }
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const t0 = process.hrtime.bigint();
-if (!only || only === "python") {
-  let py;
-  timed(`python environment (${paths.venv})`, () => (py = installPython()));
-  console.log(`backends: python environment ${py}`);
-}
-if (!only || only === "collector") {
-  let col;
-  timed(`collector (${paths.otelcol})`, () => (col = installCollector()));
-  console.log(`backends: collector ${col}`);
-}
+// The two installs run side by side: pip mostly waits on the network, the Go build mostly on the CPU.
+await Promise.all([
+  !only || only === "python" ? timed(`python environment (${paths.venv})`, installPython) : undefined,
+  !only || only === "collector" ? timed(`collector (${paths.otelcol})`, installCollector) : undefined,
+]);
 console.log(`backends: install total ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`);
