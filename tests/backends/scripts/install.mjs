@@ -49,29 +49,41 @@ function fail(step, detail) {
 }
 
 function run(step, cmd, args, options = {}) {
+  return attempt(cmd, args, options).then(({ code, out, error }) => {
+    if (error) fail(step, `could not run ${cmd}: ${error.message}`);
+    if (code !== 0) {
+      const tail = out.trim().split("\n").slice(-40).join("\n");
+      fail(step, `\`${cmd} ${args.join(" ")}\` exited with ${code}:\n${tail}`);
+    }
+    return out;
+  });
+}
+
+/** Runs a command to its end: its exit code and output (stdout and stderr), or the error that kept it from running. */
+function attempt(cmd, args, options = {}) {
   return new Promise((resolve) => {
     let out = "";
     let child;
     try {
       child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
-      fail(step, `could not run ${cmd}: ${error.message}`);
+      resolve({ code: null, out, error });
+      return;
     }
+    children.add(child);
     const keep = (chunk) => {
       out += chunk.toString("utf8");
       if (out.length > 1_000_000) out = out.slice(-500_000);
     };
-    children.add(child);
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
-    child.on("error", (error) => fail(step, `could not run ${cmd}: ${error.message}`));
+    child.on("error", (error) => {
+      children.delete(child);
+      resolve({ code: null, out, error });
+    });
     child.on("close", (code) => {
       children.delete(child);
-      if (code !== 0) {
-        const tail = out.trim().split("\n").slice(-40).join("\n");
-        fail(step, `\`${cmd} ${args.join(" ")}\` exited with ${code}:\n${tail}`);
-      }
-      resolve(out);
+      resolve({ code, out });
     });
   });
 }
@@ -95,16 +107,27 @@ async function installPython() {
     ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
   )).trim();
   if (version !== "3.11") fail("find Python 3.11", `${python} is Python ${version}; set CALLTREE_PYTHON to a Python 3.11`);
-  await run("create the Python virtual environment (python3.11 -m venv)", python, ["-m", "venv", paths.venv]);
+  // Debian splits ensurepip off (package python3.11-venv): without it, make the environment without pip and drive
+  // it with the system's pip (`pip --python`, pip >= 22.3).
+  let pip = [paths.python, "-m", "pip"];
+  const venv = await attempt(python, ["-m", "venv", paths.venv]);
+  if (venv.code !== 0 && /ensurepip/.test(venv.out)) {
+    rmSync(paths.venv, { recursive: true, force: true });
+    await run("create the Python virtual environment (python3.11 -m venv --without-pip)", python, ["-m", "venv", "--without-pip", paths.venv]);
+    await run("find pip for Python 3.11 (python3.11 -m pip; Debian: apt-get install python3-pip or python3.11-venv)", python, ["-m", "pip", "--version"]);
+    pip = [python, "-m", "pip", "--python", paths.python];
+  } else if (venv.code !== 0 || venv.error) {
+    fail("create the Python virtual environment (python3.11 -m venv)", venv.error?.message ?? venv.out.trim().split("\n").slice(-20).join("\n"));
+  }
   const env = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PIP_NO_INPUT: "1" };
   // Every transitive package is pinned by the lock file; --no-deps keeps pip from resolving anew.
   await run(
     "pip install arize-phoenix and the seed's Python packages from PyPI",
-    paths.python,
-    ["-m", "pip", "install", "--quiet", "--no-deps", "-r", join(pkg, "python", "requirements.lock.txt")],
+    pip[0],
+    [...pip.slice(1), "install", "--quiet", "--no-deps", "-r", join(pkg, "python", "requirements.lock.txt")],
     { env },
   );
-  await run("check the Python environment (pip check)", paths.python, ["-m", "pip", "check"], { env });
+  await run("check the Python environment (pip check)", pip[0], [...pip.slice(1), "check"], { env });
   writeFileSync(marker, `${new Date().toISOString()}\n`);
   return "installed";
 }

@@ -103,6 +103,20 @@ export function pythonScenario(get: () => { phoenix: Phoenix; standIn: StandIn }
       assert.equal(ts["llm.token_count.prompt"], py["llm.token_count.prompt"]);
       assert.equal(ts["llm.token_count.completion"], py["llm.token_count.completion"]);
       assert.equal(ts["llm.token_count.total"], py["llm.token_count.total"]);
+      // ...and Phoenix prices them the same (the Python span names the model "openai/gpt-4o-mini", ours "gpt-4o-mini").
+      const costOf = async (project: string, traceId: string, spanId: string) => {
+        const r = await graphql<{ getProjectByName: { trace: { spans: { edges: Array<{ node: { spanId: string; costSummary: { total: { cost: number | null } } | null } }> } } } }>(
+          phoenix,
+          `query($p: String!, $t: ID!) { getProjectByName(name: $p) { trace(traceId: $t) { spans(first: 100) { edges { node { spanId costSummary { total { cost } } } } } } } }`,
+          { p: project, t: traceId },
+        );
+        return r.getProjectByName.trace.spans.edges.find((e) => e.node.spanId === spanId)?.node.costSummary?.total.cost ?? null;
+      };
+      const pyCost = await costOf("hinbox", result.traceIds[0]!, pyLlm[0]!.context.span_id);
+      const tsCost = await costOf("hinbox-ts-compare", tsApp.traceIds[0]!, tsLlm!.context.span_id);
+      report("scenario 6 (cost of one LLM call)", { python: pyCost, typescript: tsCost, calltree: ts["llm.cost.total"] });
+      assert.ok(typeof pyCost === "number" && pyCost > 0);
+      assert.equal(tsCost, pyCost);
     });
   });
 }
