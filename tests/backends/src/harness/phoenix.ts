@@ -55,12 +55,12 @@ export async function startPhoenix(): Promise<Phoenix> {
   let version = "";
   try {
     await server.waitUntil(`answer on ${url}/healthz`, async () => {
-      const r = await fetch(`${url}/healthz`);
+      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
       if (!r.ok) return false;
-      const v = await fetch(`${url}/arize_phoenix_version`);
+      const v = await fetch(`${url}/arize_phoenix_version`, { signal: AbortSignal.timeout(10_000) });
       version = (await v.text()).trim();
       return v.ok;
-    });
+    }, 420_000); // Phoenix imports a large Python app: minutes on a loaded 2-core machine. Not a speed assertion.
   } catch (error) {
     await server.stop();
     rmSync(workingDir, { recursive: true, force: true });

@@ -92,7 +92,9 @@ export class ServerProcess {
       if (!this.running) {
         throw new Error(`${this.label} exited (code ${this.exitCode}) before ${what}. Its output:\n${this.tail()}`);
       }
-      if (await probe().catch(() => false)) return;
+      // A probe that hangs (a port that accepts and then stalls) is cut off, so the deadline below still holds.
+      const settled = await Promise.race([probe().catch(() => false), delay(10_000, false)]);
+      if (settled) return;
       if (Date.now() > until) {
         throw new Error(`${this.label}: no ${what} within ${deadlineMs / 1000} s. Its output:\n${this.tail()}`);
       }
