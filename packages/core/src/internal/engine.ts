@@ -435,6 +435,9 @@ function recordError(span: Span, error: unknown): void {
   if (isError) {
     const e = error as Error;
     name = readString(() => e.name) ?? "Error";
+    // SDK error classes often leave `name` at "Error" (openai's InternalServerError, RateLimitError...): the class
+    // name says what went wrong, as Python's type(e).__name__ does in Phoenix.
+    if (name === "Error") name = readString(() => (e.constructor as { name?: unknown } | undefined)?.name) || name;
     message = readString(() => e.message) ?? "[unreadable message]";
     stack = readString(() => e.stack);
     try {

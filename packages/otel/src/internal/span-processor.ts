@@ -119,7 +119,11 @@ export class CalltreeSpanProcessor implements SpanProcessor {
   /** Flushes, then shuts the exporter down. Idempotent. */
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
-      await this.forceFlush();
+      // A span may end while a flush is awaited (a stream's span ends a few microtasks after the app's last read):
+      // flush again until nothing is queued, then close in the same synchronous step, so no span slips in between
+      // and is neither exported nor counted.
+      do await this.forceFlush();
+      while (this.queue.length > 0);
       this.closed = true;
       this.disarm();
       // Spans that ended after the flush began are past its target: they will not be sent now.
