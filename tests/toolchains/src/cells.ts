@@ -1,0 +1,315 @@
+// The toolchain × runtime cells: each one builds the fixture app (fixtures/app.ts, fixtures/main.ts) its own way
+// into .work/<id>/ and runs it. A cell either reports what the app saw (one JSON line, checked by the shared
+// assertions in matrix.test.ts) or is a documented "not supported", whose advice a test proves.
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const require = createRequire(import.meta.url);
+
+export type Mode = "standard" | "legacy";
+
+/** What a run of the app printed, or how it failed. */
+export interface Outcome {
+  status: number | null;
+  output: string;
+  seen?: Record<string, unknown> | undefined;
+}
+
+export interface Cell {
+  id: string;
+  /** The toolchain column of docs/toolchains.md. */
+  toolchain: string;
+  /** The runtime column. */
+  runtime: string;
+  mode: Mode;
+  /** "pass": the shared assertions hold. "unsupported": fails, and `advice` is what the docs and the doctor say. */
+  expect: "pass" | "unsupported";
+  advice?: string;
+  /** Builds (if the toolchain builds) and runs the app in `dir`. */
+  run(dir: string): Outcome;
+}
+
+export const bins = {
+  node: process.execPath,
+  tsc: require.resolve("typescript/bin/tsc"),
+  tsx: require.resolve("tsx/cli"),
+  vitest: join(dirname(require.resolve("vitest/package.json")), "vitest.mjs"),
+  bun: join(dirname(require.resolve("bun/package.json")), "bin", "bun.exe"),
+  deno: join(dirname(require.resolve("deno/package.json")), "bin.cjs"),
+  node22: createRequire(require.resolve("@calltree-internal/node-versions/package.json")).resolve("node22/bin/node"),
+};
+
+const tsOptions = (mode: Mode, target = "ES2022") => ({
+  target,
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  strict: true,
+  skipLibCheck: true,
+  types: [],
+  lib: ["ES2023", "ESNext.Decorators", "DOM"],
+  rootDir: "src",
+  outDir: "out",
+  ...(mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {}),
+});
+
+/** Lays out a fresh project: src/app.ts and src/main.ts, a package.json and a tsconfig.json. */
+export function project(id: string, mode: Mode, target = "ES2022"): string {
+  const dir = join(root, ".work", id);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "src"), { recursive: true });
+  for (const f of ["app.ts", "main.ts"]) cpSync(join(root, "fixtures", f), join(dir, "src", f));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `cell-${id}`, private: true, type: "module" }, null, 2));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: tsOptions(mode, target), include: ["src"] }, null, 2),
+  );
+  return dir;
+}
+
+function spawn(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+}
+
+/** Reads the CALLTREE_SEEN line a run printed. */
+export function outcome(r: SpawnSyncReturns<string>): Outcome {
+  const output = `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`;
+  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("CALLTREE_SEEN "));
+  return { status: r.status, output, seen: line ? JSON.parse(line.slice("CALLTREE_SEEN ".length)) : undefined };
+}
+
+/** A build step that must succeed: its failure is the cell's outcome. */
+function built(r: SpawnSyncReturns<string>): Outcome | undefined {
+  return r.status === 0 ? undefined : { status: r.status, output: `build failed:\n${r.stdout}${r.stderr}${r.error ?? ""}` };
+}
+
+function tscCell(mode: Mode, target: string): Cell {
+  const supported = !(mode === "standard" && target === "ESNext");
+  return {
+    id: `tsc-${target.toLowerCase()}-${mode}`,
+    toolchain: `tsc 5.9, target ${target}`,
+    runtime: "Node",
+    mode,
+    expect: supported ? "pass" : "unsupported",
+    ...(supported
+      ? {}
+      : {
+          advice:
+            'TypeScript leaves standard decorators as they are when target is ESNext, and Node cannot parse them. Set "target": "ES2022" in tsconfig.json.',
+        }),
+    run(dir) {
+      const b = spawn(bins.node, [bins.tsc, "-p", "tsconfig.json"], dir);
+      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+    },
+  };
+}
+
+function esbuildCell(mode: Mode): Cell {
+  return {
+    id: `esbuild-${mode}`,
+    toolchain: "esbuild 0.28 (bundle)",
+    runtime: "Node",
+    mode,
+    expect: "pass",
+    run(dir) {
+      const script = `
+        import { build } from "esbuild";
+        await build({ entryPoints: ["src/main.ts"], bundle: true, packages: "external", platform: "node",
+          format: "esm", target: "node20", outfile: "out/main.js", tsconfig: "tsconfig.json", logLevel: "error" });`;
+      writeFileSync(join(dir, "build.mjs"), script);
+      const b = spawn(bins.node, ["build.mjs"], dir);
+      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+    },
+  };
+}
+
+function tsxCell(mode: Mode): Cell {
+  return {
+    id: `tsx-${mode}`,
+    toolchain: "tsx 4.23",
+    runtime: "Node",
+    mode,
+    expect: "pass",
+    run: (dir) => outcome(spawn(bins.node, [bins.tsx, "src/main.ts"], dir)),
+  };
+}
+
+/** Transpiles every file of src/ to out/ with `transform` (swc and Babel work file by file). */
+function perFile(dir: string, transform: (file: string) => string): void {
+  mkdirSync(join(dir, "out"), { recursive: true });
+  for (const f of readdirSync(join(dir, "src"))) {
+    writeFileSync(join(dir, "out", f.replace(/\.ts$/, ".js")), transform(join(dir, "src", f)));
+  }
+}
+
+function swcCell(mode: Mode): Cell {
+  return {
+    id: `swc-${mode}`,
+    toolchain: "swc 1.16",
+    runtime: "Node",
+    mode,
+    expect: "pass",
+    run(dir) {
+      const transform = mode === "standard" ? { decoratorVersion: "2022-03" } : { legacyDecorator: true, decoratorMetadata: true };
+      const script = `
+        import { transformFileSync } from "@swc/core";
+        import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+        mkdirSync("out", { recursive: true });
+        for (const f of readdirSync("src")) {
+          const { code } = transformFileSync("src/" + f, { swcrc: false, module: { type: "es6" },
+            jsc: { target: "es2022", parser: { syntax: "typescript", decorators: true }, transform: ${JSON.stringify(transform)} } });
+          writeFileSync("out/" + f.replace(/\\.ts$/, ".js"), code);
+        }`;
+      writeFileSync(join(dir, "build.mjs"), script);
+      const b = spawn(bins.node, ["build.mjs"], dir);
+      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+    },
+  };
+}
+
+function babelCell(mode: Mode): Cell {
+  const version = mode === "standard" ? "2023-11" : "legacy";
+  return {
+    id: `babel-${mode}`,
+    toolchain: `Babel 8 (decorators "${version}")`,
+    runtime: "Node",
+    mode,
+    expect: "pass",
+    run(dir) {
+      const script = `
+        import { transformFileSync } from "@babel/core";
+        import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+        mkdirSync("out", { recursive: true });
+        for (const f of readdirSync("src")) {
+          const { code } = transformFileSync("src/" + f, { babelrc: false, configFile: false,
+            presets: [["@babel/preset-typescript", {}]],
+            plugins: [["@babel/plugin-proposal-decorators", { version: ${JSON.stringify(version)} }]] });
+          writeFileSync("out/" + f.replace(/\\.ts$/, ".js"), code);
+        }`;
+      writeFileSync(join(dir, "build.mjs"), script);
+      const b = spawn(bins.node, ["build.mjs"], dir);
+      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+    },
+  };
+}
+
+function vitestCell(mode: Mode, withSwc: boolean): Cell {
+  return {
+    id: `vitest-${withSwc ? "swc" : "plain"}-${mode}`,
+    toolchain: withSwc ? "vitest 4 + unplugin-swc" : "vitest 4 (no swc)",
+    runtime: "Node",
+    mode,
+    expect: withSwc ? "pass" : "unsupported",
+    ...(withSwc
+      ? {}
+      : {
+          advice:
+            "vite (and so vitest) does not lower standard decorators. Add unplugin-swc to vitest.config: plugins: [swc.vite()].",
+        }),
+    run(dir) {
+      writeFileSync(
+        join(dir, "src", "app.test.ts"),
+        `import { test } from "vitest";\nimport { runApp } from "./app.js";\n` +
+          `test("the app", async () => { console.log("CALLTREE_SEEN " + JSON.stringify(await runApp())); });\n`,
+      );
+      const swcOptions =
+        mode === "standard"
+          ? `{ jsc: { parser: { syntax: "typescript", decorators: true }, transform: { decoratorVersion: "2022-03" } } }`
+          : `{}`; // unplugin-swc reads experimentalDecorators and emitDecoratorMetadata from tsconfig.json
+      writeFileSync(
+        join(dir, "vitest.config.mjs"),
+        withSwc
+          ? `import swc from "unplugin-swc";\nimport { defineConfig } from "vitest/config";\n` +
+              `export default defineConfig({ plugins: [swc.vite(${swcOptions})], test: { include: ["src/**/*.test.ts"], disableConsoleIntercept: true } });\n`
+          : `import { defineConfig } from "vitest/config";\n` +
+              `export default defineConfig({ test: { include: ["src/**/*.test.ts"], disableConsoleIntercept: true } });\n`,
+      );
+      return outcome(spawn(bins.node, [bins.vitest, "run", "--config", "vitest.config.mjs"], dir));
+    },
+  };
+}
+
+function stripCell(): Cell {
+  return {
+    id: "node-strip-standard",
+    toolchain: "Node type stripping (node src/main.ts)",
+    runtime: "Node 22.18+ / 24",
+    mode: "standard",
+    expect: "unsupported",
+    advice: "Node's type stripping does not run decorators. Compile with tsc, or run the TypeScript with tsx.",
+    run(dir) {
+      cpSync(join(dir, "src", "main.ts"), join(dir, "src", "main.ts"));
+      return outcome(spawn(bins.node22, ["src/main.ts"], dir));
+    },
+  };
+}
+
+function bunCell(mode: Mode): Cell {
+  return {
+    id: `bun-${mode}`,
+    toolchain: "Bun 1.4 (runs the TypeScript)",
+    runtime: "Bun",
+    mode,
+    expect: "pass",
+    run: (dir) => outcome(spawn(bins.bun, ["src/main.ts"], dir, { BUN_INSTALL_CACHE_DIR: join(dir, ".bun-cache") })),
+  };
+}
+
+function denoCell(mode: Mode): Cell {
+  return {
+    id: `deno-${mode}`,
+    toolchain: "Deno 2.9 (runs the TypeScript)",
+    runtime: "Deno",
+    mode,
+    expect: "pass",
+    run(dir) {
+      writeFileSync(
+        join(dir, "deno.json"),
+        JSON.stringify({
+          nodeModulesDir: "manual",
+          unstable: ["sloppy-imports"],
+          compilerOptions: mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {},
+        }),
+      );
+      return outcome(
+        spawn(process.execPath, [bins.deno, "run", "--allow-all", "--no-prompt", "src/main.ts"], dir, {
+          DENO_DIR: join(dir, ".deno"),
+          DENO_NO_UPDATE_CHECK: "1",
+        }),
+      );
+    },
+  };
+}
+
+/** Every cell of the matrix, in the order of the docs' table. */
+export const cells: Cell[] = [
+  tscCell("standard", "ES2022"),
+  tscCell("legacy", "ES2022"),
+  tscCell("standard", "ESNext"),
+  tscCell("legacy", "ESNext"),
+  esbuildCell("standard"),
+  esbuildCell("legacy"),
+  tsxCell("standard"),
+  tsxCell("legacy"),
+  swcCell("standard"),
+  swcCell("legacy"),
+  babelCell("standard"),
+  babelCell("legacy"),
+  vitestCell("standard", true),
+  vitestCell("legacy", true),
+  vitestCell("standard", false),
+  stripCell(),
+  bunCell("standard"),
+  bunCell("legacy"),
+  denoCell("standard"),
+  denoCell("legacy"),
+];
+
+/** Lays out the cell's project and runs it. */
+export function runCell(cell: Cell): Outcome {
+  const target = cell.id.startsWith("tsc-esnext") ? "ESNext" : "ES2022";
+  return cell.run(project(cell.id, cell.mode, target));
+}
