@@ -2,7 +2,7 @@
 // into .work/<id>/ and runs it. A cell either reports what the app saw (one JSON line, checked by the shared
 // assertions in matrix.test.ts) or is a documented "not supported", whose advice a test proves.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -137,14 +137,6 @@ function tsxCell(mode: Mode): Cell {
   };
 }
 
-/** Transpiles every file of src/ to out/ with `transform` (swc and Babel work file by file). */
-function perFile(dir: string, transform: (file: string) => string): void {
-  mkdirSync(join(dir, "out"), { recursive: true });
-  for (const f of readdirSync(join(dir, "src"))) {
-    writeFileSync(join(dir, "out", f.replace(/\.ts$/, ".js")), transform(join(dir, "src", f)));
-  }
-}
-
 function swcCell(mode: Mode): Cell {
   return {
     id: `swc-${mode}`,
@@ -241,7 +233,9 @@ function stripCell(): Cell {
     expect: "unsupported",
     advice: "Node's type stripping does not run decorators. Compile with tsc, or run the TypeScript with tsx.",
     run(dir) {
-      cpSync(join(dir, "src", "main.ts"), join(dir, "src", "main.ts"));
+      // Type stripping resolves files as they are named: main.ts imports ./app.ts.
+      const main = join(dir, "src", "main.ts");
+      writeFileSync(main, readFileSync(main, "utf8").replace('"./app.js"', '"./app.ts"'));
       return outcome(spawn(bins.node22, ["src/main.ts"], dir));
     },
   };
