@@ -111,6 +111,18 @@ test("doctor: vitest with standard decorators fails without unplugin-swc and pas
     const warn = (await diagnose({ dir: esbuild, env: {}, nodeVersion: NODE })).find((x) => x.topic === "package.json");
     assert.equal(warn?.severity, "warn");
     assert.match(warn!.message, /^esbuild and tsx do not emit decorator metadata/);
+    const babel = project({
+      "package.json": { devDependencies: { "@babel/plugin-proposal-decorators": "8.0.2" } },
+      "tsconfig.json": { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true } },
+      "src/main.ts": 'import "reflect-metadata";\n',
+    });
+    try {
+      const b = (await diagnose({ dir: babel, env: {}, nodeVersion: NODE })).find((x) => x.topic === "package.json");
+      assert.match(b!.message, /^Babel does not emit decorator metadata/);
+      assert.match(b!.fix!, /babel-plugin-transform-typescript-metadata/);
+    } finally {
+      rmSync(babel, { recursive: true, force: true });
+    }
   } finally {
     for (const d of [plain, swc, esbuild]) rmSync(d, { recursive: true, force: true });
   }

@@ -194,12 +194,15 @@ export async function diagnose(options: DiagnoseOptions): Promise<Finding[]> {
     });
   }
   const noMetadataTools = ["esbuild", "tsx"].filter(has);
+  // Babel emits the metadata only with a plugin of its own.
+  if (has("@babel/plugin-proposal-decorators") && !has("babel-plugin-transform-typescript-metadata")) noMetadataTools.push("Babel");
   if (metadata && noMetadataTools.length > 0) {
     findings.push({
       severity: "warn",
       topic: "package.json",
-      message: `${noMetadataTools.join(" and ")} ${noMetadataTools.length > 1 ? "do" : "does"} not emit decorator metadata: code run through ${noMetadataTools.length > 1 ? "them" : "it"} has no design:paramtypes (calltree's spans are the same).`,
-      fix: "build what needs the metadata (NestJS apps) with tsc or swc (decoratorMetadata: true).",
+      message: `${noMetadataTools.join(", ").replace(/, ([^,]*)$/, " and $1")} ${noMetadataTools.length > 1 ? "do" : "does"} not emit decorator metadata: code run through ${noMetadataTools.length > 1 ? "them" : "it"} has no design:paramtypes (calltree's spans are the same).`,
+      fix: "build what needs the metadata (NestJS apps) with tsc or swc (decoratorMetadata: true)" +
+        (noMetadataTools.includes("Babel") ? ", or add babel-plugin-transform-typescript-metadata to Babel." : "."),
     });
   }
 

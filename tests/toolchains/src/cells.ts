@@ -29,6 +29,10 @@ export interface Cell {
   /** "pass": the shared assertions hold. "unsupported": fails, and `advice` is what the docs and the doctor say. */
   expect: "pass" | "unsupported";
   advice?: string;
+  /** What the project's package.json holds besides its name (what `calltree doctor` reads). */
+  pkg?: object;
+  /** The tsconfig target, when not getting-started.md's. */
+  target?: string;
   /** Builds (if the toolchain builds) and runs the app in `dir`. */
   run(dir: string): Outcome;
 }
@@ -41,32 +45,39 @@ export const bins = {
   bun: join(dirname(require.resolve("bun/package.json")), "bin", "bun.exe"),
   deno: join(dirname(require.resolve("deno/package.json")), "bin.cjs"),
   node22: createRequire(require.resolve("@calltree-internal/node-versions/package.json")).resolve("node22/bin/node"),
+  node24: createRequire(require.resolve("@calltree-internal/node-versions/package.json")).resolve("node24/bin/node"),
 };
 
-const tsOptions = (mode: Mode, target = "ES2022") => ({
-  target,
-  module: "NodeNext",
-  moduleResolution: "NodeNext",
-  strict: true,
-  skipLibCheck: true,
-  types: [],
-  lib: ["ES2023", "ESNext.Decorators", "DOM"],
-  rootDir: "src",
-  outDir: "out",
-  ...(mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {}),
-});
+/** The fenced block of `lang` in docs/`page` whose text includes `marker`: cells build with what the docs show. */
+export function docBlock(page: string, lang: string, marker: string): string {
+  const text = readFileSync(join(root, "../../docs", page), "utf8");
+  for (const m of text.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)) {
+    if (m[1] === lang && m[2]!.includes(marker)) return m[2]!;
+  }
+  throw new Error(`docs/${page} has no \`\`\`${lang} block with ${marker}`);
+}
+
+/** getting-started.md's tsconfig.json, with legacy decorators added for that mode. */
+function tsconfig(mode: Mode, target?: string): object {
+  const shown = JSON.parse(docBlock("getting-started.md", "json", '"compilerOptions"')) as { compilerOptions: object };
+  return {
+    ...shown,
+    compilerOptions: {
+      ...shown.compilerOptions,
+      ...(target ? { target } : {}),
+      ...(mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {}),
+    },
+  };
+}
 
 /** Lays out a fresh project: src/app.ts and src/main.ts, a package.json and a tsconfig.json. */
-export function project(id: string, mode: Mode, target = "ES2022"): string {
+export function project(id: string, mode: Mode, target?: string, pkg: object = {}): string {
   const dir = join(root, ".work", id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "src"), { recursive: true });
   for (const f of ["app.ts", "main.ts"]) cpSync(join(root, "fixtures", f), join(dir, "src", f));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `cell-${id}`, private: true, type: "module" }, null, 2));
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: tsOptions(mode, target), include: ["src"] }, null, 2),
-  );
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `cell-${id}`, private: true, type: "module", ...pkg }, null, 2));
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig(mode, target), null, 2));
   return dir;
 }
 
@@ -93,16 +104,16 @@ function tscCell(mode: Mode, target: string): Cell {
     toolchain: `tsc 5.9, target ${target}`,
     runtime: "Node",
     mode,
+    target,
     expect: supported ? "pass" : "unsupported",
     ...(supported
       ? {}
       : {
-          advice:
-            'TypeScript leaves standard decorators as they are when target is ESNext, and Node cannot parse them. Set "target": "ES2022" in tsconfig.json.',
+          advice: 'TypeScript leaves standard decorators in the JavaScript and Node cannot parse them: set `"target": "ES2022"`.',
         }),
     run(dir) {
       const b = spawn(bins.node, [bins.tsc, "-p", "tsconfig.json"], dir);
-      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+      return built(b) ?? outcome(spawn(bins.node, ["dist/main.js"], dir));
     },
   };
 }
@@ -118,10 +129,10 @@ function esbuildCell(mode: Mode): Cell {
       const script = `
         import { build } from "esbuild";
         await build({ entryPoints: ["src/main.ts"], bundle: true, packages: "external", platform: "node",
-          format: "esm", target: "node20", outfile: "out/main.js", tsconfig: "tsconfig.json", logLevel: "error" });`;
+          format: "esm", target: "node20", outfile: "dist/main.js", tsconfig: "tsconfig.json", logLevel: "error" });`;
       writeFileSync(join(dir, "build.mjs"), script);
       const b = spawn(bins.node, ["build.mjs"], dir);
-      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+      return built(b) ?? outcome(spawn(bins.node, ["dist/main.js"], dir));
     },
   };
 }
@@ -129,7 +140,7 @@ function esbuildCell(mode: Mode): Cell {
 function tsxCell(mode: Mode): Cell {
   return {
     id: `tsx-${mode}`,
-    toolchain: "tsx 4.23",
+    toolchain: "tsx 4.23 runs the TypeScript",
     runtime: "Node",
     mode,
     expect: "pass",
@@ -149,15 +160,15 @@ function swcCell(mode: Mode): Cell {
       const script = `
         import { transformFileSync } from "@swc/core";
         import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-        mkdirSync("out", { recursive: true });
+        mkdirSync("dist", { recursive: true });
         for (const f of readdirSync("src")) {
           const { code } = transformFileSync("src/" + f, { swcrc: false, module: { type: "es6" },
             jsc: { target: "es2022", parser: { syntax: "typescript", decorators: true }, transform: ${JSON.stringify(transform)} } });
-          writeFileSync("out/" + f.replace(/\\.ts$/, ".js"), code);
+          writeFileSync("dist/" + f.replace(/\\.ts$/, ".js"), code);
         }`;
       writeFileSync(join(dir, "build.mjs"), script);
       const b = spawn(bins.node, ["build.mjs"], dir);
-      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+      return built(b) ?? outcome(spawn(bins.node, ["dist/main.js"], dir));
     },
   };
 }
@@ -166,7 +177,7 @@ function babelCell(mode: Mode): Cell {
   const version = mode === "standard" ? "2023-11" : "legacy";
   return {
     id: `babel-${mode}`,
-    toolchain: `Babel 8 (decorators "${version}")`,
+    toolchain: 'Babel 8 + plugin-proposal-decorators ("2023-11" / "legacy")',
     runtime: "Node",
     mode,
     expect: "pass",
@@ -174,69 +185,74 @@ function babelCell(mode: Mode): Cell {
       const script = `
         import { transformFileSync } from "@babel/core";
         import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-        mkdirSync("out", { recursive: true });
+        mkdirSync("dist", { recursive: true });
         for (const f of readdirSync("src")) {
           const { code } = transformFileSync("src/" + f, { babelrc: false, configFile: false,
             presets: [["@babel/preset-typescript", {}]],
             plugins: [["@babel/plugin-proposal-decorators", { version: ${JSON.stringify(version)} }]] });
-          writeFileSync("out/" + f.replace(/\\.ts$/, ".js"), code);
+          writeFileSync("dist/" + f.replace(/\\.ts$/, ".js"), code);
         }`;
       writeFileSync(join(dir, "build.mjs"), script);
       const b = spawn(bins.node, ["build.mjs"], dir);
-      return built(b) ?? outcome(spawn(bins.node, ["out/main.js"], dir));
+      return built(b) ?? outcome(spawn(bins.node, ["dist/main.js"], dir));
     },
   };
+}
+
+/** The test file of the vitest cells: runs the app and prints what it saw. */
+const VITEST_TEST = `import { test } from "vitest";
+import { runApp } from "./app.js";
+
+test("the app", async () => {
+  console.log("CALLTREE_SEEN " + JSON.stringify(await runApp()));
+});
+`;
+
+/** Writes docs/testing.md's vitest.config.mjs for `mode` into `dir`. */
+export function documentedVitestConfig(dir: string, mode: Mode): void {
+  const block = docBlock("testing.md", "js", mode === "legacy" ? "// vitest.config.mjs, legacy decorators" : "// vitest.config.mjs\n");
+  writeFileSync(join(dir, "vitest.config.mjs"), block);
+}
+
+/** Runs vitest in `dir` (its config, if any, from `dir`). */
+export function runVitest(dir: string): Outcome {
+  return outcome(spawn(bins.node, [bins.vitest, "run"], dir));
 }
 
 function vitestCell(mode: Mode, withSwc: boolean): Cell {
   return {
     id: `vitest-${withSwc ? "swc" : "plain"}-${mode}`,
-    toolchain: withSwc ? "vitest 4 + unplugin-swc" : "vitest 4 (no swc)",
+    toolchain: withSwc ? "vitest 4 + unplugin-swc ([the config in testing](testing.md#under-vitest-or-jest))" : "vitest 4 without swc",
     runtime: "Node",
     mode,
-    expect: withSwc ? "pass" : "unsupported",
+    expect: withSwc || mode === "legacy" ? "pass" : "unsupported",
     ...(withSwc
       ? {}
-      : {
-          advice:
-            "vite (and so vitest) does not lower standard decorators. Add unplugin-swc to vitest.config: plugins: [swc.vite()].",
-        }),
+      : { advice: "vite does not compile standard decorators: add unplugin-swc with the `vitest.config.mjs` of [testing](testing.md#under-vitest-or-jest)." }),
+    pkg: { devDependencies: { vitest: "4.1.12", ...(withSwc ? { "unplugin-swc": "2.0.0", "@swc/core": "1.16.22" } : {}) } },
     run(dir) {
-      writeFileSync(
-        join(dir, "src", "app.test.ts"),
-        `import { test } from "vitest";\nimport { runApp } from "./app.js";\n` +
-          `test("the app", async () => { console.log("CALLTREE_SEEN " + JSON.stringify(await runApp())); });\n`,
-      );
-      const swcOptions =
-        mode === "standard"
-          ? `{ jsc: { parser: { syntax: "typescript", decorators: true }, transform: { decoratorVersion: "2022-03" } } }`
-          : `{}`; // unplugin-swc reads experimentalDecorators and emitDecoratorMetadata from tsconfig.json
-      writeFileSync(
-        join(dir, "vitest.config.mjs"),
-        withSwc
-          ? `import swc from "unplugin-swc";\nimport { defineConfig } from "vitest/config";\n` +
-              `export default defineConfig({ plugins: [swc.vite(${swcOptions})], test: { include: ["src/**/*.test.ts"], disableConsoleIntercept: true } });\n`
-          : `import { defineConfig } from "vitest/config";\n` +
-              `export default defineConfig({ test: { include: ["src/**/*.test.ts"], disableConsoleIntercept: true } });\n`,
-      );
-      return outcome(spawn(bins.node, [bins.vitest, "run", "--config", "vitest.config.mjs"], dir));
+      writeFileSync(join(dir, "src", "app.test.ts"), VITEST_TEST);
+      if (withSwc) documentedVitestConfig(dir, mode);
+      return runVitest(dir);
     },
   };
 }
 
-function stripCell(): Cell {
+function stripCell(node: "node22" | "node24", mode: Mode): Cell {
+  const version = node === "node22" ? "22.23" : "24.9";
   return {
-    id: "node-strip-standard",
-    toolchain: "Node type stripping (node src/main.ts)",
-    runtime: "Node 22.18+ / 24",
-    mode: "standard",
+    id: `${node}-strip-${mode}`,
+    toolchain: `Node ${version}'s type stripping (\`node src/main.ts\`)`,
+    runtime: `Node ${version}`,
+    mode,
     expect: "unsupported",
-    advice: "Node's type stripping does not run decorators. Compile with tsc, or run the TypeScript with tsx.",
+    advice: "Node's type stripping does not run decorators: compile with tsc, or run the TypeScript with tsx.",
+    pkg: { scripts: { start: "node src/main.ts" } },
     run(dir) {
       // Type stripping resolves files as they are named: main.ts imports ./app.ts.
       const main = join(dir, "src", "main.ts");
       writeFileSync(main, readFileSync(main, "utf8").replace('"./app.js"', '"./app.ts"'));
-      return outcome(spawn(bins.node22, ["src/main.ts"], dir));
+      return outcome(spawn(bins[node], ["src/main.ts"], dir));
     },
   };
 }
@@ -244,7 +260,7 @@ function stripCell(): Cell {
 function bunCell(mode: Mode): Cell {
   return {
     id: `bun-${mode}`,
-    toolchain: "Bun 1.4 (runs the TypeScript)",
+    toolchain: "Bun 1.4 runs the TypeScript",
     runtime: "Bun",
     mode,
     expect: "pass",
@@ -255,7 +271,7 @@ function bunCell(mode: Mode): Cell {
 function denoCell(mode: Mode): Cell {
   return {
     id: `deno-${mode}`,
-    toolchain: "Deno 2.9 (runs the TypeScript)",
+    toolchain: "Deno 2.9 runs the TypeScript",
     runtime: "Deno",
     mode,
     expect: "pass",
@@ -295,7 +311,11 @@ export const cells: Cell[] = [
   vitestCell("standard", true),
   vitestCell("legacy", true),
   vitestCell("standard", false),
-  stripCell(),
+  vitestCell("legacy", false),
+  stripCell("node22", "standard"),
+  stripCell("node22", "legacy"),
+  stripCell("node24", "standard"),
+  stripCell("node24", "legacy"),
   bunCell("standard"),
   bunCell("legacy"),
   denoCell("standard"),
@@ -304,6 +324,5 @@ export const cells: Cell[] = [
 
 /** Lays out the cell's project and runs it. */
 export function runCell(cell: Cell): Outcome {
-  const target = cell.id.startsWith("tsc-esnext") ? "ESNext" : "ES2022";
-  return cell.run(project(cell.id, cell.mode, target));
+  return cell.run(project(cell.id, cell.mode, cell.target, cell.pkg));
 }
