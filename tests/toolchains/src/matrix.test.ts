@@ -71,7 +71,8 @@ const results = new Map<string, { cell: Cell; verdict: "pass" | "unsupported"; m
 
 describe("toolchain matrix: the every-kind app", () => {
   for (const cell of cells) {
-    test(`${cell.toolchain} on ${cell.runtime}, ${cell.mode} decorators: ${cell.expect === "pass" ? "passes the shared assertions" : "fails with the bare SyntaxError we document"}`, () => {
+    const name = cell.toolchain.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
+    test(`${name} on ${cell.runtime}, ${cell.mode} decorators: ${cell.expect === "pass" ? "passes the shared assertions" : "fails with the bare SyntaxError we document"}`, () => {
       const o = runCell(cell);
       if (cell.expect === "pass") {
         const seen = assertApp(o, cell.id);
