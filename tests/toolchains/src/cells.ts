@@ -122,6 +122,7 @@ function esbuildCell(mode: Mode): Cell {
   return {
     id: `esbuild-${mode}`,
     toolchain: "esbuild 0.28 (bundle)",
+    pkg: { devDependencies: { esbuild: "0.28.2" } },
     runtime: "Node",
     mode,
     expect: "pass",
@@ -141,6 +142,7 @@ function tsxCell(mode: Mode): Cell {
   return {
     id: `tsx-${mode}`,
     toolchain: "tsx 4.23 runs the TypeScript",
+    pkg: { devDependencies: { tsx: "4.23.15" } },
     runtime: "Node",
     mode,
     expect: "pass",
@@ -152,6 +154,7 @@ function swcCell(mode: Mode): Cell {
   return {
     id: `swc-${mode}`,
     toolchain: "swc 1.16",
+    pkg: { devDependencies: { "@swc/core": "1.16.22" } },
     runtime: "Node",
     mode,
     expect: "pass",
@@ -178,6 +181,7 @@ function babelCell(mode: Mode): Cell {
   return {
     id: `babel-${mode}`,
     toolchain: 'Babel 8 + plugin-proposal-decorators ("2023-11" / "legacy")',
+    pkg: { devDependencies: { "@babel/core": "8.1.4", "@babel/plugin-proposal-decorators": "8.0.2" } },
     runtime: "Node",
     mode,
     expect: "pass",
@@ -323,6 +327,7 @@ export const cells: Cell[] = [
 ];
 
 /** Lays out the cell's project and runs it. */
-export function runCell(cell: Cell): Outcome {
-  return cell.run(project(cell.id, cell.mode, cell.target, cell.pkg));
+export function runCell(cell: Cell): Outcome & { dir: string } {
+  const dir = project(cell.id, cell.mode, cell.target, cell.pkg);
+  return { ...cell.run(dir), dir };
 }
