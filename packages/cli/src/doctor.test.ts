@@ -172,6 +172,39 @@ test("doctor: a loopback endpoint is probed: listening is ok, nothing listening 
   }
 });
 
+test("doctor: localhost counts as reachable when the collector listens on ::1 only", async () => {
+  const dir = project({ "package.json": {}, "tsconfig.json": { compilerOptions: { target: "ES2022" } } });
+  const server = createServer((s) => s.destroy());
+  server.listen(0, "::1");
+  await once(server, "listening");
+  const port = (server.address() as { port: number }).port;
+  try {
+    const f = (await diagnose({ dir, env: { PHOENIX_COLLECTOR_ENDPOINT: `http://localhost:${port}` }, nodeVersion: NODE })).find((x) => x.topic === "endpoint");
+    assert.equal(f?.severity, "ok", f?.message);
+    assert.match(f!.message, new RegExp(`listens on ::1:${port}`));
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("doctor --json prints the findings; an unknown option is a usage error (exit 2)", async () => {
+  const dir = project({ "package.json": {}, "tsconfig.json": { compilerOptions: { target: "ESNext" } } });
+  try {
+    const out = new PassThrough();
+    let text = "";
+    out.on("data", (c: Buffer) => (text += c.toString()));
+    assert.equal(await runCli(["doctor", dir, "--json"], { stdout: out, stderr: out, stdin: new PassThrough() }), 1);
+    const findings = JSON.parse(text) as Finding[];
+    assert.equal(findings.find((f) => f.severity === "fail")?.topic, "tsconfig.json");
+    text = "";
+    assert.equal(await runCli(["doctor", "--nope"], { stdout: out, stderr: out, stdin: new PassThrough() }), 2);
+    assert.match(text, /calltree doctor: .*--nope/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("parseJsonc: comments, trailing commas, and // or /* inside strings kept", () => {
   assert.deepEqual(parseJsonc('{ "a": "http://x/*y*/", // c\n "b": [1, 2,], /* d */ }'), { a: "http://x/*y*/", b: [1, 2] });
 });

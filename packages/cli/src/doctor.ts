@@ -254,8 +254,28 @@ async function endpointFinding(env: NodeJS.ProcessEnv): Promise<Finding> {
     return { severity: "ok", topic: "endpoint", message: `${name}=${value} (only loopback endpoints are probed).` };
   }
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
-  const reachable = await new Promise<string | true>((done) => {
+  // localhost may resolve to either loopback address: something listening on one of them is enough.
+  const hosts = url.hostname === "localhost" ? ["127.0.0.1", "::1"] : [url.hostname.replace(/^\[|\]$/g, "")];
+  let reachable: string | true = "no answer";
+  let host = hosts[0]!;
+  for (const h of hosts) {
+    const r = await probe(h, port);
+    if (r === true || h === hosts[0]) [reachable, host] = [r, h];
+    if (r === true) break;
+  }
+  return reachable === true
+    ? { severity: "ok", topic: "endpoint", message: `${name}=${value}: something listens on ${host}:${port}.` }
+    : {
+        severity: "fail",
+        topic: "endpoint",
+        message: `${name}=${value}: nothing listens on ${host}:${port} (${reachable}); every export will fail.`,
+        fix: `start your collector there (\`npx calltree collect --port ${port}\` or Phoenix), or unset ${name} to print traces in the terminal.`,
+      };
+}
+
+/** Opens a TCP connection to `host:port`: true if it connects, else why not. */
+function probe(host: string, port: number): Promise<string | true> {
+  return new Promise((done) => {
     const socket = connect({ host, port });
     socket.setTimeout(3000, () => {
       socket.destroy();
@@ -267,14 +287,6 @@ async function endpointFinding(env: NodeJS.ProcessEnv): Promise<Finding> {
     });
     socket.once("error", (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
   });
-  return reachable === true
-    ? { severity: "ok", topic: "endpoint", message: `${name}=${value}: something listens on ${host}:${port}.` }
-    : {
-        severity: "fail",
-        topic: "endpoint",
-        message: `${name}=${value}: nothing listens on ${host}:${port} (${reachable}); every export will fail.`,
-        fix: `start your collector there (\`npx calltree collect --port ${port}\` or Phoenix), or unset ${name} to print traces in the terminal.`,
-      };
 }
 
 /** The findings as text, one block per finding, `FAIL` and `warn` with their fix. */
