@@ -272,6 +272,24 @@ function bunCell(mode: Mode): Cell {
   };
 }
 
+/** deno.json for a cell: the workspace's node_modules as they are, `./app.js` finding app.ts, the decorator mode. */
+export function denoConfig(dir: string, mode: Mode): void {
+  writeFileSync(
+    join(dir, "deno.json"),
+    JSON.stringify({
+      nodeModulesDir: "manual",
+      unstable: ["sloppy-imports"],
+      compilerOptions: mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {},
+    }),
+  );
+}
+
+/** Arguments to node for `deno run` of `file`, all permissions, no prompt. */
+export const denoRun = (file: string) => [bins.deno, "run", "--allow-all", "--no-prompt", file];
+
+/** Deno's cache inside the cell, and no update check (no network beyond 127.0.0.1). */
+export const denoEnv = (dir: string) => ({ DENO_DIR: join(dir, ".deno"), DENO_NO_UPDATE_CHECK: "1" });
+
 function denoCell(mode: Mode): Cell {
   return {
     id: `deno-${mode}`,
@@ -280,20 +298,8 @@ function denoCell(mode: Mode): Cell {
     mode,
     expect: "pass",
     run(dir) {
-      writeFileSync(
-        join(dir, "deno.json"),
-        JSON.stringify({
-          nodeModulesDir: "manual",
-          unstable: ["sloppy-imports"],
-          compilerOptions: mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {},
-        }),
-      );
-      return outcome(
-        spawn(process.execPath, [bins.deno, "run", "--allow-all", "--no-prompt", "src/main.ts"], dir, {
-          DENO_DIR: join(dir, ".deno"),
-          DENO_NO_UPDATE_CHECK: "1",
-        }),
-      );
+      denoConfig(dir, mode);
+      return outcome(spawn(process.execPath, denoRun("src/main.ts"), dir, denoEnv(dir)));
     },
   };
 }

@@ -1,10 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { startCollector } from "@calltree/cli";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { bins, cells, documentedVitestConfig, outcome, project, root, runCell, runVitest, type Cell, type Outcome } from "./cells.js";
+import { bins, cells, denoConfig, denoEnv, denoRun, documentedVitestConfig, outcome, project, root, runCell, runVitest, type Cell, type Outcome } from "./cells.js";
 
 // The toolchain × runtime matrix: every cell builds and runs the same app (every kind, toolsOf, nested calls) and
 // is checked by the same assertions, or is a "not supported" whose advice — the doctor's message and the fix the
@@ -145,6 +147,46 @@ describe("the advice for each unsupported cell works", () => {
     const after = doctor(dir);
     assert.equal(after.status, 0, after.out);
   });
+});
+
+describe("exported for real: register() sends the app's trace over OTLP/HTTP to calltree collect", () => {
+  const runtimes: Record<string, (dir: string) => { cmd: string; args: string[]; env?: NodeJS.ProcessEnv }> = {
+    "Node (tsx)": () => ({ cmd: bins.node, args: [bins.tsx, "src/export.ts"] }),
+    Bun: () => ({ cmd: bins.bun, args: ["src/export.ts"] }),
+    Deno: (dir) => {
+      denoConfig(dir, "standard");
+      return { cmd: process.execPath, args: denoRun("src/export.ts"), env: denoEnv(dir) };
+    },
+  };
+  for (const [runtime, command] of Object.entries(runtimes)) {
+    test(`${runtime}: one trace of 10 spans arrives, rooted at the agent`, async () => {
+      const collector = await startCollector({ port: 0 });
+      const received: Array<{ spanCount: number; hasRoot: boolean; roots: number; late: boolean }> = [];
+      collector.onTrace((t, info) => received.push({ spanCount: t.spanCount, hasRoot: t.hasRoot, roots: t.roots.length, late: info.late }));
+      try {
+        const dir = project(`export-${runtime.split(" ")[0]!.toLowerCase()}`, "standard");
+        cpSync(join(root, "fixtures", "export.ts"), join(dir, "src", "export.ts"));
+        const { cmd, args, env } = command(dir);
+        // Asynchronous: the collector answers in this process while the app runs.
+        const child = spawn(cmd, args, {
+          cwd: dir,
+          env: { ...process.env, ...env, PHOENIX_COLLECTOR_ENDPOINT: collector.url, NO_COLOR: "1" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+        const [status] = (await once(child, "close")) as [number | null];
+        assert.equal(status, 0, output);
+        // shutdown() returned after the collector answered: every span is in; hand the trace out now.
+        collector.flush();
+        assert.deepEqual(collector.stats, { requests: collector.stats.requests, acceptedSpans: 10, rejectedSpans: 0 });
+        assert.deepEqual(received, [{ spanCount: 10, hasRoot: true, roots: 1, late: false }]);
+      } finally {
+        await collector.close();
+      }
+    });
+  }
 });
 
 const START = "<!-- toolchain-matrix:start (written by tests/toolchains; CALLTREE_TOOLCHAINS=update rewrites it) -->";
