@@ -40,6 +40,7 @@ export interface Cell {
 export const bins = {
   node: process.execPath,
   tsc: require.resolve("typescript/bin/tsc"),
+  tsc7: join(dirname(require.resolve("typescript7/package.json")), "bin", "tsc"),
   tsx: require.resolve("tsx/cli"),
   vitest: join(dirname(require.resolve("vitest/package.json")), "vitest.mjs"),
   bun: join(dirname(require.resolve("bun/package.json")), "bin", "bun.exe"),
@@ -97,11 +98,12 @@ function built(r: SpawnSyncReturns<string>): Outcome | undefined {
   return r.status === 0 ? undefined : { status: r.status, output: `build failed:\n${r.stdout}${r.stderr}${r.error ?? ""}` };
 }
 
-function tscCell(mode: Mode, target: string): Cell {
+function tscCell(mode: Mode, target: string, version: "5.9" | "7.0" = "5.9"): Cell {
   const supported = !(mode === "standard" && target === "ESNext");
+  const tsc = version === "5.9" ? bins.tsc : bins.tsc7;
   return {
-    id: `tsc-${target.toLowerCase()}-${mode}`,
-    toolchain: `tsc 5.9, target ${target}`,
+    id: `tsc${version === "5.9" ? "" : "7"}-${target.toLowerCase()}-${mode}`,
+    toolchain: `tsc ${version}, target ${target}`,
     runtime: "Node",
     mode,
     target,
@@ -112,7 +114,7 @@ function tscCell(mode: Mode, target: string): Cell {
           advice: 'TypeScript leaves standard decorators in the JavaScript and Node cannot parse them: set `"target": "ES2022"`.',
         }),
     run(dir) {
-      const b = spawn(bins.node, [bins.tsc, "-p", "tsconfig.json"], dir);
+      const b = spawn(bins.node, [tsc, "-p", "tsconfig.json"], dir);
       return built(b) ?? outcome(spawn(bins.node, ["dist/main.js"], dir));
     },
   };
@@ -310,6 +312,10 @@ export const cells: Cell[] = [
   tscCell("legacy", "ES2022"),
   tscCell("standard", "ESNext"),
   tscCell("legacy", "ESNext"),
+  tscCell("standard", "ES2022", "7.0"),
+  tscCell("legacy", "ES2022", "7.0"),
+  tscCell("standard", "ESNext", "7.0"),
+  tscCell("legacy", "ESNext", "7.0"),
   esbuildCell("standard"),
   esbuildCell("legacy"),
   tsxCell("standard"),

@@ -67,7 +67,7 @@ function doctor(dir: string): { status: number | null; out: string } {
 }
 
 // Legacy cells whose toolchain emits design-type metadata (emitDecoratorMetadata); the others emit none.
-const EMITS_METADATA = new Set(["tsc-es2022-legacy", "tsc-esnext-legacy", "swc-legacy", "vitest-swc-legacy", "vitest-plain-legacy", "bun-legacy", "deno-legacy"]);
+const EMITS_METADATA = new Set(["tsc-es2022-legacy", "tsc-esnext-legacy", "tsc7-es2022-legacy", "tsc7-esnext-legacy", "swc-legacy", "vitest-swc-legacy", "vitest-plain-legacy", "bun-legacy", "deno-legacy"]);
 
 const results = new Map<string, { cell: Cell; verdict: "pass" | "unsupported"; metadata?: boolean }>();
 
@@ -99,8 +99,8 @@ describe("toolchain matrix: the every-kind app", () => {
 });
 
 describe("the advice for each unsupported cell works", () => {
-  test('tsc target ESNext: the doctor names the problem and the fix; with "target": "ES2022" the app runs and the doctor is content', () => {
-    const cell = cells.find((c) => c.id === "tsc-esnext-standard")!;
+  for (const id of ["tsc-esnext-standard", "tsc7-esnext-standard"]) test(`${id}: the doctor names the problem and the fix; with "target": "ES2022" the app runs and the doctor is content`, () => {
+    const cell = cells.find((c) => c.id === id)!;
     const dir = project(cell.id, cell.mode, cell.target, cell.pkg);
     assertBareSyntaxError(cell.run(dir), cell.id);
     const before = doctor(dir);
