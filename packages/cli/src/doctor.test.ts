@@ -62,6 +62,26 @@ test("doctor: the same project with target ES2022, or with experimentalDecorator
   }
 });
 
+test("doctor: no target with module NodeNext is ESNext under TypeScript 5 (a failure), not under 7", async () => {
+  const tsconfig = { compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } };
+  const ts5 = project({ "package.json": { devDependencies: { typescript: "^5.9.3" } }, "tsconfig.json": tsconfig });
+  const ts7 = project({ "package.json": { devDependencies: { typescript: "7.0.2" } }, "tsconfig.json": tsconfig });
+  const legacy = project({
+    "package.json": { devDependencies: { typescript: "5.9.3" } },
+    "tsconfig.json": { compilerOptions: { ...tsconfig.compilerOptions, experimentalDecorators: true } },
+  });
+  try {
+    const [f, ...more] = failing(await diagnose({ dir: ts5, env: {}, nodeVersion: NODE }));
+    assert.equal(more.length, 0);
+    assert.match(f!.message, /no "target" and "module": "NodeNext": TypeScript 5 then targets ESNext/);
+    assert.match(f!.fix!, /"target": "ES2022"/);
+    assert.deepEqual(failing(await diagnose({ dir: ts7, env: {}, nodeVersion: NODE })), []);
+    assert.deepEqual(failing(await diagnose({ dir: legacy, env: {}, nodeVersion: NODE })), []);
+  } finally {
+    for (const d of [ts5, ts7, legacy]) rmSync(d, { recursive: true, force: true });
+  }
+});
+
 test("doctor: compiler options come through `extends` (relative and from a package)", async () => {
   const dir = project({
     "package.json": {},

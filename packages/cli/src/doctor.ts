@@ -50,6 +50,7 @@ export function parseJsonc(text: string): unknown {
 
 interface CompilerOptions {
   target?: string;
+  module?: string;
   experimentalDecorators?: boolean;
   emitDecoratorMetadata?: boolean;
 }
@@ -76,6 +77,17 @@ function resolveExtends(from: string, spec: string): string | undefined {
     const found = withJson(p) ?? withJson(join(p, "tsconfig.json"));
     if (found) return found;
     if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The major version of the project's TypeScript: the one package.json names, else the one installed. */
+function typescriptMajor(dir: string, deps: Record<string, string>): number | undefined {
+  const declared = /(\d+)\./.exec(deps.typescript ?? "");
+  if (declared) return Number(declared[1]);
+  for (let d = dir; ; d = dirname(d)) {
+    const p = join(d, "node_modules", "typescript", "package.json");
+    if (existsSync(p)) return Number(String((JSON.parse(readFileSync(p, "utf8")) as { version?: string }).version).split(".")[0]);
+    if (dirname(d) === d) return undefined;
   }
 }
 
@@ -145,8 +157,22 @@ export async function diagnose(options: DiagnoseOptions): Promise<Finding[]> {
     if (co) {
       legacy = co.experimentalDecorators === true;
       metadata = legacy && co.emitDecoratorMetadata === true;
-      const target = String(co.target ?? "(default)");
-      if (!legacy && target.toLowerCase() === "esnext") {
+      // TypeScript 5.x takes an absent target from `module`: node16/node18/nodenext mean ESNext.
+      const ts = typescriptMajor(dir, deps);
+      const impliedEsnext =
+        co.target === undefined && /^node(16|18|20|next)$/i.test(String(co.module ?? "")) && (ts === undefined || ts < 6);
+      const target = String(co.target ?? (impliedEsnext ? `ESNext (implied by "module": "${co.module}")` : "(default)"));
+      if (!legacy && impliedEsnext) {
+        findings.push({
+          severity: "fail",
+          topic: "tsconfig.json",
+          message:
+            `standard decorators with no "target" and "module": "${co.module}": TypeScript ${ts ?? "5"} then targets ESNext and ` +
+            "leaves the decorators in the emitted JavaScript; Node stops at the first @ with " +
+            '"SyntaxError: Invalid or unexpected token".',
+          fix: 'set "target": "ES2022" in tsconfig.json (TypeScript then compiles the decorators away).',
+        });
+      } else if (!legacy && target.toLowerCase() === "esnext") {
         findings.push({
           severity: "fail",
           topic: "tsconfig.json",

@@ -61,14 +61,16 @@ export function docBlock(page: string, lang: string, marker: string): string {
 /** getting-started.md's tsconfig.json, with legacy decorators added for that mode. */
 function tsconfig(mode: Mode, target?: string): object {
   const shown = JSON.parse(docBlock("getting-started.md", "json", '"compilerOptions"')) as { compilerOptions: object };
-  return {
+  const config = {
     ...shown,
     compilerOptions: {
       ...shown.compilerOptions,
-      ...(target ? { target } : {}),
+      ...(target && target !== "none" ? { target } : {}),
       ...(mode === "legacy" ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {}),
     },
   };
+  if (target === "none") delete (config.compilerOptions as { target?: string }).target;
+  return config;
 }
 
 /** Lays out a fresh project: src/app.ts and src/main.ts, a package.json and a tsconfig.json. */
@@ -99,11 +101,14 @@ function built(r: SpawnSyncReturns<string>): Outcome | undefined {
 }
 
 function tscCell(mode: Mode, target: string, version: "5.9" | "7.0" = "5.9"): Cell {
-  const supported = !(mode === "standard" && target === "ESNext");
+  // TypeScript 5 takes an absent target from "module": "NodeNext", which means ESNext; TypeScript 7 does not.
+  const esnext = target === "ESNext" || (target === "none" && version === "5.9");
+  const supported = !(mode === "standard" && esnext);
   const tsc = version === "5.9" ? bins.tsc : bins.tsc7;
   return {
-    id: `tsc${version === "5.9" ? "" : "7"}-${target.toLowerCase()}-${mode}`,
-    toolchain: `tsc ${version}, target ${target}`,
+    id: `tsc${version === "5.9" ? "" : "7"}-${target === "none" ? "notarget" : target.toLowerCase()}-${mode}`,
+    toolchain: target === "none" ? `tsc ${version}, no target ("module": "NodeNext")` : `tsc ${version}, target ${target}`,
+    pkg: { devDependencies: { typescript: version === "5.9" ? "5.9.3" : "7.0.2" } },
     runtime: "Node",
     mode,
     target,
@@ -312,10 +317,14 @@ export const cells: Cell[] = [
   tscCell("legacy", "ES2022"),
   tscCell("standard", "ESNext"),
   tscCell("legacy", "ESNext"),
+  tscCell("standard", "none"),
+  tscCell("legacy", "none"),
   tscCell("standard", "ES2022", "7.0"),
   tscCell("legacy", "ES2022", "7.0"),
   tscCell("standard", "ESNext", "7.0"),
   tscCell("legacy", "ESNext", "7.0"),
+  tscCell("standard", "none", "7.0"),
+  tscCell("legacy", "none", "7.0"),
   esbuildCell("standard"),
   esbuildCell("legacy"),
   tsxCell("standard"),
