@@ -2,6 +2,7 @@ import { UsageError } from "./internal/args.js";
 import { VERSION } from "./internal/version.js";
 import { runCollect, COLLECT_HELP } from "./collect-command.js";
 import { runView, VIEW_HELP } from "./view-command.js";
+import { runDoctor, DOCTOR_HELP } from "./doctor-command.js";
 
 /** Where a command reads and writes; the process's own streams outside tests. */
 export interface CliIo {
@@ -18,6 +19,7 @@ export const MAIN_HELP = `Usage: calltree <command> [options]
 Commands:
   collect   receive OTLP/HTTP traces, print each one as a tree, append them to a file
   view      render traces stored by \`calltree collect\` or the file exporter of @calltree/otel
+  doctor    check a project's tsconfig, tools, Node and endpoint; say what will not work and how to fix it
 
 Options:
   -h, --help      show help (\`calltree <command> --help\` for a command)
@@ -38,6 +40,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return rest.includes("--help") || rest.includes("-h") ? help(io, COLLECT_HELP) : await runCollect(rest, io);
       case "view":
         return rest.includes("--help") || rest.includes("-h") ? help(io, VIEW_HELP) : await runView(rest, io);
+      case "doctor":
+        return rest.includes("--help") || rest.includes("-h") ? help(io, DOCTOR_HELP) : await runDoctor(rest, io);
       case "--version":
       case "-v":
         io.stdout.write(`${VERSION}\n`);
@@ -53,7 +57,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    const where = command === "collect" || command === "view" ? `calltree ${command}` : "calltree";
+    const where = command === "collect" || command === "view" || command === "doctor" ? `calltree ${command}` : "calltree";
     if (error instanceof UsageError) {
       io.stderr.write(`${where}: ${error.message}\nRun \`${where} --help\` for usage.\n`);
       return EXIT.usage;
