@@ -195,13 +195,13 @@ describe("register() at process exit", () => {
 
   test("burst: 100,000 spans in a loop that never yields, none lost, memory bounded", async (t: TestContext) => {
     await using server = await startOtlpServer();
-    const r = await runChild(["burst", "100000"], { endpoint: server.origin, logLevel: "silent" });
+    // Deadlines no busy machine reaches: the exit flush of 100,000 spans must not depend on how fast it is.
+    const r = await runChild(["burst", "100000"], { endpoint: server.origin, logLevel: "silent", flushTimeoutMillis: 300_000, exportTimeoutMillis: 300_000 });
     assert.equal(r.code, 0, r.stderr);
-    // Every span was acknowledged before the child exited; the server may still be counting the last requests.
-    const spans = await server.waitForSpans(100_000, 300_000);
+    assert.deepEqual(r.report?.stats, { exportedSpans: 100_000, droppedSpans: 0, queuedSpans: 0, inFlightSpans: 0 });
+    const spans = await server.waitForSpans(100_000);
     assert.equal(spans.length, 100_000);
     assert.equal(new Set(spans.map((s) => s.spanId)).size, 100_000);
-    assert.deepEqual(r.report?.stats, { exportedSpans: 100_000, droppedSpans: 0, queuedSpans: 0, inFlightSpans: 0 });
     const peakMb = Math.round((r.report?.maxRssKb ?? 0) / 1024);
     t.diagnostic(`peak RSS ${peakMb} MB, RSS after the loop ${Math.round((r.report?.rssAfterLoop ?? 0) / 1048576)} MB, ${server.requests.length} requests, ${r.ms} ms`);
     assert.ok(peakMb < 250, `peak RSS ${peakMb} MB`);

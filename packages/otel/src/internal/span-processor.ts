@@ -126,12 +126,6 @@ export class CalltreeSpanProcessor implements SpanProcessor {
       while (this.queue.length > 0);
       this.closed = true;
       this.disarm();
-      // Spans that ended after the flush began are past its target: they will not be sent now.
-      if (this.queue.length > 0) {
-        const late = this.queue.length;
-        this.queue = [];
-        this.drop(late, "after-shutdown");
-      }
       try {
         await this.options.exporter.shutdown();
       } catch (error) {
