@@ -28,8 +28,9 @@ child.stdout.on("data", (chunk) => {
   while ((nl = buffer.indexOf("\n")) >= 0) {
     const line = buffer.slice(0, nl);
     buffer = buffer.slice(nl + 1);
-    // node's test runner closes each run with `# pass N` / `# fail N` (TAP) or `ℹ pass N` (spec reporter).
-    const m = /(?:#|ℹ) (pass|fail) (\d+)\s*$/.exec(line);
+    // node's test runner closes each run with `# pass N` / `# fail N` / `# cancelled N` (TAP) or `ℹ pass N` (spec
+    // reporter). A cancelled test (its promise never settled, or its parent failed) did not pass: it counts as failed.
+    const m = /(?:#|ℹ) (pass|fail|cancelled) (\d+)\s*$/.exec(line);
     if (m) {
       if (m[1] === "pass") passed += Number(m[2]);
       else failed += Number(m[2]);
