@@ -1,6 +1,8 @@
 // One process per SDK major and node version: `node dist/esm/worker.js GROUP` runs that group's cells one after
 // another and prints one line `MATRIX {json}` with the results. matrix.test.ts starts it under each node binary.
 import { readFileSync } from "node:fs";
+import { trace } from "@opentelemetry/api";
+import type { Tracer } from "@opentelemetry/api";
 import { runCell } from "./cell.js";
 import type { CellResult, Scenario } from "./cell.js";
 import { aiSdkScenarios } from "./groups/ai-sdk.js";
@@ -33,19 +35,26 @@ async function variants(group: string): Promise<Variant[]> {
     case "ai": {
       const alias = `ai-${major}`;
       const provider = `ai-sdk-openai-${Number(major) - 3}`;
-      const load = async () => aiSdkScenarios((await import(alias)) as AiSdk, (await import(provider)).createOpenAI);
-      const plain: Variant = { sdk: "ai + @ai-sdk/openai", version: `${versionOf(alias)} + ${versionOf(provider)}`, scenarios: load };
+      const load = async (telemetry = false) => aiSdkScenarios((await import(alias)) as AiSdk, (await import(provider)).createOpenAI, telemetry);
+      const plain: Variant = { sdk: "ai + @ai-sdk/openai", version: `${versionOf(alias)} + ${versionOf(provider)}`, scenarios: () => load() };
       if (major !== "7") return [plain];
       return [
         plain,
         {
           sdk: "ai + @ai-sdk/openai",
           version: `${versionOf(alias)} + ${versionOf(provider)}, @ai-sdk/otel ${versionOf("ai-sdk-otel-1")} registered`,
-          scenarios: load,
+          scenarios: () => load(true),
           async before() {
             const { registerTelemetry } = (await import(alias)) as { registerTelemetry(t: unknown): void };
-            const { OpenTelemetry } = (await import("ai-sdk-otel-1")) as { OpenTelemetry: new () => unknown };
-            registerTelemetry(new OpenTelemetry());
+            const { OpenTelemetry } = (await import("ai-sdk-otel-1")) as { OpenTelemetry: new (options: { tracer: Tracer }) => unknown };
+            // An app registers one provider for its life; each cell here installs its own, so the SDK's tracer is
+            // looked up at each span instead of once (a ProxyTracer keeps the first provider's tracer).
+            const tracer: Tracer = {
+              startSpan: (...args) => trace.getTracer("gen_ai").startSpan(...args),
+              startActiveSpan: ((...args: Parameters<Tracer["startActiveSpan"]>) =>
+                (trace.getTracer("gen_ai").startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer["startActiveSpan"],
+            };
+            registerTelemetry(new OpenTelemetry({ tracer }));
           },
         },
       ];

@@ -1,7 +1,7 @@
 // The Vercel AI SDK (5, 6, 7) with its @ai-sdk/openai provider (chat completions) through @llm.
 import { llm } from "@calltree/llm";
 import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
-import type { Scenario } from "../cell.js";
+import type { CellContext, Scenario } from "../cell.js";
 
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 export interface AiSdk {
@@ -18,7 +18,19 @@ const base = { usage: USAGE, reply: replyUnlessTools, answerModel: answered };
 
 interface Part { type: string; text?: string; textDelta?: string; delta?: string }
 
-export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI): Scenario[] {
+/**
+ * With `@ai-sdk/otel` registered, the SDK's spans end a few turns after the app has read the stream (after the
+ * `@llm` span): wait for its outer `invoke_agent` span, by turns of the event loop, not by time.
+ */
+async function settled(traces: CellContext["traces"]): Promise<void> {
+  for (let turn = 0; turn < 10_000; turn++) {
+    await traces.flush();
+    if (traces.spans.some((s) => s.attributes["gen_ai.operation.name"] === "invoke_agent")) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI, telemetry = false): Scenario[] {
   const model = (url: string, id = "gpt-4o") => createOpenAI({ apiKey: "sk-test", baseURL: url }).chat(id);
   const tools = () => ({
     weather: ai.tool({ description: "Weather", inputSchema: ai.jsonSchema({ type: "object", properties: { city: { type: "string" } }, required: ["city"] }) }),
@@ -28,7 +40,7 @@ export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI): Scenario[
     for await (const p of stream) if (p.type === "text-delta") text += p.text ?? p.delta ?? p.textDelta ?? "";
     return text;
   };
-  return [
+  const scenarios: Scenario[] = [
     {
       name: "plain",
       standIn: base,
@@ -119,4 +131,10 @@ export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI): Scenario[
       },
     },
   ];
+  if (!telemetry) return scenarios;
+  return scenarios.map((sc) => ({ ...sc, run: async (ctx) => {
+    const expect = await sc.run(ctx);
+    await settled(ctx.traces);
+    return expect;
+  } }));
 }
