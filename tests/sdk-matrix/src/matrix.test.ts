@@ -25,6 +25,7 @@ const PLAN: ReadonlyArray<readonly [group: string, nodes: readonly NodeVersion[]
   ["ai@5", ["20"]],
   ["ai@6", ["20", "24"]],
   ["ai@7", ["22", "24"]],
+  ["langchain@1", ["22", "24"]],
 ];
 
 const SCENARIOS = [

@@ -8,6 +8,7 @@ import type { CellResult, Scenario } from "./cell.js";
 import { aiSdkScenarios } from "./groups/ai-sdk.js";
 import type { AiSdk } from "./groups/ai-sdk.js";
 import { anthropicScenarios } from "./groups/anthropic.js";
+import { langchainScenarios } from "./groups/langchain.js";
 import { openaiScenarios } from "./groups/openai.js";
 
 // Not through require(): some of these packages do not export ./package.json.
@@ -58,6 +59,10 @@ async function variants(group: string): Promise<Variant[]> {
           },
         },
       ];
+    }
+    case "langchain": {
+      const version = `core ${versionOf("@langchain/core")} + openai ${versionOf("@langchain/openai")}, OpenInference ${versionOf("@arizeai/openinference-instrumentation-langchain")}`;
+      return [{ sdk: "@langchain/core + @langchain/openai", version, scenarios: langchainScenarios }];
     }
     default:
       throw new Error(`unknown group ${group}`);
