@@ -26,6 +26,7 @@ const PLAN: ReadonlyArray<readonly [group: string, nodes: readonly NodeVersion[]
   ["ai@6", ["20", "24"]],
   ["ai@7", ["22", "24"]],
   ["langchain@1", ["22", "24"]],
+  ["agents@0", ["22", "24"]],
 ];
 
 const SCENARIOS = [
@@ -47,6 +48,10 @@ const DEFECTS: ReadonlyArray<{ note: string; matches(r: CellResult): boolean }> 
     matches: (r) => r.version.includes("telemetry on") && /^(tokens over the trace 74|a cut stream's usage on 2 spans)/.test(r.reason ?? ""),
   },
 
+  {
+    note: "an `@openai/agents` run inside `@agent` gets no LLM span: the SDK's model calls are invisible to calltree (its own tracing is not OpenTelemetry, and `llm.fetch` records only inside an `@llm` call), so the trace has the agent span and no usage. It needs an `@llm` hook on the Agents SDK's model (a calltree `Model` wrapper or an OpenTelemetry bridge of its trace processor)",
+    matches: (r) => r.sdk.startsWith("@openai/agents") && /^tokens over the trace 0, expected/.test(r.reason ?? ""),
+  },
 ];
 
 function runGroup(group: string, node: NodeVersion): Promise<CellResult[]> {
@@ -88,7 +93,7 @@ export function table(results: readonly CellResult[]): string {
     ...[...rows].map(([key, cells]) => `${key} ${SCENARIOS.map((s) => mark(cells.get(s))).join(" | ")} |`),
   ];
   const passed = results.filter((r) => r.ok).length;
-  lines.push("", `${results.length} cells, ${passed} pass, ${results.length - passed} fail. — : the SDK has no such call.`);
+  lines.push("", `${results.length} cells, ${passed} pass, ${results.length - passed} fail. — : not run for that SDK (no such call, or not written yet).`);
   if (used.length > 0) lines.push("", ...used.map((d, i) => `${i + 1}. ${d.note}`));
   return lines.join("\n");
 }

@@ -5,6 +5,7 @@ import { trace } from "@opentelemetry/api";
 import type { Tracer } from "@opentelemetry/api";
 import { runCell } from "./cell.js";
 import type { CellResult, Scenario } from "./cell.js";
+import { agentsScenarios } from "./groups/agents.js";
 import { aiSdkScenarios } from "./groups/ai-sdk.js";
 import type { AiSdk } from "./groups/ai-sdk.js";
 import { anthropicScenarios } from "./groups/anthropic.js";
@@ -63,6 +64,13 @@ async function variants(group: string): Promise<Variant[]> {
     case "langchain": {
       const version = `core ${versionOf("@langchain/core")} + openai ${versionOf("@langchain/openai")}, OpenInference ${versionOf("@arizeai/openinference-instrumentation-langchain")}`;
       return [{ sdk: "@langchain/core + @langchain/openai", version, scenarios: langchainScenarios }];
+    }
+    case "agents": {
+      const version = versionOf("@openai/agents");
+      return [
+        { sdk: "@openai/agents in @agent", version: `${version}, its tracing on`, scenarios: () => agentsScenarios(true) },
+        { sdk: "@openai/agents in @agent", version: `${version}, its tracing off`, scenarios: () => agentsScenarios(false) },
+      ];
     }
     default:
       throw new Error(`unknown group ${group}`);
