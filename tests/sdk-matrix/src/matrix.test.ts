@@ -33,7 +33,7 @@ const PLAN: ReadonlyArray<readonly [group: string, nodes: readonly NodeVersion[]
 
 const SCENARIOS = [
   "plain", "streamed", "tool calls, streamed", "image", "cached prompt tokens", "reasoning tokens",
-  "error mid-stream", "aborted stream", ".withResponse()",
+  "error mid-stream", "aborted stream", ".withResponse()", ".asResponse()",
 ];
 
 /**
@@ -53,6 +53,10 @@ const DEFECTS: ReadonlyArray<{ note: string; matches(r: CellResult): boolean }> 
   {
     note: "an `@openai/agents` run inside `@agent` gets no LLM span: the SDK's model calls are invisible to calltree (its own tracing is not OpenTelemetry, and `llm.fetch` records only inside an `@llm` call), so the trace has the agent span and no usage. It needs an `@llm` hook on the Agents SDK's model (a calltree `Model` wrapper or an OpenTelemetry bridge of its trace processor)",
     matches: (r) => r.sdk.startsWith("@openai/agents") && /^tokens over the trace 0, expected/.test(r.reason ?? ""),
+  },
+  {
+    note: "`.asResponse()` on the APIPromise an `@llm` method returns, with `llm.fetch`: the app gets the raw `Response` and reads it, `llm.fetch` records the answer message, yet `output.value` is `{}` (the `Response` object serialized) instead of the answer text",
+    matches: (r) => r.scenario === ".asResponse()" && /^output\.value has the text 0 times: \{\}$/.test(r.reason ?? ""),
   },
 ];
 

@@ -4,7 +4,7 @@ import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { Scenario } from "../cell.js";
 
 type Client = {
-  messages: { create(body: Record<string, unknown>): Promise<unknown> & { withResponse(): Promise<{ data: unknown }> } };
+  messages: { create(body: Record<string, unknown>): Promise<unknown> & { withResponse(): Promise<{ data: unknown }>; asResponse(): Promise<Response> } };
 };
 type AnthropicCtor = new (options: Record<string, unknown>) => Client;
 
@@ -16,7 +16,8 @@ const question = [{ role: "user", content: "What is the capital of China?" }];
 interface Event { type: string; delta?: { type: string; text?: string } }
 
 export function anthropicScenarios(Anthropic: AnthropicCtor, telemetry: boolean): Scenario[] {
-  const client = (url: string) => new Anthropic({ apiKey: "sk-ant-test", baseURL: url, maxRetries: 0, ...(telemetry ? {} : { openTelemetry: false }) });
+  const client = (url: string, fetch?: typeof globalThis.fetch) =>
+    new Anthropic({ apiKey: "sk-ant-test", baseURL: url, maxRetries: 0, ...(fetch ? { fetch } : {}), ...(telemetry ? {} : { openTelemetry: false }) });
   const create = (c: Client, body: Record<string, unknown>) => c.messages.create({ model: MODEL, max_tokens: 100, ...body });
   return [
     {
@@ -113,6 +114,18 @@ export function anthropicScenarios(Anthropic: AnthropicCtor, telemetry: boolean)
         const ask = llm.wrap((messages: unknown) => create(c, { messages }), { name: "ask" });
         const { data } = await ask(question).withResponse();
         if ((data as { content: Array<{ text?: string }> }).content[0]?.text !== ANSWER) throw new Error("wrong data");
+        return { text: ANSWER, tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: ".asResponse()",
+      standIn: base,
+      async run({ standIn }) {
+        const c = client(standIn.anthropicBaseURL, llm.fetch);
+        const ask = llm.wrap((messages: unknown) => create(c, { messages }), { name: "ask" });
+        const response = await ask(question).asResponse();
+        const body = (await response.json()) as { content: Array<{ text?: string }> };
+        if (body.content[0]?.text !== ANSWER) throw new Error("wrong body");
         return { text: ANSWER, tokens: TOTAL, model: MODEL };
       },
     },

@@ -5,7 +5,7 @@ import type { Scenario } from "../cell.js";
 
 // The three majors share the chat-completions surface used here; typed loosely so one file serves all.
 type Client = {
-  chat: { completions: { create(body: Record<string, unknown>, options?: Record<string, unknown>): Promise<unknown> & { withResponse(): Promise<{ data: unknown }> } } };
+  chat: { completions: { create(body: Record<string, unknown>, options?: Record<string, unknown>): Promise<unknown> & { withResponse(): Promise<{ data: unknown }>; asResponse(): Promise<Response> } } };
 };
 type OpenAICtor = new (options: Record<string, unknown>) => Client;
 
@@ -18,7 +18,7 @@ const question = [{ role: "user", content: "What is the capital of China?" }];
 interface Chunk { choices: Array<{ delta: { content?: string | null } }> }
 
 export function openaiScenarios(OpenAI: OpenAICtor): Scenario[] {
-  const client = (url: string) => new OpenAI({ apiKey: "sk-test", baseURL: url, maxRetries: 0 });
+  const client = (url: string, fetch?: typeof globalThis.fetch) => new OpenAI({ apiKey: "sk-test", baseURL: url, maxRetries: 0, ...(fetch ? { fetch } : {}) });
   return [
     {
       name: "plain",
@@ -124,6 +124,19 @@ export function openaiScenarios(OpenAI: OpenAICtor): Scenario[] {
         const ask = llm.wrap((messages: unknown) => c.chat.completions.create({ model: "gpt-4o", messages }), { name: "ask" });
         const { data } = await ask(question).withResponse();
         if ((data as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content !== ANSWER) throw new Error("wrong data");
+        return { text: ANSWER, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: ".asResponse()",
+      standIn: base,
+      async run({ standIn }) {
+        // The caller reads the raw body itself: what calltree records comes from llm.fetch's copy of the exchange.
+        const c = client(standIn.openaiBaseURL, llm.fetch);
+        const ask = llm.wrap((messages: unknown) => c.chat.completions.create({ model: "gpt-4o", messages }), { name: "ask" });
+        const response = await ask(question).asResponse();
+        const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+        if (body.choices[0]?.message.content !== ANSWER) throw new Error("wrong body");
         return { text: ANSWER, tokens: TOTAL, model: answered("gpt-4o") };
       },
     },
