@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Attributes } from "@opentelemetry/api";
+import { defineKind } from "@calltree/core";
 import { register } from "./index.js";
 import type { Conventions } from "./index.js";
 import { GEN_AI, GEN_AI_OPERATION } from "./internal/genai-conventions.js";
@@ -100,6 +101,23 @@ describe("register({ conventions })", () => {
     assert.equal(attributes["openinference.span.kind"], "LLM");
     assert.equal(attributes["input.value"], "Weather in Paris?");
     assert.equal(attributes["session.id"], "conversation-42");
+  });
+
+  test('"genai": a decorated call still reads a nested span\'s OpenInference usage (removed only after core has seen it)', async () => {
+    const seen: unknown[] = [];
+    const parent = defineKind({
+      name: "parentLlm",
+      spanKind: "LLM",
+      onChildSpan: (child) => { seen.push(child.attributes["llm.token_count.prompt"]); },
+    });
+    await using server = await startOtlpServer();
+    const tracing = register({ endpoint: server.origin, logLevel: "silent", conventions: "genai" });
+    parent.wrap(() => inSpan(tracerOf(), "OpenAI Chat Completions", "LLM", (span) => span.setAttributes(LLM_ATTRIBUTES)), { name: "ask" })();
+    await tracing.shutdown();
+    assert.deepEqual(seen, [30]);
+    const child = server.spans().find((s) => s.name === "OpenAI Chat Completions");
+    assert.equal(child?.attributes["gen_ai.usage.input_tokens"], 30);
+    assert.equal(child?.attributes["llm.token_count.prompt"], undefined);
   });
 
   test("gen_ai.* another library already wrote on its span is never overwritten", async () => {

@@ -199,7 +199,8 @@ type MutableSpan = Span & { readonly attributes: Attributes };
  * Writes `gen_ai.*` attributes from the OpenInference ones just before each span ends (OpenTelemetry's `onEnding`,
  * while the span still takes attributes and its limits still apply), so every exporter and every processor after
  * it — Langfuse's among them — sees the same attributes. One place, reading what the kinds already wrote: capture
- * limits and masking were applied upstream. With "genai" the replaced OpenInference keys are then removed.
+ * limits and masking were applied upstream. With "genai" the replaced OpenInference keys are removed at onEnd,
+ * after core's processor has read them and before the exporting processor queues the span.
  */
 export class GenAiConventionsProcessor implements SpanProcessor {
   constructor(private readonly conventions: Exclude<Conventions, "openinference">) {}
@@ -208,20 +209,27 @@ export class GenAiConventionsProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     try {
-      const attributes = (span as MutableSpan).attributes;
-      const added = genAiAttributes(attributes);
-      if (Object.keys(added).length === 0) return;
-      span.setAttributes(added);
-      if (this.conventions === "genai") {
-        // The SDK has no way to remove an attribute; the span's own attribute object is the only place to do it.
-        for (const key of Object.keys(attributes)) if (isReplacedKey(key)) delete (attributes as Record<string, unknown>)[key];
-      }
+      const added = genAiAttributes((span as MutableSpan).attributes);
+      if (Object.keys(added).length > 0) span.setAttributes(added);
     } catch {
       // Never reaches the app's span.end().
     }
   }
 
-  onEnd(_span: ReadableSpan): void {}
+  /**
+   * With "genai", removes the replaced OpenInference keys. Not at onEnding: core's processor, before this one, reads
+   * a nested span's OpenInference usage in its onEnd (the parent @llm span's bookkeeping) and must still find it.
+   */
+  onEnd(span: ReadableSpan): void {
+    if (this.conventions !== "genai") return;
+    try {
+      // The SDK has no way to remove an attribute; the span's own attribute object is the only place to do it.
+      const attributes = span.attributes as Record<string, unknown>;
+      for (const key of Object.keys(attributes)) if (isReplacedKey(key)) delete attributes[key];
+    } catch {
+      // Never reaches the app's span.end().
+    }
+  }
 
   forceFlush(): Promise<void> {
     return Promise.resolve();
