@@ -3,6 +3,7 @@ export { register } from "./register.js";
 export type { Tracing, TracingStats } from "./register.js";
 export type {
   BatchOptions,
+  Conventions,
   ExporterChoice,
   InstrumentationLike,
   LogLevel,

@@ -16,6 +16,17 @@ export type ExporterChoice = "otlp" | "console" | "file" | "memory" | "none" | S
 /** The OTLP encodings calltree can send. Phoenix accepts only `http/protobuf`. */
 export type OtlpProtocol = "http/protobuf" | "http/json";
 
+/**
+ * Which attribute conventions exported spans carry.
+ * - `"openinference"`: OpenInference only (`llm.*`, `input.value`, ...), what Phoenix reads.
+ * - `"genai"`: OpenTelemetry GenAI (`gen_ai.*`) for the model, provider, token usage (cache reads and writes,
+ *   reasoning), finish reasons, operation, conversation id and messages; the `llm.*` keys those replace are removed.
+ *   Span kind, `input.*`/`output.*`, `session.id`, cost and the rest of OpenInference stay.
+ * - `"both"`: OpenInference and `gen_ai.*` side by side (Phoenix keeps reading OpenInference; Langfuse, Logfire,
+ *   Datadog and Sentry read `gen_ai.*`).
+ */
+export type Conventions = "openinference" | "genai" | "both";
+
 /** How much calltree itself prints (to stderr). Diagnostics always also go to OpenTelemetry's `diag`. */
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
 
@@ -172,6 +183,12 @@ export interface RegisterOptions {
   flushTimeoutMillis?: number;
   /** What calltree prints: the start line (`info`), the dropped-spans line (`error`). Env `CALLTREE_LOG_LEVEL`; default `info`. */
   logLevel?: LogLevel;
+  /**
+   * Attribute conventions of exported spans (see {@link Conventions}). The `gen_ai.*` attributes are written from
+   * the OpenInference ones when a span ends, so masking and limits apply to both alike. Env `CALLTREE_CONVENTIONS`;
+   * default `"openinference"`.
+   */
+  conventions?: Conventions;
   /** More span processors, after calltree's own (e.g. Langfuse's `LangfuseSpanProcessor`). */
   spanProcessors?: SpanProcessor[];
   /** `false` sets nothing up and returns an inert handle. Env `OTEL_SDK_DISABLED=true`; default `true`. */

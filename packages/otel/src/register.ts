@@ -28,6 +28,7 @@ import type { EnabledInstrumentation } from "./internal/instrumentations.js";
 import { OtlpHttpSpanExporter } from "./internal/otlp.js";
 import { applyModelPrices } from "./internal/prices.js";
 import { CalltreeSpanProcessor } from "./internal/span-processor.js";
+import { GenAiConventionsProcessor } from "./internal/genai-conventions.js";
 
 /** Counters of a registration. */
 export interface TracingStats {
@@ -287,7 +288,13 @@ export function register(options?: RegisterOptions): Tracing {
     },
     // Core's processor comes first: it shows a decorated call the spans that end inside it (an auto-instrumented
     // LLM call inside an @llm method), before any exporter sees them.
-    spanProcessors: [createCalltreeSpanProcessor() as SpanProcessor, ...(processor ? [processor] : []), ...config.spanProcessors],
+    // The GenAI mapping runs at onEnding, after core's bookkeeping and before any exporter or user processor.
+    spanProcessors: [
+      createCalltreeSpanProcessor() as SpanProcessor,
+      ...(config.conventions === "openinference" ? [] : [new GenAiConventionsProcessor(config.conventions)]),
+      ...(processor ? [processor] : []),
+      ...config.spanProcessors,
+    ],
   });
 
   // Globals. A context manager is needed for nesting in both modes; it is installed only where none is.

@@ -5,12 +5,14 @@ import type {
   BatchOptions,
   ExporterChoice,
   InstrumentationLike,
+  Conventions,
   LogLevel,
   ModelPrice,
   OtlpProtocol,
   RegisterOptions,
 } from "../options.js";
 import { CalltreeError } from "./core.js";
+import { CONVENTIONS } from "./genai-conventions.js";
 import type { CaptureOptions } from "./core.js";
 import {
   envBoolean,
@@ -76,6 +78,7 @@ export interface ResolvedConfig {
   flushOnExit: boolean;
   flushTimeoutMillis: number;
   logLevel: LogLevel;
+  conventions: Conventions;
   /** `OTEL_LOG_LEVEL`, when set: a console `diag` logger is installed at this level. */
   diagLogLevel: string | undefined;
   spanProcessors: SpanProcessor[];
@@ -176,6 +179,7 @@ const optionsSchema = z.strictObject({
     error: 'must be "silent", "error", "warn", "info" or "debug"',
   }).optional(),
   spanProcessors: z.array(spanProcessorSchema).optional(),
+  conventions: z.enum(CONVENTIONS, { error: `must be ${CONVENTIONS.map((c) => `"${c}"`).join(", ")}` }).optional(),
   enabled: z.boolean().optional(),
 });
 
@@ -599,6 +603,14 @@ export function resolveConfig(
     diagLogLevel = "DEBUG";
   }
 
+  const conventions = pick<Conventions>("conventions", options.conventions, () => {
+    const v = envString(env, "CALLTREE_CONVENTIONS");
+    if (v === undefined) return undefined;
+    const value = v.toLowerCase();
+    if ((CONVENTIONS as readonly string[]).includes(value)) return { name: "CALLTREE_CONVENTIONS", value: value as Conventions };
+    throw invalidEnv("CALLTREE_CONVENTIONS", v, `expected one of ${CONVENTIONS.join(", ")}`);
+  }, "openinference");
+
   const autoInstrument = pick("autoInstrument", options.autoInstrument, () => {
     const v = envBoolean(env, "CALLTREE_AUTO_INSTRUMENT");
     return v === undefined ? undefined : { name: "CALLTREE_AUTO_INSTRUMENT", value: v };
@@ -623,6 +635,7 @@ export function resolveConfig(
     flushOnExit: pick("flushOnExit", options.flushOnExit, () => undefined, true),
     flushTimeoutMillis: pick("flushTimeoutMillis", options.flushTimeoutMillis, () => undefined, 5_000),
     logLevel,
+    conventions,
     diagLogLevel,
     spanProcessors: options.spanProcessors ?? [],
     sources,
