@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { CallInfo } from "@calltree/core";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
-import { noteModels, prepare, stateOf, streamAttributes, usageAttributes } from "./llm.js";
+import { noteModels, prepare, stateOf, streamAttributes } from "./llm.js";
 import type { LlmKind, LlmOptions } from "./llm.js";
 import { isRecord } from "./internal/extract/shape.js";
 
@@ -148,14 +148,11 @@ export function createLlmFetch(kind: LlmKind): Fetch {
               state.pending--;
               guarded(() => {
                 noteModels(state, request, responseModelOf(body));
-                const attrs: Attributes = prepare(extractLlmResponse(body, request), call);
-                Object.assign(attrs, usageAttributes(call));
-                call.setAttributes(attrs);
+                call.setAttributes(prepare(extractLlmResponse(body, request), call));
               });
             },
             () => {
               state.pending--;
-              guarded(() => call.setAttributes(usageAttributes(call) ?? {}));
             },
           ),
         );
@@ -185,9 +182,7 @@ function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: R
     if (finished) return;
     finished = true;
     guarded(() => {
-      const attrs = streamAttributes(call);
-      Object.assign(attrs, usageAttributes(call));
-      call.setAttributes(attrs);
+      call.setAttributes(streamAttributes(call));
     });
     resolveDone();
   };

@@ -75,7 +75,7 @@ export interface LlmRecord {
 
 /**
  * Everything one `@llm` call has learned, from whichever path saw it (arguments, result, returned stream,
- * `llm.fetch`, `record()`, nested spans). Usage is held here and written once, when the call is settled, so a
+ * `llm.fetch`, `record()`, nested spans). Usage is held here and written once, when the call's span closes, so a
  * nested span noticed late can still take it over and no path writes it twice.
  */
 export interface LlmState {
@@ -207,15 +207,16 @@ export function noteModels(state: LlmState, request: unknown, answered: string |
 }
 
 /**
- * Usage (token counts and cost), written once when the call is settled and no `llm.fetch` body is still being
- * read. It lives on exactly one span: the innermost that has it. When a span inside this call (an
- * auto-instrumentation's, an SDK's own GenAI span, a nested `@llm`) carries token counts, this span carries none;
- * if that span has no cost, this one carries the cost of its counts (calltree cannot write on another library's
- * span), so summing tokens and cost over a trace counts each once.
+ * Usage (token counts and cost), written once, when the call's span closes: after the result or stream end, after
+ * every `llm.fetch` body the span waited for, and after every span that ended inside the call. It lives on exactly
+ * one span: the innermost that has it. When a span inside this call (an auto-instrumentation's, an SDK's own GenAI
+ * span, a nested `@llm`) carries token counts, this span carries none; if that span has no cost, this one carries
+ * the cost of its counts (calltree cannot write on another library's span), so summing tokens and cost over a
+ * trace counts each once.
  */
 export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
-  const state = stateOf(call);
-  if (!state.settled || state.pending > 0 || state.usageWritten) return undefined;
+  const state = call.data as LlmState | undefined;
+  if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
   const attrs: Attributes = {};
   const model = state.responseModel ?? state.model ?? call.options.model;
@@ -345,7 +346,7 @@ function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attribut
   return prepare(attrs, call);
 }
 
-// The end of the call as the hooks see it: usage, and the first-token time `llm.fetch` saw when the engine saw
+// The end of the call as the hooks see it: the first-token time `llm.fetch` saw when the engine saw
 // no chunk (the method read the stream itself).
 function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineSawChunks: boolean): Attributes {
   const state = stateOf(call);
@@ -358,8 +359,6 @@ function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineS
     }
     state.firstTokenAt = undefined;
   }
-  const usage = usageAttributes(call);
-  if (usage !== undefined) Object.assign(attrs, usage);
   return attrs;
 }
 
@@ -439,6 +438,7 @@ const kind = defineKind<LlmOptions, LlmRecord>({
     const model = attrs[SC.LLM_MODEL_NAME] ?? attrs[GEN_AI.RESPONSE_MODEL] ?? attrs[GEN_AI.REQUEST_MODEL];
     if (typeof model === "string") nested.model = model;
   },
+  onClose: usageAttributes,
   record: recordAttributes,
 });
 

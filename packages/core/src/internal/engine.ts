@@ -32,6 +32,7 @@ export interface KindHooks {
   onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onError?: ((error: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onChildSpan?: ((child: ChildSpan, call: CallInfo<any>) => void) | undefined;
+  onClose?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   dataKeys?: DataKeys | undefined;
 }
 
@@ -135,6 +136,8 @@ export class Call implements CallInfo<any> {
   span: Span = undefined as unknown as Span;
   ctx: Context = undefined as unknown as Context;
   ended = false;
+  /** The span itself has ended (after `ended`, once pending work is done): child spans are reported until then. */
+  closed = false;
   data: unknown = undefined;
   thisArg: unknown;
   // Stream bookkeeping, created on the first chunk.
@@ -149,6 +152,8 @@ export class Call implements CallInfo<any> {
   pending: Set<Promise<unknown>> | undefined;
   // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
   watched = false;
+  // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see layerOf).
+  streamCtx: Context | undefined;
 
   constructor(
     readonly rec: MethodRecord,
@@ -205,9 +210,10 @@ export class Call implements CallInfo<any> {
     if (this.ended) return;
     const rec = this.rec;
     const options = rec.options;
-    if (rec.kind.onResult === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
+    if (rec.kind.onResult === undefined && rec.kind.onClose === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
       // The common case: no kind hook, no mapper, no masking: the two output attributes go straight to the span.
       this.ended = true;
+      this.closed = true;
       this.thisArg = undefined;
       if (this.timer !== undefined) clearTimeout(this.timer);
       if (this.watched) unwatch(this);
@@ -294,6 +300,19 @@ export class Call implements CallInfo<any> {
   }
 
   private close(attrs: Attributes, endTime: number | undefined): void {
+    const hook = this.rec.kind.onClose;
+    if (hook !== undefined) {
+      // The kind's last word, when nothing can reach the call any more (e.g. usage, once every child was seen).
+      const got = guard(this, "onClose", () => hook(this)) ?? undefined;
+      if (got !== undefined) {
+        try {
+          attrs = Object.assign({}, attrs, scopeAttributes(maskAttributes(Object.assign({}, got)), this.rec.options, this.rec.kind.dataKeys));
+        } catch (e) {
+          reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+        }
+      }
+    }
+    this.closed = true;
     try {
       if (attrs !== EMPTY) setEach(this.span, attrs);
       this.span.end(endTime);
@@ -950,10 +969,12 @@ function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<un
   const ret = target.return;
   const thr = target.throw;
   const step = (method: (...a: unknown[]) => unknown, self: unknown, a: unknown[], closing: boolean): unknown => {
-    if (call.ended) return method.apply(self, a);
+    // An inner layer of the same stream (an SDK's iterator reading its own instrumented `iterator()`, a telemetry
+    // wrapper around it): the outermost layer, the one the app reads, counts each chunk and the end once.
+    if (call.ended || context.active().getValue(STREAM_LAYER_KEY) === call) return method.apply(self, a);
     let r: unknown;
     try {
-      r = context.with(call.ctx, applyWith, undefined, method, self, a);
+      r = context.with(streamContext(call), applyWith, undefined, method, self, a);
     } catch (error) {
       call.finishStream("errored", error);
       throw error;
@@ -986,6 +1007,13 @@ function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<un
       return step(thr, this, a, false);
     });
   }
+}
+
+// Marks a context as inside a step of this call's returned stream (the value is the call).
+const STREAM_LAYER_KEY = createContextKey("calltree stream layer v1");
+
+function streamContext(call: Call): Context {
+  return (call.streamCtx ??= call.ctx.setValue(STREAM_LAYER_KEY, call));
 }
 
 function afterStep(call: Call, res: unknown, closing: boolean): void {
@@ -1034,7 +1062,7 @@ function wrapReadableStream(call: Call, source: ReadableStream<unknown>): Readab
   const bytes = isByteStream(source);
   const reader = source.getReader();
   const pull = (controller: ReadableStreamDefaultController<unknown> | ReadableByteStreamController): Promise<void> =>
-    context.with(call.ctx, () => reader.read()).then(
+    context.with(streamContext(call), () => reader.read()).then(
       (r): Promise<void> | undefined => {
         if (r.done) {
           call.finishStream("completed");
@@ -1139,7 +1167,7 @@ export function createCalltreeSpanProcessor(): {
   return {
     onStart(span, parentContext) {
       const call = parentContext?.getValue(CALL_KEY) as Call | undefined;
-      if (call === undefined || call.ended || call.rec.kind.onChildSpan === undefined) return;
+      if (call === undefined || call.closed || call.rec.kind.onChildSpan === undefined) return;
       parents.set(span, call);
     },
     onEnd(span) {
@@ -1147,7 +1175,9 @@ export function createCalltreeSpanProcessor(): {
       if (call === undefined) return;
       parents.delete(span);
       const hook = call.rec.kind.onChildSpan;
-      if (hook !== undefined && !call.ended) guard(call, "onChildSpan", () => hook(span, call));
+      // Until the call's own span closes (a stream's span may wait for pending work after the call ended), a
+      // child is still the call's to account for.
+      if (hook !== undefined && !call.closed) guard(call, "onChildSpan", () => hook(span, call));
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
