@@ -90,8 +90,6 @@ export interface LlmState {
   stream?: StreamAggregator;
   /** `llm.fetch` reads the streamed answer off the wire: chunks of the returned stream are then not counted. */
   streamFromFetch?: boolean;
-  /** The last chunk seen on the returned stream (to drop an SDK's re-wrapped copy of it). */
-  lastChunk?: unknown;
   /** Bodies `llm.fetch` is still reading. */
   pending: number;
   /** The call's result (or stream end, or error) has been seen. */
@@ -275,34 +273,6 @@ export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
   return prepare(attrs, call);
 }
 
-// Two chunks are the same wire event when one is handed on by another layer of the SDK: the very object (an
-// SDK's telemetry wrapper around its own stream), or, for OpenAI chunks, a shallow copy of it (openai@7
-// normalizes every chunk into `{ ...chunk, choices: [...] }`): equal field by field and sharing its `delta`
-// objects. Two separately parsed events never share an object, so equal consecutive deltas ("ha", "ha") count.
-function sameEvent(a: unknown, b: unknown): boolean {
-  if (a === b) return typeof a === "object" && a !== null;
-  if (!isRecord(a) || !isRecord(b) || !Array.isArray(a["choices"]) || !Array.isArray(b["choices"])) return false;
-  const shared = { found: false };
-  return equalShape(a, b, 0, shared) && shared.found;
-}
-
-function equalShape(a: unknown, b: unknown, depth: number, shared: { found: boolean }): boolean {
-  if (a === b) {
-    if (typeof a === "object" && a !== null) shared.found = true;
-    return true;
-  }
-  // A normalizing copy may turn a missing field into null (openai@7's `finish_reason`).
-  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 4) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  if (keys.size > 64) return false;
-  for (const k of keys) {
-    if (!equalShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, shared)) return false;
-  }
-  return true;
-}
-
 /** Finishes attributes read by a path other than the hooks (`llm.fetch`, `record()`). */
 export function finishAttributes(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
   return prepare(attrs, call);
@@ -409,11 +379,9 @@ const kind = defineKind<LlmOptions, LlmRecord>({
   onChunk(chunk, call) {
     const state = stateOf(call);
     // Each wire event is counted once: when llm.fetch reads the answer off the wire, the returned stream's
-    // chunks are the same events again; an SDK layer may also hand the same event through twice.
+    // chunks are the same events again. (An SDK layer reading its own stream, e.g. openai@7's normalizing
+    // iterator or Anthropic's telemetry wrapper, is an inner layer core does not count.)
     if (state.streamFromFetch === true) return;
-    const previous = state.lastChunk;
-    state.lastChunk = chunk;
-    if (previous !== undefined && sameEvent(chunk, previous)) return;
     (state.stream ??= createStreamAggregator(state.request !== undefined ? { request: state.request } : undefined)).push(chunk);
   },
   onStreamEnd(call) {
