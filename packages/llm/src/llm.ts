@@ -119,6 +119,9 @@ function requestOf(args: readonly unknown[]): unknown {
 }
 
 function tokenCountsOf(attrs: Attributes): TokenCounts | undefined {
+  if (attrs[SC.LLM_TOKEN_COUNT_PROMPT] === undefined && attrs[SC.LLM_TOKEN_COUNT_COMPLETION] === undefined && attrs[SC.LLM_TOKEN_COUNT_TOTAL] === undefined) {
+    return undefined;
+  }
   const num = (k: string) => (typeof attrs[k] === "number" ? (attrs[k] as number) : undefined);
   const counts: TokenCounts = {};
   const set = (key: keyof TokenCounts, k: string) => {
@@ -155,11 +158,13 @@ function genAiTokenCountsOf(attrs: Attributes): TokenCounts | undefined {
   return counts;
 }
 
-function dropPrefixed(attrs: Attributes, prefixes: readonly string[]): void {
-  for (const key of Object.keys(attrs)) {
-    if (prefixes.some((p) => key === p || key.startsWith(p.endsWith(".") ? p : `${p}.`))) delete attrs[key];
-  }
+// Keys under any of `prefixes` (each given with its trailing dot, or as an exact key).
+function under(key: string, exact: readonly string[], dotted: readonly string[]): boolean {
+  for (let i = 0; i < dotted.length; i++) if (key === exact[i] || key.startsWith(dotted[i]!)) return true;
+  return false;
 }
+const INPUT_DOTTED = INPUT_KEYS.map((k) => `${k}.`);
+const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
 
 /**
  * Every attribute set this kind writes passes here: usage is taken into the call's state (written once, at the
@@ -177,7 +182,6 @@ export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attribut
     if (typeof attrs[SC.LLM_COST_COMPLETION] === "number") cost.completion = attrs[SC.LLM_COST_COMPLETION] as number;
     state.cost = cost;
   }
-  dropPrefixed(attrs, [TOKEN_PREFIX, COST_PREFIX]);
   if (typeof attrs[SC.LLM_MODEL_NAME] === "string" || state.responseModel !== undefined) {
     const answered = state.responseModel;
     if (answered !== undefined) {
@@ -190,10 +194,23 @@ export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attribut
   }
   if (options.provider !== undefined) attrs[SC.LLM_PROVIDER] = options.provider;
   if (options.system !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
-  if (options.captureInput === false) dropPrefixed(attrs, INPUT_KEYS);
-  if (options.captureOutput === false) dropPrefixed(attrs, OUTPUT_KEYS);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (typeof value === "string") attrs[key] = truncateText(value);
+  const noInput = options.captureInput === false;
+  const noOutput = options.captureOutput === false;
+  // One pass: usage leaves (it is written once, at close), a withheld side leaves, strings are bounded.
+  for (const key in attrs) {
+    if (key.startsWith(TOKEN_PREFIX) || key.startsWith(COST_PREFIX)) {
+      delete attrs[key];
+      continue;
+    }
+    if ((noInput && under(key, INPUT_KEYS, INPUT_DOTTED)) || (noOutput && under(key, OUTPUT_KEYS, OUTPUT_DOTTED))) {
+      delete attrs[key];
+      continue;
+    }
+    const value = attrs[key];
+    if (typeof value === "string") {
+      const bounded = truncateText(value);
+      if (bounded !== value) attrs[key] = bounded;
+    }
   }
   return attrs;
 }
