@@ -126,6 +126,33 @@ function setEach(span: Span, attrs: Attributes): void {
   }
 }
 
+// A kind hook's attributes as they will be written: the hook's own object when scoping (and masking) would change
+// nothing in it, else a scoped copy (a hook may return an object it shares, so it is never changed in place).
+// An @llm request brings a hundred keys: the copy was a third of the call's cost.
+function kindAttributes(got: Attributes, rec: MethodRecord, mask: boolean): Attributes {
+  const options = rec.options;
+  const config = captureConfig();
+  let change = options.captureInput === false || options.captureOutput === false || (mask && config.masking);
+  if (!change) {
+    const max = config.maxValueLength;
+    for (const key in got) {
+      const value = got[key];
+      if (typeof value === "string") {
+        if (value.length > max || (mask && value.startsWith("data:image/"))) {
+          change = true;
+          break;
+        }
+      } else if (Array.isArray(value)) {
+        change = true;
+        break;
+      }
+    }
+  }
+  if (!change) return got;
+  const copy = Object.assign({}, got);
+  return scopeAttributes(mask ? maskAttributes(copy) : copy, options, rec.kind.dataKeys);
+}
+
 /** Context key of the innermost calltree call. */
 export const CALL_KEY = createContextKey("calltree call v1");
 
@@ -152,8 +179,12 @@ export class Call implements CallInfo<any> {
   pending: Set<Promise<unknown>> | undefined;
   // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
   watched = false;
+  // The output of a plain result when the kind's attributes are written as the kind returned them (see
+  // resultAttributes): written at close, right after them.
+  outputText: string | undefined = undefined;
+  outputMime: string | undefined = undefined;
   // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see layerOf).
-  streamCtx: Context | undefined;
+  streamCtx: Context | undefined = undefined;
 
   constructor(
     readonly rec: MethodRecord,
@@ -241,16 +272,24 @@ export class Call implements CallInfo<any> {
     const rec = this.rec;
     const hook = rec.kind.onResult;
     let attrs: Attributes | undefined;
+    let shared = false;
     if (hook !== undefined) {
       const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
-      // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
-      if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), rec.options, rec.kind.dataKeys);
+      if (got !== undefined) {
+        attrs = kindAttributes(got, rec, true);
+        // The hook's own object is never extended: the output then waits in the call until the span closes.
+        shared = attrs === got;
+      }
     }
     if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
       if (output !== undefined) value = guard(this, "output mapper", () => output(result));
-      if (value !== undefined) {
+      if (value !== undefined && shared) {
+        // Masking is off here (else the hook's attributes were copied).
+        this.outputText = typeof value === "string" ? truncateText(value) : jsonOf(value);
+        this.outputMime = typeof value === "string" ? TEXT : JSON_MIME;
+      } else if (value !== undefined) {
         attrs ??= {};
         if (typeof value === "string") {
           attrs[OUTPUT_VALUE] = truncateText(value);
@@ -301,12 +340,13 @@ export class Call implements CallInfo<any> {
 
   private close(attrs: Attributes, endTime: number | undefined): void {
     const hook = this.rec.kind.onClose;
+    let last: Attributes | undefined;
     if (hook !== undefined) {
       // The kind's last word, when nothing can reach the call any more (e.g. usage, once every child was seen).
       const got = guard(this, "onClose", () => hook(this)) ?? undefined;
       if (got !== undefined) {
         try {
-          attrs = Object.assign({}, attrs, scopeAttributes(maskAttributes(Object.assign({}, got)), this.rec.options, this.rec.kind.dataKeys));
+          last = kindAttributes(got, this.rec, true);
         } catch (e) {
           reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
         }
@@ -314,8 +354,15 @@ export class Call implements CallInfo<any> {
     }
     this.closed = true;
     try {
-      if (attrs !== EMPTY) setEach(this.span, attrs);
-      this.span.end(endTime);
+      const span = this.span;
+      if (attrs !== EMPTY) setEach(span, attrs);
+      if (this.outputText !== undefined) {
+        span.setAttribute(OUTPUT_VALUE, this.outputText);
+        span.setAttribute(OUTPUT_MIME_TYPE, this.outputMime!);
+        this.outputText = undefined;
+      }
+      if (last !== undefined) setEach(span, last);
+      span.end(endTime);
     } catch (e) {
       reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
     }
@@ -668,7 +715,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
     const got = (guard(call, "onStart", () => onStart(call)) as Attributes | null | undefined) ?? undefined;
-    if (got !== undefined) kindAttrs = scopeAttributes(Object.assign({}, got), options, rec.kind.dataKeys);
+    if (got !== undefined) kindAttrs = kindAttributes(got, rec, false);
   }
   let inputValue: string | undefined;
   let inputMime: string | undefined;
