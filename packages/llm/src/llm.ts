@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { defineKind, FIRST_TOKEN_EVENT, safeJson, truncateText } from "@calltree/core";
+import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core";
 import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
 import { z } from "zod";
@@ -168,8 +168,8 @@ const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
 
 /**
  * Every attribute set this kind writes passes here: usage is taken into the call's state (written once, at the
- * end), the answering model wins `llm.model_name`, `captureInput`/`captureOutput: false` remove the LLM data of
- * that side entirely, and every string is bounded by the capture limit. Masking (the hide flags) follows in core.
+ * end), the answering model wins `llm.model_name`, and `captureInput`/`captureOutput: false` remove the LLM data of
+ * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags).
  */
 export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
   const state = stateOf(call);
@@ -206,11 +206,7 @@ export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attribut
       delete attrs[key];
       continue;
     }
-    const value = attrs[key];
-    if (typeof value === "string") {
-      const bounded = truncateText(value);
-      if (bounded !== value) attrs[key] = bounded;
-    }
+    // Strings longer than the capture limit are cut by core, as for every kind (JSON text stays valid JSON).
   }
   return attrs;
 }

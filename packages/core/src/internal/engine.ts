@@ -715,7 +715,9 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
     const got = (guard(call, "onStart", () => onStart(call)) as Attributes | null | undefined) ?? undefined;
-    if (got !== undefined) kindAttrs = kindAttributes(got, rec, false);
+    // With no hide flag set, the images are masked here, in the one pass over the kind's attributes (with one set,
+    // everything is masked together below).
+    if (got !== undefined) kindAttrs = kindAttributes(got, rec, !captureConfig().masking);
   }
   let inputValue: string | undefined;
   let inputMime: string | undefined;
@@ -756,7 +758,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
     for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
     if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, info.masking);
     if (dynamic !== undefined) writeMasked(span, dynamic, true);
-    if (kindAttrs !== undefined) writeMasked(span, kindAttrs, true);
+    if (kindAttrs !== undefined) setEach(span, kindAttrs);
     if (inputValue !== undefined) {
       span.setAttribute(INPUT_VALUE, inputValue);
       span.setAttribute(INPUT_MIME_TYPE, inputMime!);
