@@ -158,6 +158,28 @@ function genAiTokenCountsOf(attrs: Attributes): TokenCounts | undefined {
   return counts;
 }
 
+// A token count or cost detail without the counts or total (written by hand): checked by the keys calltree writes.
+function hasUsageKey(attrs: Attributes): boolean {
+  for (let i = 0; i < USAGE_KEYS.length; i++) if (attrs[USAGE_KEYS[i]!] !== undefined) return true;
+  return false;
+}
+const USAGE_KEYS = [
+  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ,
+  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE,
+  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO,
+  SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING,
+  SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO,
+  SC.LLM_COST_PROMPT,
+  SC.LLM_COST_COMPLETION,
+  SC.LLM_COST_INPUT,
+  SC.LLM_COST_OUTPUT,
+  SC.LLM_COST_PROMPT_DETAILS_CACHE_READ,
+  SC.LLM_COST_PROMPT_DETAILS_CACHE_WRITE,
+  SC.LLM_COST_PROMPT_DETAILS_AUDIO,
+  SC.LLM_COST_COMPLETION_DETAILS_REASONING,
+  SC.LLM_COST_COMPLETION_DETAILS_AUDIO,
+];
+
 // Keys under any of `prefixes` (each given with its trailing dot, or as an exact key).
 function under(key: string, exact: readonly string[], dotted: readonly string[]): boolean {
   for (let i = 0; i < dotted.length; i++) if (key === exact[i] || key.startsWith(dotted[i]!)) return true;
@@ -176,7 +198,8 @@ export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attribut
   const options = call.options;
   const counts = tokenCountsOf(attrs);
   if (counts !== undefined) state.usage = counts;
-  if (typeof attrs[SC.LLM_COST_TOTAL] === "number") {
+  const costed = typeof attrs[SC.LLM_COST_TOTAL] === "number";
+  if (costed) {
     const cost: { prompt?: number; completion?: number; total: number } = { total: attrs[SC.LLM_COST_TOTAL] as number };
     if (typeof attrs[SC.LLM_COST_PROMPT] === "number") cost.prompt = attrs[SC.LLM_COST_PROMPT] as number;
     if (typeof attrs[SC.LLM_COST_COMPLETION] === "number") cost.completion = attrs[SC.LLM_COST_COMPLETION] as number;
@@ -196,6 +219,8 @@ export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attribut
   if (options.system !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
   const noInput = options.captureInput === false;
   const noOutput = options.captureOutput === false;
+  // Usage keys come only with the counts or the cost they carry (a request brings none): else nothing to drop.
+  if (counts === undefined && !costed && !noInput && !noOutput && !hasUsageKey(attrs)) return attrs;
   // One pass: usage leaves (it is written once, at close), a withheld side leaves, strings are bounded.
   for (const key in attrs) {
     if (key.startsWith(TOKEN_PREFIX) || key.startsWith(COST_PREFIX)) {
