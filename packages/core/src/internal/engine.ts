@@ -153,6 +153,35 @@ function kindAttributes(got: Attributes, rec: MethodRecord, mask: boolean): Attr
   return scopeAttributes(mask ? maskAttributes(copy) : copy, options, rec.kind.dataKeys);
 }
 
+// True when a kind's attributes can be written key by key as they come (see writeKindAttributes): no hide flag
+// and no withheld side, so scoping and masking can change only one key at a time.
+function perKey(rec: MethodRecord): boolean {
+  return !captureConfig().masking && rec.options.captureInput !== false && rec.options.captureOutput !== false;
+}
+
+// Writes a kind's attributes in one pass when perKey(rec): a value the capture must change (a string over the
+// limit, a `data:image/` string, an array) goes through scoping and masking on its own (both work key by key);
+// every other value is written as it is. The kind's object is never changed.
+function writeKindAttributes(span: Span, got: Attributes, rec: MethodRecord): void {
+  const max = captureConfig().maxValueLength;
+  for (const key in got) {
+    const value = got[key];
+    if (value === undefined) continue;
+    if (typeof value === "string") {
+      if (value.length <= max && (value.charCodeAt(0) !== 100 /* d */ || !value.startsWith("data:image/"))) {
+        span.setAttribute(key, value);
+        continue;
+      }
+    } else if (!Array.isArray(value)) {
+      span.setAttribute(key, value);
+      continue;
+    }
+    const one: Attributes = {};
+    one[key] = value;
+    setEach(span, scopeAttributes(maskAttributes(one), rec.options, rec.kind.dataKeys));
+  }
+}
+
 /** Context key of the innermost calltree call. */
 export const CALL_KEY = createContextKey("calltree call v1");
 
@@ -181,6 +210,8 @@ export class Call implements CallInfo<any> {
   watched = false;
   // The output of a plain result when the kind's attributes are written as the kind returned them (see
   // resultAttributes): written at close, right after them.
+  // The attributes onResult returned, when they are written key by key at close (see writeKindAttributes).
+  kindResult: Attributes | undefined = undefined;
   outputText: string | undefined = undefined;
   outputMime: string | undefined = undefined;
   // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see layerOf).
@@ -276,7 +307,9 @@ export class Call implements CallInfo<any> {
     if (hook !== undefined) {
       const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
       if (got !== undefined) {
-        attrs = kindAttributes(got, rec, true);
+        // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy.
+        if (perKey(rec)) this.kindResult = attrs = got;
+        else attrs = kindAttributes(got, rec, true);
         // The hook's own object is never extended: the output then waits in the call until the span closes.
         shared = attrs === got;
       }
@@ -355,7 +388,9 @@ export class Call implements CallInfo<any> {
     this.closed = true;
     try {
       const span = this.span;
-      if (attrs !== EMPTY) setEach(span, attrs);
+      if (attrs === this.kindResult) writeKindAttributes(span, attrs, this.rec);
+      else if (attrs !== EMPTY) setEach(span, attrs);
+      this.kindResult = undefined;
       if (this.outputText !== undefined) {
         span.setAttribute(OUTPUT_VALUE, this.outputText);
         span.setAttribute(OUTPUT_MIME_TYPE, this.outputMime!);
@@ -710,14 +745,18 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   const ctxAttrs = info.attrs;
   let dynamic: Attributes | undefined;
   let kindAttrs: Attributes | undefined;
+  let kindRaw = false;
   const extra = options.attributes;
   if (typeof extra === "function") dynamic = guard(call, "attributes option", () => extra(...args)) ?? undefined;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
     const got = (guard(call, "onStart", () => onStart(call)) as Attributes | null | undefined) ?? undefined;
-    // With no hide flag set, the images are masked here, in the one pass over the kind's attributes (with one set,
-    // everything is masked together below).
-    if (got !== undefined) kindAttrs = kindAttributes(got, rec, !captureConfig().masking);
+    if (got !== undefined) {
+      kindRaw = perKey(rec);
+      // Written key by key below when it can be; else scoped (and, with no hide flag set, images masked) here, and
+      // with a hide flag set everything is masked together below.
+      kindAttrs = kindRaw ? got : kindAttributes(got, rec, !captureConfig().masking);
+    }
   }
   let inputValue: string | undefined;
   let inputMime: string | undefined;
@@ -758,7 +797,10 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
     for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
     if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, info.masking);
     if (dynamic !== undefined) writeMasked(span, dynamic, true);
-    if (kindAttrs !== undefined) setEach(span, kindAttrs);
+    if (kindAttrs !== undefined) {
+      if (kindRaw) writeKindAttributes(span, kindAttrs, rec);
+      else setEach(span, kindAttrs);
+    }
     if (inputValue !== undefined) {
       span.setAttribute(INPUT_VALUE, inputValue);
       span.setAttribute(INPUT_MIME_TYPE, inputMime!);
