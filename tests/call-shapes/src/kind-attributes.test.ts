@@ -43,4 +43,25 @@ describe("a kind hook's own attributes object", () => {
       resetCapture();
     }
   });
+
+  test("is written as it was at the result when the span then waits for pending work", async () => {
+    using traces = captureTraces();
+    const shared: Record<string, string> = { "test.value": "at result" };
+    let release: () => void = () => undefined;
+    const kind = defineKind({ name: "waiting", spanKind: "CHAIN", onResult: () => shared });
+    const f = kind.wrap(
+      () => {
+        kind.current()!.waitFor(new Promise<void>((resolve) => (release = resolve)));
+        return 1;
+      },
+      { name: "waits" },
+    );
+    assert.equal(f(), 1);
+    shared["test.value"] = "changed later";
+    release();
+    await traces.flush();
+    const span = traces.get({ name: "waits" });
+    assert.equal(span.attributes["test.value"], "at result");
+    assert.equal(span.attributes["output.value"], "1");
+  });
 });

@@ -208,13 +208,13 @@ export class Call implements CallInfo<any> {
   pending: Set<Promise<unknown>> | undefined;
   // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
   watched = false;
-  // The output of a plain result when the kind's attributes are written as the kind returned them (see
-  // resultAttributes): written at close, right after them.
   // The attributes onResult returned, when they are written key by key at close (see writeKindAttributes).
   kindResult: Attributes | undefined = undefined;
+  // The output of a plain result when the kind's attributes are written as the kind returned them (see
+  // resultAttributes): written at close, right after them.
   outputText: string | undefined = undefined;
   outputMime: string | undefined = undefined;
-  // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see layerOf).
+  // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see streamContext).
   streamCtx: Context | undefined = undefined;
 
   constructor(
@@ -307,9 +307,14 @@ export class Call implements CallInfo<any> {
     if (hook !== undefined) {
       const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
       if (got !== undefined) {
-        // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy.
-        if (perKey(rec)) this.kindResult = attrs = got;
-        else attrs = kindAttributes(got, rec, true);
+        // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy. Not when
+        // the span waits for pending work: the hook's object, if it shares it, could change in the meantime.
+        const waits = this.pending !== undefined && this.pending.size > 0;
+        if (perKey(rec) && !waits) this.kindResult = attrs = got;
+        else {
+          attrs = kindAttributes(got, rec, true);
+          if (attrs === got && waits) attrs = Object.assign({}, got);
+        }
         // The hook's own object is never extended: the output then waits in the call until the span closes.
         shared = attrs === got;
       }
