@@ -140,20 +140,16 @@ export function createLlmFetch(kind: LlmKind): Fetch {
       if (type.includes("text/event-stream")) return observeStream(call, request, response);
       if (type.includes("json")) {
         const state = stateOf(call);
-        state.pending++;
         const copy = response.clone();
         call.waitFor(
           copy.json().then(
             (body: unknown) => {
-              state.pending--;
               guarded(() => {
                 noteModels(state, request, responseModelOf(body));
                 call.setAttributes(prepare(extractLlmResponse(body, request), call));
               });
             },
-            () => {
-              state.pending--;
-            },
+            () => undefined,
           ),
         );
       }
@@ -171,8 +167,8 @@ function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: R
   state.streamFromFetch = true;
   const aggregator = createStreamAggregator({ request });
   state.stream = aggregator;
-  // Not counted in `pending`: by the time the call settles the app has read what it will read of this answer,
-  // and its usage (the last events) passed through here first; the span still waits for the output below.
+  // By the time the call settles the app has read what it will read of this answer; the span waits for the end
+  // of the body (below), and the usage it carries is written when the span closes.
   let finished = false;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {

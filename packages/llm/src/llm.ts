@@ -90,10 +90,7 @@ export interface LlmState {
   stream?: StreamAggregator;
   /** `llm.fetch` reads the streamed answer off the wire: chunks of the returned stream are then not counted. */
   streamFromFetch?: boolean;
-  /** Bodies `llm.fetch` is still reading. */
-  pending: number;
-  /** The call's result (or stream end, or error) has been seen. */
-  settled: boolean;
+  /** Usage has been written (once, when the span closes). */
   usageWritten: boolean;
   /** When `llm.fetch` saw the first event of a streamed answer. */
   firstTokenAt?: number;
@@ -107,7 +104,7 @@ const INPUT_KEYS = [SC.LLM_INPUT_MESSAGES, SC.LLM_TOOLS, SC.LLM_INVOCATION_PARAM
 const OUTPUT_KEYS = [SC.LLM_OUTPUT_MESSAGES, LLM_OUTPUT_MESSAGES_OMITTED];
 
 export function stateOf(call: CallInfo<LlmOptions>): LlmState {
-  return (call.data ??= { pending: 0, settled: false, usageWritten: false }) as LlmState;
+  return (call.data ??= { usageWritten: false }) as LlmState;
 }
 
 // The argument that is the model request: an SDK params object, else a lone string prompt.
@@ -358,7 +355,6 @@ function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attribut
 // no chunk (the method read the stream itself).
 function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineSawChunks: boolean): Attributes {
   const state = stateOf(call);
-  state.settled = true;
   if (!engineSawChunks && state.firstTokenAt !== undefined) {
     try {
       call.span.addEvent(FIRST_TOKEN_EVENT, undefined, state.firstTokenAt);
