@@ -12,6 +12,7 @@ import type { ChatRequest } from "../fixtures/openai.js";
 import { handAsync, handSync, jsonInput, jsonOutput, site, textOutput, tightAsync } from "../hand.js";
 import type { Group, Row } from "../harness.js";
 import { setUpTraceloop } from "../peers.js";
+import { before } from "../before.js";
 
 /** Anything a row computes goes here, so no call can be optimized away. */
 export let sink: unknown;
@@ -144,6 +145,18 @@ function llmRows(): Row[] {
   }
   const plain = new PlainClient();
   const client = new Client();
+  // The same client decorated with the --before build's @llm, when one is given.
+  let oldClient: { complete(req: ChatRequest): Promise<Completion> } | undefined;
+  if (before !== undefined) {
+    const oldLlm = before.llm as unknown as typeof llm;
+    class OldClient {
+      @oldLlm({ provider: "openai" })
+      async complete(_req: ChatRequest): Promise<Completion> {
+        return completion;
+      }
+    }
+    oldClient = new OldClient();
+  }
   const complete = (r: ChatRequest) => plain.complete(r);
   const ref = handAsync(tracer, "Client.complete", jsonInput(OpenInferenceSpanKind.LLM), complete, jsonOutput);
   const full = handAsync(tracer, "Client.complete", fullRequestAttributes, complete, fullResponseAttributes);
@@ -159,6 +172,9 @@ function llmRows(): Row[] {
     { id: "by-hand-full", label: "by hand: all LLM attributes with getLLMAttributes(), as objects in the options (old form)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await full(request); } },
     { id: "oi-helpers-tight", label: "by hand, tight: getLLMAttributes() + setAttribute for kind, I/O and code.* (reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await tight(request); } },
     { id: "calltree-llm", label: "calltree @llm (full extraction)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await client.complete(request); } },
+    ...(oldClient === undefined
+      ? []
+      : [{ id: "calltree-llm-before", label: "calltree @llm (full extraction), the --before build", spansPerCall: 1, run: async (n: number) => { for (let i = 0; i < n; i++) sink = await oldClient.complete(request); } }]),
     { id: "calltree-chain", label: "calltree @chain (input and output as JSON only)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await client.completeChain(request); } },
   ];
 }

@@ -4,6 +4,7 @@ import { chain } from "@calltree/chain";
 import { llm } from "@calltree/llm";
 import { completionChunks } from "../fixtures/openai.js";
 import type { Group, Row } from "../harness.js";
+import { before } from "../before.js";
 
 /** Anything a row computes goes here, so no chunk can be optimized away. */
 export let sink: unknown;
@@ -57,10 +58,25 @@ function rows(): Row[] {
   }
   const plain = new Plain();
   const client = new Client();
+  // The same stream decorated with the --before build's @llm, when one is given.
+  let oldClient: { stream(p: string): AsyncGenerator<unknown> } | undefined;
+  if (before !== undefined) {
+    const oldLlm = before.llm as unknown as typeof llm;
+    class OldClient {
+      @oldLlm({ provider: "openai" })
+      async *stream(_prompt: string): AsyncGenerator<unknown> {
+        yield* source();
+      }
+    }
+    oldClient = new OldClient();
+  }
   return [
     { id: "undecorated", label: "undecorated: for await over the stream", spansPerCall: 0, run: async (n) => { for (let i = 0; i < n; i++) await consume(plain.stream(prompt)); } },
     { id: "by-hand", label: "by hand: one span, text deltas collected (reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) await consume(byHand(prompt)); } },
     { id: "calltree-llm", label: "calltree @llm (full stream aggregation)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) await consume(client.stream(prompt)); } },
+    ...(oldClient === undefined
+      ? []
+      : [{ id: "calltree-llm-before", label: "calltree @llm (full stream aggregation), the --before build", spansPerCall: 1, run: async (n: number) => { for (let i = 0; i < n; i++) await consume(oldClient.stream(prompt)); } }]),
     { id: "calltree-chain", label: "calltree @chain (chunks collected as JSON)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) await consume(client.streamChain(prompt)); } },
   ];
 }

@@ -84,6 +84,12 @@ export interface KindDefinition<O extends object = {}, R = never> {
    * needs the calltree span processor (installed by `register()` and the testing kit).
    */
   onChildSpan?: (child: ChildSpan, call: CallInfo<O>) => void;
+  /**
+   * Attributes written last, right before the call's span ends: after the result, the stream end or the error,
+   * after work the call waits for, and after every child span that ended before it (see `onChildSpan`). For
+   * what depends on the children, such as usage that belongs on exactly one span of a trace. Runs once per call.
+   */
+  onClose?: (call: CallInfo<O>) => Attributes | undefined | void;
   /** Turns data given to `kind.record()` into attributes. */
   record?: (data: R, call: CallInfo<O>) => Attributes | undefined | void;
   /**
@@ -145,6 +151,7 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
     onStreamEnd: definition.onStreamEnd,
     onError: definition.onError,
     onChildSpan: definition.onChildSpan,
+    onClose: definition.onClose,
     dataKeys: definition.dataKeys,
   };
 

@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { CallInfo } from "@calltree/core";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
-import { noteModels, prepare, stateOf, streamAttributes, usageAttributes } from "./llm.js";
+import { noteModels, prepare, stateOf, streamAttributes } from "./llm.js";
 import type { LlmKind, LlmOptions } from "./llm.js";
 import { isRecord } from "./internal/extract/shape.js";
 
@@ -140,23 +140,16 @@ export function createLlmFetch(kind: LlmKind): Fetch {
       if (type.includes("text/event-stream")) return observeStream(call, request, response);
       if (type.includes("json")) {
         const state = stateOf(call);
-        state.pending++;
         const copy = response.clone();
         call.waitFor(
           copy.json().then(
             (body: unknown) => {
-              state.pending--;
               guarded(() => {
                 noteModels(state, request, responseModelOf(body));
-                const attrs: Attributes = prepare(extractLlmResponse(body, request), call);
-                Object.assign(attrs, usageAttributes(call));
-                call.setAttributes(attrs);
+                call.setAttributes(prepare(extractLlmResponse(body, request), call));
               });
             },
-            () => {
-              state.pending--;
-              guarded(() => call.setAttributes(usageAttributes(call) ?? {}));
-            },
+            () => undefined,
           ),
         );
       }
@@ -174,8 +167,8 @@ function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: R
   state.streamFromFetch = true;
   const aggregator = createStreamAggregator({ request });
   state.stream = aggregator;
-  // Not counted in `pending`: by the time the call settles the app has read what it will read of this answer,
-  // and its usage (the last events) passed through here first; the span still waits for the output below.
+  // By the time the call settles the app has read what it will read of this answer; the span waits for the end
+  // of the body (below), and the usage it carries is written when the span closes.
   let finished = false;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
@@ -185,9 +178,7 @@ function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: R
     if (finished) return;
     finished = true;
     guarded(() => {
-      const attrs = streamAttributes(call);
-      Object.assign(attrs, usageAttributes(call));
-      call.setAttributes(attrs);
+      call.setAttributes(streamAttributes(call));
     });
     resolveDone();
   };

@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { defineKind, FIRST_TOKEN_EVENT, safeJson, truncateText } from "@calltree/core";
+import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core";
 import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
 import { z } from "zod";
@@ -75,7 +75,7 @@ export interface LlmRecord {
 
 /**
  * Everything one `@llm` call has learned, from whichever path saw it (arguments, result, returned stream,
- * `llm.fetch`, `record()`, nested spans). Usage is held here and written once, when the call is settled, so a
+ * `llm.fetch`, `record()`, nested spans). Usage is held here and written once, when the call's span closes, so a
  * nested span noticed late can still take it over and no path writes it twice.
  */
 export interface LlmState {
@@ -90,12 +90,7 @@ export interface LlmState {
   stream?: StreamAggregator;
   /** `llm.fetch` reads the streamed answer off the wire: chunks of the returned stream are then not counted. */
   streamFromFetch?: boolean;
-  /** The last chunk seen on the returned stream (to drop an SDK's re-wrapped copy of it). */
-  lastChunk?: unknown;
-  /** Bodies `llm.fetch` is still reading. */
-  pending: number;
-  /** The call's result (or stream end, or error) has been seen. */
-  settled: boolean;
+  /** Usage has been written (once, when the span closes). */
   usageWritten: boolean;
   /** When `llm.fetch` saw the first event of a streamed answer. */
   firstTokenAt?: number;
@@ -109,7 +104,7 @@ const INPUT_KEYS = [SC.LLM_INPUT_MESSAGES, SC.LLM_TOOLS, SC.LLM_INVOCATION_PARAM
 const OUTPUT_KEYS = [SC.LLM_OUTPUT_MESSAGES, LLM_OUTPUT_MESSAGES_OMITTED];
 
 export function stateOf(call: CallInfo<LlmOptions>): LlmState {
-  return (call.data ??= { pending: 0, settled: false, usageWritten: false }) as LlmState;
+  return (call.data ??= { usageWritten: false }) as LlmState;
 }
 
 // The argument that is the model request: an SDK params object, else a lone string prompt.
@@ -121,6 +116,9 @@ function requestOf(args: readonly unknown[]): unknown {
 }
 
 function tokenCountsOf(attrs: Attributes): TokenCounts | undefined {
+  if (attrs[SC.LLM_TOKEN_COUNT_PROMPT] === undefined && attrs[SC.LLM_TOKEN_COUNT_COMPLETION] === undefined && attrs[SC.LLM_TOKEN_COUNT_TOTAL] === undefined) {
+    return undefined;
+  }
   const num = (k: string) => (typeof attrs[k] === "number" ? (attrs[k] as number) : undefined);
   const counts: TokenCounts = {};
   const set = (key: keyof TokenCounts, k: string) => {
@@ -157,29 +155,53 @@ function genAiTokenCountsOf(attrs: Attributes): TokenCounts | undefined {
   return counts;
 }
 
-function dropPrefixed(attrs: Attributes, prefixes: readonly string[]): void {
-  for (const key of Object.keys(attrs)) {
-    if (prefixes.some((p) => key === p || key.startsWith(p.endsWith(".") ? p : `${p}.`))) delete attrs[key];
-  }
+// A token count or cost detail without the counts or total (written by hand): checked by the keys calltree writes.
+function hasUsageKey(attrs: Attributes): boolean {
+  for (let i = 0; i < USAGE_KEYS.length; i++) if (attrs[USAGE_KEYS[i]!] !== undefined) return true;
+  return false;
 }
+const USAGE_KEYS = [
+  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ,
+  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE,
+  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO,
+  SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING,
+  SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO,
+  SC.LLM_COST_PROMPT,
+  SC.LLM_COST_COMPLETION,
+  SC.LLM_COST_INPUT,
+  SC.LLM_COST_OUTPUT,
+  SC.LLM_COST_PROMPT_DETAILS_CACHE_READ,
+  SC.LLM_COST_PROMPT_DETAILS_CACHE_WRITE,
+  SC.LLM_COST_PROMPT_DETAILS_AUDIO,
+  SC.LLM_COST_COMPLETION_DETAILS_REASONING,
+  SC.LLM_COST_COMPLETION_DETAILS_AUDIO,
+];
+
+// Keys under any of `prefixes` (each given with its trailing dot, or as an exact key).
+function under(key: string, exact: readonly string[], dotted: readonly string[]): boolean {
+  for (let i = 0; i < dotted.length; i++) if (key === exact[i] || key.startsWith(dotted[i]!)) return true;
+  return false;
+}
+const INPUT_DOTTED = INPUT_KEYS.map((k) => `${k}.`);
+const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
 
 /**
  * Every attribute set this kind writes passes here: usage is taken into the call's state (written once, at the
- * end), the answering model wins `llm.model_name`, `captureInput`/`captureOutput: false` remove the LLM data of
- * that side entirely, and every string is bounded by the capture limit. Masking (the hide flags) follows in core.
+ * end), the answering model wins `llm.model_name`, and `captureInput`/`captureOutput: false` remove the LLM data of
+ * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags).
  */
 export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
   const state = stateOf(call);
   const options = call.options;
   const counts = tokenCountsOf(attrs);
   if (counts !== undefined) state.usage = counts;
-  if (typeof attrs[SC.LLM_COST_TOTAL] === "number") {
+  const costed = typeof attrs[SC.LLM_COST_TOTAL] === "number";
+  if (costed) {
     const cost: { prompt?: number; completion?: number; total: number } = { total: attrs[SC.LLM_COST_TOTAL] as number };
     if (typeof attrs[SC.LLM_COST_PROMPT] === "number") cost.prompt = attrs[SC.LLM_COST_PROMPT] as number;
     if (typeof attrs[SC.LLM_COST_COMPLETION] === "number") cost.completion = attrs[SC.LLM_COST_COMPLETION] as number;
     state.cost = cost;
   }
-  dropPrefixed(attrs, [TOKEN_PREFIX, COST_PREFIX]);
   if (typeof attrs[SC.LLM_MODEL_NAME] === "string" || state.responseModel !== undefined) {
     const answered = state.responseModel;
     if (answered !== undefined) {
@@ -192,10 +214,21 @@ export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attribut
   }
   if (options.provider !== undefined) attrs[SC.LLM_PROVIDER] = options.provider;
   if (options.system !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
-  if (options.captureInput === false) dropPrefixed(attrs, INPUT_KEYS);
-  if (options.captureOutput === false) dropPrefixed(attrs, OUTPUT_KEYS);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (typeof value === "string") attrs[key] = truncateText(value);
+  const noInput = options.captureInput === false;
+  const noOutput = options.captureOutput === false;
+  // Usage keys come only with the counts or the cost they carry (a request brings none): else nothing to drop.
+  if (counts === undefined && !costed && !noInput && !noOutput && !hasUsageKey(attrs)) return attrs;
+  // One pass: usage leaves (it is written once, at close), a withheld side leaves, strings are bounded.
+  for (const key in attrs) {
+    if (key.startsWith(TOKEN_PREFIX) || key.startsWith(COST_PREFIX)) {
+      delete attrs[key];
+      continue;
+    }
+    if ((noInput && under(key, INPUT_KEYS, INPUT_DOTTED)) || (noOutput && under(key, OUTPUT_KEYS, OUTPUT_DOTTED))) {
+      delete attrs[key];
+      continue;
+    }
+    // Strings longer than the capture limit are cut by core, as for every kind (JSON text stays valid JSON).
   }
   return attrs;
 }
@@ -207,15 +240,16 @@ export function noteModels(state: LlmState, request: unknown, answered: string |
 }
 
 /**
- * Usage (token counts and cost), written once when the call is settled and no `llm.fetch` body is still being
- * read. It lives on exactly one span: the innermost that has it. When a span inside this call (an
- * auto-instrumentation's, an SDK's own GenAI span, a nested `@llm`) carries token counts, this span carries none;
- * if that span has no cost, this one carries the cost of its counts (calltree cannot write on another library's
- * span), so summing tokens and cost over a trace counts each once.
+ * Usage (token counts and cost), written once, when the call's span closes: after the result or stream end, after
+ * every `llm.fetch` body the span waited for, and after every span that ended inside the call. It lives on exactly
+ * one span: the innermost that has it. When a span inside this call (an auto-instrumentation's, an SDK's own GenAI
+ * span, a nested `@llm`) carries token counts, this span carries none; if that span has no cost, this one carries
+ * the cost of its counts (calltree cannot write on another library's span), so summing tokens and cost over a
+ * trace counts each once.
  */
 export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
-  const state = stateOf(call);
-  if (!state.settled || state.pending > 0 || state.usageWritten) return undefined;
+  const state = call.data as LlmState | undefined;
+  if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
   const attrs: Attributes = {};
   const model = state.responseModel ?? state.model ?? call.options.model;
@@ -274,34 +308,6 @@ export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
   return prepare(attrs, call);
 }
 
-// Two chunks are the same wire event when one is handed on by another layer of the SDK: the very object (an
-// SDK's telemetry wrapper around its own stream), or, for OpenAI chunks, a shallow copy of it (openai@7
-// normalizes every chunk into `{ ...chunk, choices: [...] }`): equal field by field and sharing its `delta`
-// objects. Two separately parsed events never share an object, so equal consecutive deltas ("ha", "ha") count.
-function sameEvent(a: unknown, b: unknown): boolean {
-  if (a === b) return typeof a === "object" && a !== null;
-  if (!isRecord(a) || !isRecord(b) || !Array.isArray(a["choices"]) || !Array.isArray(b["choices"])) return false;
-  const shared = { found: false };
-  return equalShape(a, b, 0, shared) && shared.found;
-}
-
-function equalShape(a: unknown, b: unknown, depth: number, shared: { found: boolean }): boolean {
-  if (a === b) {
-    if (typeof a === "object" && a !== null) shared.found = true;
-    return true;
-  }
-  // A normalizing copy may turn a missing field into null (openai@7's `finish_reason`).
-  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || depth > 4) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  if (keys.size > 64) return false;
-  for (const k of keys) {
-    if (!equalShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, shared)) return false;
-  }
-  return true;
-}
-
 /** Finishes attributes read by a path other than the hooks (`llm.fetch`, `record()`). */
 export function finishAttributes(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
   return prepare(attrs, call);
@@ -345,11 +351,10 @@ function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attribut
   return prepare(attrs, call);
 }
 
-// The end of the call as the hooks see it: usage, and the first-token time `llm.fetch` saw when the engine saw
+// The end of the call as the hooks see it: the first-token time `llm.fetch` saw when the engine saw
 // no chunk (the method read the stream itself).
 function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineSawChunks: boolean): Attributes {
   const state = stateOf(call);
-  state.settled = true;
   if (!engineSawChunks && state.firstTokenAt !== undefined) {
     try {
       call.span.addEvent(FIRST_TOKEN_EVENT, undefined, state.firstTokenAt);
@@ -358,8 +363,6 @@ function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineS
     }
     state.firstTokenAt = undefined;
   }
-  const usage = usageAttributes(call);
-  if (usage !== undefined) Object.assign(attrs, usage);
   return attrs;
 }
 
@@ -410,11 +413,9 @@ const kind = defineKind<LlmOptions, LlmRecord>({
   onChunk(chunk, call) {
     const state = stateOf(call);
     // Each wire event is counted once: when llm.fetch reads the answer off the wire, the returned stream's
-    // chunks are the same events again; an SDK layer may also hand the same event through twice.
+    // chunks are the same events again. (An SDK layer reading its own stream, e.g. openai@7's normalizing
+    // iterator or Anthropic's telemetry wrapper, is an inner layer core does not count.)
     if (state.streamFromFetch === true) return;
-    const previous = state.lastChunk;
-    state.lastChunk = chunk;
-    if (previous !== undefined && sameEvent(chunk, previous)) return;
     (state.stream ??= createStreamAggregator(state.request !== undefined ? { request: state.request } : undefined)).push(chunk);
   },
   onStreamEnd(call) {
@@ -439,6 +440,7 @@ const kind = defineKind<LlmOptions, LlmRecord>({
     const model = attrs[SC.LLM_MODEL_NAME] ?? attrs[GEN_AI.RESPONSE_MODEL] ?? attrs[GEN_AI.REQUEST_MODEL];
     if (typeof model === "string") nested.model = model;
   },
+  onClose: usageAttributes,
   record: recordAttributes,
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { configureCapture, resetCapture } from "./config.js";
-import { captureValue, hasOwnKey, REDACTED, safeJson, truncateText, TRUNCATION_MARKER } from "./serialize.js";
+import { captureValue, hasOwnKey, nativeJson, REDACTED, safeJson, truncateText, TRUNCATION_MARKER, walkJson } from "./serialize.js";
 
 afterEach(() => resetCapture());
 
@@ -431,5 +431,107 @@ describe("safeJson: cost in proportion to what is kept", () => {
     }
     const m = new Lying([["a", 1]]);
     assert.equal(safeJson(m), '{"a":1}');
+  });
+});
+
+describe("safeJson's native fast path gives exactly the walker's text", () => {
+  // A seeded generator (mulberry32): the same values on every run, thousands of shapes.
+  function rng(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const KEYS = ["role", "content", "name", "api_key", "password", "tool_calls", "__proto__", "toJSON", "a.b", "é", "", "0", "10", "authorization"];
+  const STRINGS = ["", "hello", "line\nbreak", "quote\"", "\u0000ctl", "\ud800lone", "😀", "x".repeat(300)];
+  function gen(r: () => number, depth: number): unknown {
+    const pick = r();
+    if (depth > 5 || pick < 0.45) {
+      const p = r();
+      if (p < 0.35) return STRINGS[Math.floor(r() * STRINGS.length)];
+      if (p < 0.55) return [0, -0, 1.5, -7, 1e21, NaN, Infinity, 2 ** 53][Math.floor(r() * 8)];
+      if (p < 0.65) return r() < 0.5;
+      if (p < 0.72) return null;
+      if (p < 0.78) return undefined;
+      if (p < 0.82) return () => 1;
+      if (p < 0.85) return Symbol("s");
+      if (p < 0.87) return 12n;
+      if (p < 0.9) return new Date(0);
+      if (p < 0.92) return new Map([["k", 1]]);
+      return STRINGS[1];
+    }
+    if (pick < 0.7) return Array.from({ length: Math.floor(r() * 5) }, () => gen(r, depth + 1));
+    const obj: Record<string, unknown> = r() < 0.1 ? Object.create(null) : {};
+    const n = Math.floor(r() * 5);
+    for (let i = 0; i < n; i++) {
+      const key = KEYS[Math.floor(r() * KEYS.length)]!;
+      Object.defineProperty(obj, key, { value: gen(r, depth + 1), enumerable: true, configurable: true, writable: true });
+    }
+    return obj;
+  }
+
+  for (const [label, options, limits] of [
+    ["default capture", {}, [64, 200, 1000, 32_768]],
+    ["no redaction, shallow depth", { redactKeys: false as const, maxDepth: 2 }, [64, 500, 32_768]],
+    ["redaction of a custom key", { redactKeys: ["content"] }, [300, 32_768]],
+  ] as const) {
+    test(`${label}: 3,000 generated values, each limit`, () => {
+      configureCapture(options);
+      const r = rng(label.length * 7919);
+      let native = 0;
+      for (let i = 0; i < 3000; i++) {
+        const value = gen(r, 0);
+        for (const limit of limits) {
+          const expected = walkJson(value, limit);
+          assert.equal(safeJson(value, limit), expected, `limit ${limit}: ${expected.slice(0, 200)}`);
+          if (nativeJson(value, limit, options.maxDepth ?? 32, undefined) !== undefined && options.redactKeys === false) native++;
+        }
+      }
+      // The comparison means something only if the fast path took part of them.
+      if (options.redactKeys === false) assert.ok(native > 300, `the fast path took ${native} values`);
+    });
+  }
+
+  test("takes plain data, leaves everything else to the walker", () => {
+    const chat = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0.2 };
+    assert.equal(nativeJson(chat, 32_768, 32, undefined), JSON.stringify(chat));
+    // A secret-looking key, a Date, a class instance, a cycle, a value too long, an array with its own toJSON,
+    // a function in an array, a tagged object, a too-deep value: the walker's.
+    const redact = (k: string) => k === "api_key";
+    assert.equal(nativeJson({ api_key: undefined }, 32_768, 32, redact), undefined);
+    assert.equal(nativeJson({ at: new Date(0) }, 32_768, 32, undefined), undefined);
+    assert.equal(nativeJson({ x: new (class Point { x = 1; })() }, 32_768, 32, undefined), undefined);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    assert.equal(nativeJson(cyclic, 32_768, 32, undefined), undefined);
+    assert.equal(nativeJson({ text: "x".repeat(1000) }, 1000, 32, undefined), undefined);
+    assert.equal(nativeJson(Object.assign([1], { toJSON: () => "no" }), 32_768, 32, undefined), undefined);
+    assert.equal(nativeJson([() => 1], 32_768, 32, undefined), undefined);
+    assert.equal(nativeJson({ [Symbol.toStringTag]: "Promise" }, 32_768, 32, undefined), undefined);
+    assert.equal(nativeJson({ a: { b: {} } }, 32_768, 2, undefined), undefined);
+    assert.equal(safeJson({ a: { b: {} } }), '{"a":{"b":{}}}');
+  });
+
+  test("an accessor is read at most twice on the fast path (check, native write); a throwing one gives the walker's marker", () => {
+    let reads = 0;
+    const value = { get n() { reads++; return 1; } };
+    assert.equal(safeJson(value), '{"n":1}');
+    // Read by the check and by JSON.stringify: twice, the price of the native writer for accessor properties.
+    assert.ok(reads <= 2, `${reads} reads`);
+    const throwing = { ok: 1, get bad(): number { throw new Error("nope"); } };
+    assert.equal(safeJson(throwing), walkJson(throwing, 32_768));
+    assert.match(safeJson(throwing), /Unreadable: nope/);
+  });
+
+  test("a toJSON added to Object.prototype (pollution) is left to the walker", () => {
+    const proto = Object.prototype as { toJSON?: unknown };
+    proto.toJSON = () => "polluted";
+    try {
+      assert.equal(nativeJson({ a: 1 }, 32_768, 32, undefined), undefined);
+    } finally {
+      delete proto.toJSON;
+    }
   });
 });

@@ -405,6 +405,109 @@ function walkObject(w: Walk, obj: object, keys: string[]): void {
   push(w, "}");
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// The fast path: plain data (what JSON.parse gives, object literals, arrays of them) that fits the limit with
+// room to spare, holds no key to redact and is not nested past the depth limit is written by the native
+// JSON.stringify, which gives exactly what the walker above gives for it: same keys in the same order (own
+// enumerable string keys), the same number and string forms, undefined and function values of objects left out,
+// undefined array items as null. Anything else (a class instance, a Map, a Date, a BigInt, a function or symbol in
+// an array, a `toJSON`, a secret-looking key, a cycle, a value that may not fit) goes to the walker.
+
+const objectProto = Object.prototype;
+const arrayProto = Array.prototype;
+const getProto = Object.getPrototypeOf;
+const objectKeys = Object.keys;
+const isArray = Array.isArray;
+
+interface Scan {
+  /** Code units the output may take, at least (strings counted unescaped); the scan stops when it passes `limit`. */
+  size: number;
+  /** The deepest nesting of containers seen (1 for a flat object). */
+  levels: number;
+  limit: number;
+  maxDepth: number;
+  redact: ((key: string) => boolean) | undefined;
+}
+
+// True if `value` is plain data the native writer may take; reads each property once.
+function plain(s: Scan, value: unknown, level: number): boolean {
+  switch (typeof value) {
+    case "string":
+      s.size += value.length + 2;
+      return s.size <= s.limit;
+    case "number":
+    case "boolean":
+      s.size += 5;
+      return true;
+    case "undefined":
+      s.size += 4;
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (value === null) {
+    s.size += 4;
+    return true;
+  }
+  // The walker writes "[Max depth]" for a container this deep (and a cycle always gets here).
+  if (level >= s.maxDepth) return false;
+  if (level + 1 > s.levels) s.levels = level + 1;
+  if (isArray(value)) {
+    // JSON.stringify calls an array's own `toJSON`; the walker does not.
+    if (getProto(value) !== arrayProto || (value as { toJSON?: unknown }).toJSON !== undefined) return false;
+    const n = value.length;
+    s.size += n + 2;
+    if (s.size > s.limit) return false;
+    for (let i = 0; i < n; i++) {
+      const item: unknown = value[i];
+      // Functions and symbols in an array are written as markers by the walker, null by JSON.stringify.
+      if (!plain(s, item, level + 1)) return false;
+    }
+    return true;
+  }
+  const proto = getProto(value);
+  if (proto !== objectProto && proto !== null) return false;
+  // The walker trusts a tag that names no intrinsic it checks (a plain object tagged "Promise" is "[Promise]").
+  if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== undefined) return false;
+  const keys = objectKeys(value);
+  const redact = s.redact;
+  s.size += 2;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // A redacted key is written even when its value is undefined: the walker's business.
+    if (redact !== undefined && redact(key)) return false;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item === undefined) continue;
+    // An own `toJSON` method, or any function value: the walker decides.
+    if (typeof item === "function" || typeof item === "symbol") return false;
+    s.size += key.length + 4;
+    if (!plain(s, item, level + 1)) return false;
+  }
+  return s.size <= s.limit;
+}
+
+/** The native fast path of {@link safeJson}: its text, or undefined when the value is for the walker. @internal */
+export function nativeJson(value: unknown, limit: number, maxDepth: number, redact: ((key: string) => boolean) | undefined): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  // A `toJSON` added to the prototypes (pollution) is called by JSON.stringify on every object: walker only.
+  if ((objectProto as { toJSON?: unknown }).toJSON !== undefined || (arrayProto as { toJSON?: unknown }).toJSON !== undefined) return undefined;
+  const s: Scan = { size: 0, levels: 0, limit, maxDepth, redact };
+  let text: string;
+  try {
+    if (!plain(s, value, 0)) return undefined;
+    text = JSON.stringify(value);
+  } catch {
+    // A getter or a Proxy trap threw: the walker writes the marker for it.
+    return undefined;
+  }
+  // The walker keeps LEVEL_RESERVE units back per open container and VALUE_ROOM before each value: when the whole
+  // text fits with those to spare, it cuts nothing, and its text is this one.
+  if (typeof text !== "string" || text.length + (s.levels + 1) * LEVEL_RESERVE + VALUE_ROOM > limit) return undefined;
+  return text;
+}
+
 function safeMessage(e: unknown): string {
   try {
     return e instanceof Error ? e.message : String(e);
@@ -422,10 +525,19 @@ function safeMessage(e: unknown): string {
  */
 export function safeJson(value: unknown, limit?: number): string {
   const config = captureConfig();
+  const max = Math.max(64, limit ?? config.maxValueLength);
+  const fast = nativeJson(value, max, config.maxDepth, config.redact);
+  if (fast !== undefined) return fast;
+  return walkJson(value, max);
+}
+
+/** {@link safeJson} by the walker alone (no native fast path), at a limit of `max` (at least 64). @internal */
+export function walkJson(value: unknown, max: number): string {
+  const config = captureConfig();
   const w: Walk = {
     out: [],
     len: 0,
-    limit: Math.max(64, limit ?? config.maxValueLength),
+    limit: max,
     maxDepth: config.maxDepth,
     redact: config.redact,
     path: [],

@@ -32,6 +32,7 @@ export interface KindHooks {
   onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onError?: ((error: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onChildSpan?: ((child: ChildSpan, call: CallInfo<any>) => void) | undefined;
+  onClose?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   dataKeys?: DataKeys | undefined;
 }
 
@@ -125,6 +126,62 @@ function setEach(span: Span, attrs: Attributes): void {
   }
 }
 
+// A kind hook's attributes as they will be written: the hook's own object when scoping (and masking) would change
+// nothing in it, else a scoped copy (a hook may return an object it shares, so it is never changed in place).
+// An @llm request brings a hundred keys: the copy was a third of the call's cost.
+function kindAttributes(got: Attributes, rec: MethodRecord, mask: boolean): Attributes {
+  const options = rec.options;
+  const config = captureConfig();
+  let change = options.captureInput === false || options.captureOutput === false || (mask && config.masking);
+  if (!change) {
+    const max = config.maxValueLength;
+    for (const key in got) {
+      const value = got[key];
+      if (typeof value === "string") {
+        if (value.length > max || (mask && value.startsWith("data:image/"))) {
+          change = true;
+          break;
+        }
+      } else if (Array.isArray(value)) {
+        change = true;
+        break;
+      }
+    }
+  }
+  if (!change) return got;
+  const copy = Object.assign({}, got);
+  return scopeAttributes(mask ? maskAttributes(copy) : copy, options, rec.kind.dataKeys);
+}
+
+// True when a kind's attributes can be written key by key as they come (see writeKindAttributes): no hide flag
+// and no withheld side, so scoping and masking can change only one key at a time.
+function perKey(rec: MethodRecord): boolean {
+  return !captureConfig().masking && rec.options.captureInput !== false && rec.options.captureOutput !== false;
+}
+
+// Writes a kind's attributes in one pass when perKey(rec): a value the capture must change (a string over the
+// limit, a `data:image/` string, an array) goes through scoping and masking on its own (both work key by key);
+// every other value is written as it is. The kind's object is never changed.
+function writeKindAttributes(span: Span, got: Attributes, rec: MethodRecord): void {
+  const max = captureConfig().maxValueLength;
+  for (const key in got) {
+    const value = got[key];
+    if (value === undefined) continue;
+    if (typeof value === "string") {
+      if (value.length <= max && (value.charCodeAt(0) !== 100 /* d */ || !value.startsWith("data:image/"))) {
+        span.setAttribute(key, value);
+        continue;
+      }
+    } else if (!Array.isArray(value)) {
+      span.setAttribute(key, value);
+      continue;
+    }
+    const one: Attributes = {};
+    one[key] = value;
+    setEach(span, scopeAttributes(maskAttributes(one), rec.options, rec.kind.dataKeys));
+  }
+}
+
 /** Context key of the innermost calltree call. */
 export const CALL_KEY = createContextKey("calltree call v1");
 
@@ -135,6 +192,8 @@ export class Call implements CallInfo<any> {
   span: Span = undefined as unknown as Span;
   ctx: Context = undefined as unknown as Context;
   ended = false;
+  /** The span itself has ended (after `ended`, once pending work is done): child spans are reported until then. */
+  closed = false;
   data: unknown = undefined;
   thisArg: unknown;
   // Stream bookkeeping, created on the first chunk.
@@ -149,6 +208,14 @@ export class Call implements CallInfo<any> {
   pending: Set<Promise<unknown>> | undefined;
   // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
   watched = false;
+  // The attributes onResult returned, when they are written key by key at close (see writeKindAttributes).
+  kindResult: Attributes | undefined = undefined;
+  // The output of a plain result when the kind's attributes are written as the kind returned them (see
+  // resultAttributes): written at close, right after them.
+  outputText: string | undefined = undefined;
+  outputMime: string | undefined = undefined;
+  // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see streamContext).
+  streamCtx: Context | undefined = undefined;
 
   constructor(
     readonly rec: MethodRecord,
@@ -205,9 +272,10 @@ export class Call implements CallInfo<any> {
     if (this.ended) return;
     const rec = this.rec;
     const options = rec.options;
-    if (rec.kind.onResult === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
+    if (rec.kind.onResult === undefined && rec.kind.onClose === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
       // The common case: no kind hook, no mapper, no masking: the two output attributes go straight to the span.
       this.ended = true;
+      this.closed = true;
       this.thisArg = undefined;
       if (this.timer !== undefined) clearTimeout(this.timer);
       if (this.watched) unwatch(this);
@@ -235,16 +303,31 @@ export class Call implements CallInfo<any> {
     const rec = this.rec;
     const hook = rec.kind.onResult;
     let attrs: Attributes | undefined;
+    let shared = false;
     if (hook !== undefined) {
       const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
-      // A copy: the kind may hand back an object it shares, and this one is masked and extended below.
-      if (got !== undefined) attrs = scopeAttributes(maskAttributes(Object.assign({}, got)), rec.options, rec.kind.dataKeys);
+      if (got !== undefined) {
+        // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy. Not when
+        // the span waits for pending work: the hook's object, if it shares it, could change in the meantime.
+        const waits = this.pending !== undefined && this.pending.size > 0;
+        if (perKey(rec) && !waits) this.kindResult = attrs = got;
+        else {
+          attrs = kindAttributes(got, rec, true);
+          if (attrs === got && waits) attrs = Object.assign({}, got);
+        }
+        // The hook's own object is never extended: the output then waits in the call until the span closes.
+        shared = attrs === got;
+      }
     }
     if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
       if (output !== undefined) value = guard(this, "output mapper", () => output(result));
-      if (value !== undefined) {
+      if (value !== undefined && shared) {
+        // Masking is off here (else the hook's attributes were copied).
+        this.outputText = typeof value === "string" ? truncateText(value) : jsonOf(value);
+        this.outputMime = typeof value === "string" ? TEXT : JSON_MIME;
+      } else if (value !== undefined) {
         attrs ??= {};
         if (typeof value === "string") {
           attrs[OUTPUT_VALUE] = truncateText(value);
@@ -294,9 +377,32 @@ export class Call implements CallInfo<any> {
   }
 
   private close(attrs: Attributes, endTime: number | undefined): void {
+    const hook = this.rec.kind.onClose;
+    let last: Attributes | undefined;
+    if (hook !== undefined) {
+      // The kind's last word, when nothing can reach the call any more (e.g. usage, once every child was seen).
+      const got = guard(this, "onClose", () => hook(this)) ?? undefined;
+      if (got !== undefined) {
+        try {
+          last = kindAttributes(got, this.rec, true);
+        } catch (e) {
+          reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+        }
+      }
+    }
+    this.closed = true;
     try {
-      if (attrs !== EMPTY) setEach(this.span, attrs);
-      this.span.end(endTime);
+      const span = this.span;
+      if (attrs === this.kindResult) writeKindAttributes(span, attrs, this.rec);
+      else if (attrs !== EMPTY) setEach(span, attrs);
+      this.kindResult = undefined;
+      if (this.outputText !== undefined) {
+        span.setAttribute(OUTPUT_VALUE, this.outputText);
+        span.setAttribute(OUTPUT_MIME_TYPE, this.outputMime!);
+        this.outputText = undefined;
+      }
+      if (last !== undefined) setEach(span, last);
+      span.end(endTime);
     } catch (e) {
       reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
     }
@@ -647,12 +753,18 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   const ctxAttrs = info.attrs;
   let dynamic: Attributes | undefined;
   let kindAttrs: Attributes | undefined;
+  let kindRaw = false;
   const extra = options.attributes;
   if (typeof extra === "function") dynamic = guard(call, "attributes option", () => extra(...args)) ?? undefined;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
     const got = (guard(call, "onStart", () => onStart(call)) as Attributes | null | undefined) ?? undefined;
-    if (got !== undefined) kindAttrs = scopeAttributes(Object.assign({}, got), options, rec.kind.dataKeys);
+    if (got !== undefined) {
+      kindRaw = perKey(rec);
+      // Written key by key below when it can be; else scoped (and, with no hide flag set, images masked) here, and
+      // with a hide flag set everything is masked together below.
+      kindAttrs = kindRaw ? got : kindAttributes(got, rec, !captureConfig().masking);
+    }
   }
   let inputValue: string | undefined;
   let inputMime: string | undefined;
@@ -693,7 +805,10 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
     for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
     if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, info.masking);
     if (dynamic !== undefined) writeMasked(span, dynamic, true);
-    if (kindAttrs !== undefined) writeMasked(span, kindAttrs, true);
+    if (kindAttrs !== undefined) {
+      if (kindRaw) writeKindAttributes(span, kindAttrs, rec);
+      else setEach(span, kindAttrs);
+    }
     if (inputValue !== undefined) {
       span.setAttribute(INPUT_VALUE, inputValue);
       span.setAttribute(INPUT_MIME_TYPE, inputMime!);
@@ -953,10 +1068,12 @@ function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<un
   const ret = target.return;
   const thr = target.throw;
   const step = (method: (...a: unknown[]) => unknown, self: unknown, a: unknown[], closing: boolean): unknown => {
-    if (call.ended) return method.apply(self, a);
+    // An inner layer of the same stream (an SDK's iterator reading its own instrumented `iterator()`, a telemetry
+    // wrapper around it): the outermost layer, the one the app reads, counts each chunk and the end once.
+    if (call.ended || context.active().getValue(STREAM_LAYER_KEY) === call) return method.apply(self, a);
     let r: unknown;
     try {
-      r = context.with(call.ctx, applyWith, undefined, method, self, a);
+      r = context.with(streamContext(call), applyWith, undefined, method, self, a);
     } catch (error) {
       call.finishStream("errored", error);
       throw error;
@@ -989,6 +1106,13 @@ function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<un
       return step(thr, this, a, false);
     });
   }
+}
+
+// Marks a context as inside a step of this call's returned stream (the value is the call).
+const STREAM_LAYER_KEY = createContextKey("calltree stream layer v1");
+
+function streamContext(call: Call): Context {
+  return (call.streamCtx ??= call.ctx.setValue(STREAM_LAYER_KEY, call));
 }
 
 function afterStep(call: Call, res: unknown, closing: boolean): void {
@@ -1037,7 +1161,7 @@ function wrapReadableStream(call: Call, source: ReadableStream<unknown>): Readab
   const bytes = isByteStream(source);
   const reader = source.getReader();
   const pull = (controller: ReadableStreamDefaultController<unknown> | ReadableByteStreamController): Promise<void> =>
-    context.with(call.ctx, () => reader.read()).then(
+    context.with(streamContext(call), () => reader.read()).then(
       (r): Promise<void> | undefined => {
         if (r.done) {
           call.finishStream("completed");
@@ -1142,7 +1266,7 @@ export function createCalltreeSpanProcessor(): {
   return {
     onStart(span, parentContext) {
       const call = parentContext?.getValue(CALL_KEY) as Call | undefined;
-      if (call === undefined || call.ended || call.rec.kind.onChildSpan === undefined) return;
+      if (call === undefined || call.closed || call.rec.kind.onChildSpan === undefined) return;
       parents.set(span, call);
     },
     onEnd(span) {
@@ -1150,7 +1274,9 @@ export function createCalltreeSpanProcessor(): {
       if (call === undefined) return;
       parents.delete(span);
       const hook = call.rec.kind.onChildSpan;
-      if (hook !== undefined && !call.ended) guard(call, "onChildSpan", () => hook(span, call));
+      // Until the call's own span closes (a stream's span may wait for pending work after the call ended), a
+      // child is still the call's to account for.
+      if (hook !== undefined && !call.closed) guard(call, "onChildSpan", () => hook(span, call));
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),

@@ -81,40 +81,129 @@ function set(attrs: Attributes, key: string, value: string | number | undefined)
   if (value !== undefined) attrs[key] = value;
 }
 
-function writeMessage(attrs: Attributes, prefix: string, message: Message): void {
-  set(attrs, `${prefix}.${SC.MESSAGE_ROLE}`, message.role);
-  set(attrs, `${prefix}.${SC.MESSAGE_CONTENT}`, message.content);
-  set(attrs, `${prefix}.${SC.MESSAGE_NAME}`, message.name);
-  set(attrs, `${prefix}.${SC.MESSAGE_TOOL_CALL_ID}`, message.toolCallId);
-  const contents = (message.contents ?? []).slice(0, MAX_PARTS);
-  for (let j = 0; j < contents.length; j++) {
-    const part = contents[j];
-    if (part === undefined) continue;
+// The attribute keys of message `i` of a list, built once and kept (at most MAX_MESSAGES + 1 per list, each
+// with at most MAX_PARTS parts and tool calls): writing a message then builds no key text.
+interface PartKeys {
+  type: string;
+  text: string;
+  image: string;
+  audioUrl: string;
+  audioMime: string;
+  id: string;
+  signature: string;
+  data: string;
+  encrypted: string;
+}
+interface CallKeys {
+  id: string;
+  name: string;
+  arguments: string;
+}
+interface MessageKeys {
+  prefix: string;
+  role: string;
+  content: string;
+  name: string;
+  toolCallId: string;
+  functionName: string;
+  functionArguments: string;
+  parts: PartKeys[];
+  calls: CallKeys[];
+}
+
+function messageKeys(prefix: string): MessageKeys {
+  return {
+    prefix,
+    role: `${prefix}.${SC.MESSAGE_ROLE}`,
+    content: `${prefix}.${SC.MESSAGE_CONTENT}`,
+    name: `${prefix}.${SC.MESSAGE_NAME}`,
+    toolCallId: `${prefix}.${SC.MESSAGE_TOOL_CALL_ID}`,
+    functionName: `${prefix}.${SC.MESSAGE_FUNCTION_CALL_NAME}`,
+    functionArguments: `${prefix}.${SC.MESSAGE_FUNCTION_CALL_ARGUMENTS_JSON}`,
+    parts: [],
+    calls: [],
+  };
+}
+
+function partKeys(keys: MessageKeys, prefix: string, j: number): PartKeys {
+  let k = keys.parts[j];
+  if (k === undefined) {
     const p = `${prefix}.${SC.MESSAGE_CONTENTS}.${j}`;
-    set(attrs, `${p}.${SC.MESSAGE_CONTENT_TYPE}`, part.type);
-    set(attrs, `${p}.${SC.MESSAGE_CONTENT_TEXT}`, part.text);
-    if (part.type === "image") set(attrs, `${p}.${SC.MESSAGE_CONTENT_IMAGE}.${SC.IMAGE_URL}`, part.url);
-    if (part.type === "audio") {
-      set(attrs, `${p}.${SC.MESSAGE_CONTENT_AUDIO}.${AUDIO_URL}`, part.url);
-      set(attrs, `${p}.${SC.MESSAGE_CONTENT_AUDIO}.${AUDIO_MIME_TYPE}`, part.mimeType);
-    }
-    set(attrs, `${p}.${SC.MESSAGE_CONTENT_ID}`, part.id);
-    set(attrs, `${p}.${SC.MESSAGE_CONTENT_SIGNATURE}`, part.signature);
-    set(attrs, `${p}.${SC.MESSAGE_CONTENT_DATA}`, part.data);
-    set(attrs, `${p}.${SC.MESSAGE_CONTENT_ENCRYPTED_CONTENT}`, part.encryptedContent);
+    k = {
+      type: `${p}.${SC.MESSAGE_CONTENT_TYPE}`,
+      text: `${p}.${SC.MESSAGE_CONTENT_TEXT}`,
+      image: `${p}.${SC.MESSAGE_CONTENT_IMAGE}.${SC.IMAGE_URL}`,
+      audioUrl: `${p}.${SC.MESSAGE_CONTENT_AUDIO}.${AUDIO_URL}`,
+      audioMime: `${p}.${SC.MESSAGE_CONTENT_AUDIO}.${AUDIO_MIME_TYPE}`,
+      id: `${p}.${SC.MESSAGE_CONTENT_ID}`,
+      signature: `${p}.${SC.MESSAGE_CONTENT_SIGNATURE}`,
+      data: `${p}.${SC.MESSAGE_CONTENT_DATA}`,
+      encrypted: `${p}.${SC.MESSAGE_CONTENT_ENCRYPTED_CONTENT}`,
+    };
+    keys.parts[j] = k;
   }
-  const calls = (message.toolCalls ?? []).slice(0, MAX_PARTS);
-  for (let k = 0; k < calls.length; k++) {
-    const call = calls[k];
-    if (call === undefined) continue;
-    const p = `${prefix}.${SC.MESSAGE_TOOL_CALLS}.${k}`;
-    set(attrs, `${p}.${SC.TOOL_CALL_ID}`, call.id);
-    set(attrs, `${p}.${SC.TOOL_CALL_FUNCTION_NAME}`, call.name);
-    set(attrs, `${p}.${SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON}`, call.arguments);
+  return k;
+}
+
+function callKeys(keys: MessageKeys, prefix: string, j: number): CallKeys {
+  let k = keys.calls[j];
+  if (k === undefined) {
+    const p = `${prefix}.${SC.MESSAGE_TOOL_CALLS}.${j}`;
+    k = { id: `${p}.${SC.TOOL_CALL_ID}`, name: `${p}.${SC.TOOL_CALL_FUNCTION_NAME}`, arguments: `${p}.${SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON}` };
+    keys.calls[j] = k;
+  }
+  return k;
+}
+
+const keyTables = new Map<string, MessageKeys[]>();
+
+function keysOf(list: string, i: number): MessageKeys {
+  let table = keyTables.get(list);
+  if (table === undefined) keyTables.set(list, (table = []));
+  return (table[i] ??= messageKeys(`${list}.${i}`));
+}
+
+function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): void {
+  const prefix = keys.prefix;
+  set(attrs, keys.role, message.role);
+  set(attrs, keys.content, message.content);
+  set(attrs, keys.name, message.name);
+  set(attrs, keys.toolCallId, message.toolCallId);
+  const contents = message.contents;
+  if (contents !== undefined) {
+    const n = Math.min(contents.length, MAX_PARTS);
+    for (let j = 0; j < n; j++) {
+      const part = contents[j];
+      if (part === undefined) continue;
+      const k = partKeys(keys, prefix, j);
+      set(attrs, k.type, part.type);
+      set(attrs, k.text, part.text);
+      if (part.type === "image") set(attrs, k.image, part.url);
+      if (part.type === "audio") {
+        set(attrs, k.audioUrl, part.url);
+        set(attrs, k.audioMime, part.mimeType);
+      }
+      set(attrs, k.id, part.id);
+      set(attrs, k.signature, part.signature);
+      set(attrs, k.data, part.data);
+      set(attrs, k.encrypted, part.encryptedContent);
+    }
+  }
+  const calls = message.toolCalls;
+  if (calls !== undefined) {
+    const n = Math.min(calls.length, MAX_PARTS);
+    for (let j = 0; j < n; j++) {
+      const call = calls[j];
+      if (call === undefined) continue;
+      const k = callKeys(keys, prefix, j);
+      set(attrs, k.id, call.id);
+      set(attrs, k.name, call.name);
+      set(attrs, k.arguments, call.arguments);
+    }
   }
   if (message.functionCall !== undefined) {
-    set(attrs, `${prefix}.${SC.MESSAGE_FUNCTION_CALL_NAME}`, message.functionCall.name);
-    set(attrs, `${prefix}.${SC.MESSAGE_FUNCTION_CALL_ARGUMENTS_JSON}`, message.functionCall.arguments);
+    set(attrs, keys.functionName, message.functionCall.name);
+    set(attrs, keys.functionArguments, message.functionCall.arguments);
   }
 }
 
@@ -145,9 +234,16 @@ export function writeMessages(
   for (let i = 0; i < n; i++) {
     if (omitted > 0 && i >= HEAD_MESSAGES && i < HEAD_MESSAGES + omitted) continue;
     const message = messages[i];
-    if (message !== undefined) writeMessage(attrs, `${key}.${out}`, message);
+    if (message !== undefined) writeMessage(attrs, keysOf(key, out), message);
     out++;
   }
+}
+
+// The keys of tool `i`, built once (tool lists are short; a long one costs one array entry per index).
+const toolKeys: Array<readonly [string, string, string]> = [];
+function toolKeysOf(i: number): readonly [string, string, string] {
+  const p = `${SC.LLM_TOOLS}.${i}`;
+  return [`${p}.${SC.TOOL_JSON_SCHEMA}`, `${p}.${SC.TOOL_NAME}`, `${p}.${SC.TOOL_DESCRIPTION}`];
 }
 
 /** Writes `llm.tools.N.tool.{json_schema,name,description}`. */
@@ -155,10 +251,10 @@ export function writeTools(attrs: Attributes, tools: readonly ToolDefinition[]):
   for (let i = 0; i < tools.length; i++) {
     const tool = tools[i];
     if (tool === undefined) continue;
-    const p = `${SC.LLM_TOOLS}.${i}`;
-    set(attrs, `${p}.${SC.TOOL_JSON_SCHEMA}`, tool.jsonSchema);
-    set(attrs, `${p}.${SC.TOOL_NAME}`, tool.name);
-    set(attrs, `${p}.${SC.TOOL_DESCRIPTION}`, tool.description);
+    const k = i < 128 ? (toolKeys[i] ??= toolKeysOf(i)) : toolKeysOf(i);
+    set(attrs, k[0], tool.jsonSchema);
+    set(attrs, k[1], tool.name);
+    set(attrs, k[2], tool.description);
   }
 }
 
