@@ -140,6 +140,19 @@ describe("@llm and core's capture", () => {
     for (const [k, v] of Object.entries(a)) if (typeof v === "string") assert.ok(v.length <= 100, `${k}: ${v.length}`);
   });
 
+  test("a 200-message chat keeps every message: the cap is an attribute budget, not a message count", async () => {
+    await using server = await startStandIn({ usage });
+    using traces = captureTraces();
+    const client = new OpenAI({ apiKey: "sk", baseURL: server.openaiBaseURL });
+    const messages: OpenAI.ChatCompletionMessageParam[] = [];
+    for (let i = 0; i < 200; i++) messages.push({ role: i % 2 === 0 ? "user" : "assistant", content: `message ${i}` });
+    const ask = llm.wrap((r: OpenAI.ChatCompletionCreateParamsNonStreaming) => client.chat.completions.create(r), { name: "chat" });
+    await ask({ model: "gpt-4o", messages });
+    const a = traces.get({ name: "chat" }).attributes;
+    for (let i = 0; i < 200; i++) assert.equal(a[`llm.input_messages.${i}.message.content`], `message ${i}`);
+    assert.equal(a[LLM_INPUT_MESSAGES_OMITTED], undefined);
+  });
+
   test("a 1,500-round-trip tool conversation keeps token counts, cost and output; the message list is capped and says what it left out", async () => {
     await using server = await startStandIn({ usage });
     using traces = captureTraces();

@@ -32,5 +32,5 @@ export const llm: LlmKind & {
 
 export type { LlmKind, LlmMessage, LlmOptions, LlmRecord, LlmTokenCount } from "./llm.js";
 export { clearModelPrices, setModelPrices } from "./internal/cost/index.js";
-export { LLM_INPUT_MESSAGES_OMITTED, LLM_OUTPUT_MESSAGES_OMITTED, MAX_MESSAGES } from "./internal/extract/model.js";
+export { LLM_INPUT_MESSAGES_OMITTED, LLM_OUTPUT_MESSAGES_OMITTED, MESSAGE_ATTRIBUTES } from "./internal/extract/model.js";
 export type { ModelPrice } from "./internal/cost/index.js";

@@ -77,11 +77,17 @@ export interface NormalizedResponse {
   readonly finishReason?: string;
 }
 
+/** Attributes written by {@link set} so far: what a message costs is the difference across its writing. */
+let writes = 0;
+
 function set(attrs: Attributes, key: string, value: string | number | undefined): void {
-  if (value !== undefined) attrs[key] = value;
+  if (value !== undefined) {
+    attrs[key] = value;
+    writes++;
+  }
 }
 
-// The attribute keys of message `i` of a list, built once and kept (at most MAX_MESSAGES + 1 per list, each
+// The attribute keys of message `i` of a list, built once and kept for the first CACHED_MESSAGES indices (each
 // with at most MAX_PARTS parts and tool calls): writing a message then builds no key text.
 interface PartKeys {
   type: string;
@@ -157,13 +163,19 @@ function callKeys(keys: MessageKeys, prefix: string, j: number): CallKeys {
 
 const keyTables = new Map<string, MessageKeys[]>();
 
+/** Message indices whose keys are kept; a longer conversation builds the rest's keys as it writes them. */
+const CACHED_MESSAGES = 256;
+
 function keysOf(list: string, i: number): MessageKeys {
+  if (i >= CACHED_MESSAGES) return messageKeys(`${list}.${i}`);
   let table = keyTables.get(list);
   if (table === undefined) keyTables.set(list, (table = []));
   return (table[i] ??= messageKeys(`${list}.${i}`));
 }
 
-function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): void {
+/** Writes one message; returns how many attributes it wrote. */
+function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): number {
+  const before = writes;
   const prefix = keys.prefix;
   set(attrs, keys.role, message.role);
   set(attrs, keys.content, message.content);
@@ -205,34 +217,53 @@ function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): v
     set(attrs, keys.functionName, message.functionCall.name);
     set(attrs, keys.functionArguments, message.functionCall.arguments);
   }
+  return writes - before;
 }
 
-/** How many input messages a long conversation left out of `llm.input_messages.*` (see {@link MAX_MESSAGES}). */
+/** How many input messages a long conversation left out of `llm.input_messages.*` (see {@link MESSAGE_ATTRIBUTES}). */
 export const LLM_INPUT_MESSAGES_OMITTED = "calltree.llm.input_messages_omitted";
 /** How many output messages were left out of `llm.output_messages.*`. */
 export const LLM_OUTPUT_MESSAGES_OMITTED = "calltree.llm.output_messages_omitted";
 /**
- * Most messages written per list: the first 8 (system prompt, the task) and the latest ones. A 1,500-round-trip tool conversation would otherwise pass the span's attribute limit, and the SDK would
- * then drop what matters most (token counts, cost, output).
+ * Most attributes the messages of one list may take on a span: input messages, then output messages. A list that
+ * would take more keeps its first messages (the system prompt, the task) and as many of the latest as fit, and
+ * says how many it left out. Without the cap a 1,500-round-trip tool conversation would pass the span's attribute
+ * limit (10,000 with `register()`), and the SDK would then drop what matters most: token counts, cost, output.
  */
-export const MAX_MESSAGES = 64;
+export const MESSAGE_ATTRIBUTES = { input: 6_000, output: 1_000 } as const;
 const HEAD_MESSAGES = 8;
 /** Most content parts and tool calls written per message. */
 const MAX_PARTS = 32;
 
-/** Writes `messages` under `llm.input_messages` or `llm.output_messages`, capped (first and last kept). */
+/** Writes `messages` under `llm.input_messages` or `llm.output_messages`, within {@link MESSAGE_ATTRIBUTES}. */
 export function writeMessages(
   attrs: Attributes,
   key: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_OUTPUT_MESSAGES,
   messages: readonly Message[],
 ): void {
   const n = messages.length;
-  const omitted = n > MAX_MESSAGES ? n - MAX_MESSAGES : 0;
-  const omittedKey = key === SC.LLM_INPUT_MESSAGES ? LLM_INPUT_MESSAGES_OMITTED : LLM_OUTPUT_MESSAGES_OMITTED;
-  if (omitted > 0) attrs[omittedKey] = omitted;
+  const budget = key === SC.LLM_INPUT_MESSAGES ? MESSAGE_ATTRIBUTES.input : MESSAGE_ATTRIBUTES.output;
+  // Every message, as a conversation of usual length needs; what each cost decides the cut when it did not fit.
+  const costs: number[] = new Array(n);
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const message = messages[i];
+    costs[i] = message === undefined ? 0 : writeMessage(attrs, keysOf(key, i), message);
+    used += costs[i]!;
+  }
+  if (used <= budget) return;
+  const prefix = `${key}.`;
+  for (const k of Object.keys(attrs)) if (k.startsWith(prefix)) delete attrs[k];
+  used = 0;
+  let head = 0;
+  while (head < n && head < HEAD_MESSAGES && used + costs[head]! <= budget) used += costs[head++]!;
+  let tail = n;
+  while (tail > head && used + costs[tail - 1]! <= budget) used += costs[--tail]!;
+  attrs[key === SC.LLM_INPUT_MESSAGES ? LLM_INPUT_MESSAGES_OMITTED : LLM_OUTPUT_MESSAGES_OMITTED] = tail - head;
   let out = 0;
   for (let i = 0; i < n; i++) {
-    if (omitted > 0 && i >= HEAD_MESSAGES && i < HEAD_MESSAGES + omitted) continue;
+    if (i === head) i = tail;
+    if (i >= n) break;
     const message = messages[i];
     if (message !== undefined) writeMessage(attrs, keysOf(key, out), message);
     out++;
