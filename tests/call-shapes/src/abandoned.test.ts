@@ -31,3 +31,10 @@ test("a returned stream that is garbage-collected unread ends its span, marked a
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), "abandoned");
 });
+
+test("a returned stream collected while the iterator taken from it is still read keeps its span open to the end", () => {
+  const script = fileURLToPath(new URL("./fixtures/collected-while-read.js", import.meta.url));
+  const r = spawnSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim()), { openAfterGc: true, read: ["a", "b", "c"], state: "completed", output: "abc" });
+});

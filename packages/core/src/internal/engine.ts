@@ -208,6 +208,8 @@ export class Call implements CallInfo<any> {
   pending: Set<Promise<unknown>> | undefined;
   // Registered with the FinalizationRegistry (a promise subclass or a stream); see watch().
   watched = false;
+  // Objects registered for this call and not yet collected: the returned stream and each iterator taken from it.
+  liveTargets = 0;
   // The attributes onResult returned, when they are written key by key at close (see writeKindAttributes).
   kindResult: Attributes | undefined = undefined;
   // The output of a plain result when the kind's attributes are written as the kind returned them (see
@@ -1141,6 +1143,7 @@ function instrumentIterable(call: Call, iterable: object): void {
       const it = (factory as (...a: unknown[]) => unknown).apply(this, a);
       if (it !== null && typeof it === "object" && typeof (it as { next?: unknown }).next === "function") {
         instrumentIterator(call, it as AsyncIterator<unknown>, true);
+        watchAlso(call, it);
       }
       return it;
     });
@@ -1216,10 +1219,13 @@ function isByteStream(stream: ReadableStream<unknown>): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Streams and promises nobody consumes: their span ends after an idle time, or when they are collected.
 
+// A call is abandoned only when every object the app could still read it through is gone: `for await` keeps the
+// iterator it took from the returned stream and may drop the stream itself (the openai SDK's iterator holds no
+// reference to its Stream), so a collected stream alone says nothing.
 const registry =
   typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry<Call>((call) => {
-        if (!call.ended) call.finishStream("abandoned");
+        if (--call.liveTargets <= 0 && !call.ended) call.finishStream("abandoned");
       })
     : undefined;
 
@@ -1241,8 +1247,15 @@ function watch(call: Call, target: object): void {
   if (call.ended) return;
   call.lastActivity = Date.now();
   call.watched = true;
-  registry?.register(target, call, call);
+  watchAlso(call, target);
   armTimer(call, captureConfig().streamIdleTimeoutMs);
+}
+
+/** Registers one more object the app reads the call's stream through (see the registry above). */
+function watchAlso(call: Call, target: object): void {
+  if (registry === undefined || call.ended) return;
+  call.liveTargets++;
+  registry.register(target, call, call);
 }
 
 function unwatch(call: Call): void {
