@@ -189,6 +189,23 @@ function isStandardContext(value: unknown): value is ClassMethodDecoratorContext
     "name" in value;
 }
 
+// The 2018-09 decorators proposal (SWC's `_decorate` helper, Babel's "2018-09" version) hands a decorator one
+// element descriptor. Next.js compiles decorators that way when tsconfig.json lacks `experimentalDecorators`.
+function isElementDescriptor(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { kind?: unknown; key?: unknown; placement?: unknown };
+  return typeof v.kind === "string" && "key" in v && typeof v.placement === "string";
+}
+
+function oldProposal(kindName: string): CalltreeError {
+  return new CalltreeError(
+    "UNSUPPORTED_DECORATOR_MODE",
+    `@${kindName} was compiled as a 2018-09-proposal decorator (an element descriptor), which calltree does not ` +
+      `support. Next.js (SWC) compiles decorators this way unless tsconfig.json sets ` +
+      `"compilerOptions": { "experimentalDecorators": true }: set it, or use ${kindName}.wrap(fn) instead of @${kindName}.`,
+  );
+}
+
 /**
  * Applies a kind to a method in either decorator mode, telling them apart by their arguments:
  * standard (TC39) decorators receive `(value, context)`, legacy `experimentalDecorators` receive
@@ -206,6 +223,7 @@ export function applyDecorator(
     return decorateLegacy(kind, options, args[0], args[1], args[2] as PropertyDescriptor | undefined);
   }
   if (args.length === 1 && typeof args[0] === "function") throw misuse(kind.name, "a class");
+  if (args.length === 1 && isElementDescriptor(args[0])) throw oldProposal(kind.name);
   throw misuse(kind.name, "this target");
 }
 
