@@ -228,3 +228,43 @@ test("doctor --json prints the findings; an unknown option is a usage error (exi
 test("parseJsonc: comments, trailing commas, and // or /* inside strings kept", () => {
   assert.deepEqual(parseJsonc('{ "a": "http://x/*y*/", // c\n "b": [1, 2,], /* d */ }'), { a: "http://x/*y*/", b: [1, 2] });
 });
+
+test("doctor: a Next.js project with standard decorators fails with experimentalDecorators as the fix; with it, warns about minified class names", async () => {
+  const source = 'import { llm } from "@calltree/llm";\nexport class A {\n  @llm\n  async ask(q: string) { return q; }\n}\n';
+  const instrumentation = 'export async function register() {\n  if (process.env.NEXT_RUNTIME === "nodejs") await import("@calltree/otel");\n}\n';
+  const standard = project({
+    "package.json": { dependencies: { next: "16.5.0" } },
+    "tsconfig.json": { compilerOptions: { target: "ES2017" } },
+    "lib/a.ts": source,
+    "instrumentation.ts": instrumentation,
+  });
+  const legacy = project({
+    "next.config.mjs": "export default {};\n",
+    "tsconfig.json": { compilerOptions: { target: "ES2017", experimentalDecorators: true } },
+    "lib/a.ts": source,
+    "src/instrumentation.ts": instrumentation,
+  });
+  const noInstrumentation = project({
+    "package.json": { dependencies: { next: "16.5.0" } },
+    "tsconfig.json": { compilerOptions: { target: "ES2017" } },
+  });
+  try {
+    const [f, ...more] = failing(await diagnose({ dir: standard, env: {}, nodeVersion: NODE }));
+    assert.equal(more.length, 0);
+    assert.match(f!.message, /Next\.js project with standard decorators/);
+    assert.match(f!.fix!, /"experimentalDecorators": true/);
+    const legacyFindings = await diagnose({ dir: legacy, env: {}, nodeVersion: NODE });
+    assert.deepEqual(failing(legacyFindings), []);
+    const warned = legacyFindings.filter((x) => x.topic === "next.js");
+    assert.equal(warned.length, 1);
+    assert.match(warned[0]!.message, /minifies server code/);
+    assert.match(warned[0]!.fix!, /name: "Assistant\.run"/);
+    // Without decorators nothing is said of them; a Next.js app without instrumentation.ts is told where register() goes.
+    const bare = (await diagnose({ dir: noInstrumentation, env: {}, nodeVersion: NODE })).filter((x) => x.topic === "next.js");
+    assert.equal(bare.length, 1);
+    assert.match(bare[0]!.message, /no instrumentation\.ts/);
+    assert.match(bare[0]!.fix!, /NEXT_RUNTIME === "nodejs"/);
+  } finally {
+    for (const d of [standard, legacy, noInstrumentation]) rmSync(d, { recursive: true, force: true });
+  }
+});

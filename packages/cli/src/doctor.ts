@@ -119,6 +119,9 @@ const STRIP_DEFAULT = (major: number, minor: number) => major > 23 || (major ===
 const NODE_RUNS_TS = /(^|[\s;&|(])node(\s+--?[\w-]+(=\S+)?)*\s+[^\s;&|]+\.(m|c)?ts(\s|$|;|&|\|)/;
 const STRIP_FLAG = /--experimental-(strip|transform)-types/;
 
+// A calltree decorator in a source file (a line that starts with one of the kinds' decorators).
+const CALLTREE_DECORATOR = /^\s*@(agent|chain|embedding|evaluator|guardrail|llm|prompt|reranker|retriever|tool)\b/m;
+
 /** Runs every check. */
 export async function diagnose(options: DiagnoseOptions): Promise<Finding[]> {
   const dir = resolve(options.dir);
@@ -130,6 +133,12 @@ export async function diagnose(options: DiagnoseOptions): Promise<Finding[]> {
   const pkg: PackageJson = existsSync(pkgPath) ? (JSON.parse(readFileSync(pkgPath, "utf8")) as PackageJson) : {};
   const deps = { ...(pkg.dependencies ?? {}), ...(pkg.devDependencies ?? {}) };
   const has = (name: string) => name in deps;
+
+  // Next.js compiles the app itself (SWC), whatever tsconfig.json's target says.
+  const nextjs = has("next") || ["js", "mjs", "cjs", "ts", "mts"].some((ext) => existsSync(join(dir, `next.config.${ext}`)));
+  let decorated: boolean | undefined;
+  const usesDecorators = () => (decorated ??= sources(dir).some((f) => CALLTREE_DECORATOR.test(readFileSync(f, "utf8"))));
+  let nextjsStandard = false;
 
   // The decorator mode and the target.
   const tsconfigPath = join(dir, "tsconfig.json");
@@ -156,13 +165,24 @@ export async function diagnose(options: DiagnoseOptions): Promise<Finding[]> {
     }
     if (co) {
       legacy = co.experimentalDecorators === true;
+      nextjsStandard = nextjs && !legacy && usesDecorators();
       metadata = legacy && co.emitDecoratorMetadata === true;
       // TypeScript 5.x takes an absent target from `module`: node16/node18/nodenext mean ESNext.
       const ts = typescriptMajor(dir, deps);
       const impliedEsnext =
         co.target === undefined && /^node(16|18|20|next)$/i.test(String(co.module ?? "")) && (ts === undefined || ts < 6);
       const target = String(co.target ?? (impliedEsnext ? `ESNext (implied by "module": "${co.module}")` : "(default)"));
-      if (!legacy && impliedEsnext) {
+      if (nextjsStandard) {
+        findings.push({
+          severity: "fail",
+          topic: "tsconfig.json",
+          message:
+            "a Next.js project with standard decorators: Next's compiler (SWC) compiles decorators as the 2018-09 " +
+            "proposal unless experimentalDecorators is set, and calltree's decorators then stop `next build` with " +
+            "UNSUPPORTED_DECORATOR_MODE (the target does not matter: Next compiles the TypeScript, not tsc).",
+          fix: 'set "experimentalDecorators": true in tsconfig.json, or use kind.wrap(fn) instead of @kind.',
+        });
+      } else if (!legacy && impliedEsnext) {
         findings.push({
           severity: "fail",
           topic: "tsconfig.json",
@@ -230,6 +250,29 @@ export async function diagnose(options: DiagnoseOptions): Promise<Finding[]> {
       fix: "build what needs the metadata (NestJS apps) with tsc or swc (decoratorMetadata: true)" +
         (noMetadataTools.includes("Babel") ? ", or add babel-plugin-transform-typescript-metadata to Babel." : "."),
     });
+  }
+
+  if (nextjs) {
+    const instrumentation = ["instrumentation.ts", "instrumentation.js", "src/instrumentation.ts", "src/instrumentation.js"]
+      .map((f) => join(dir, f))
+      .find((f) => existsSync(f));
+    if (instrumentation === undefined || !/@calltree\/otel|["']calltree["']/.test(readFileSync(instrumentation, "utf8"))) {
+      findings.push({
+        severity: "warn",
+        topic: "next.js",
+        message: `${instrumentation === undefined ? "no instrumentation.ts" : `${instrumentation.slice(dir.length + 1)} does not load calltree`}: Next.js sets up tracing from the register() that instrumentation.ts exports, once per server process.`,
+        fix: 'in instrumentation.ts: export async function register() { if (process.env.NEXT_RUNTIME === "nodejs") ' +
+          '{ const { register } = await import("@calltree/otel"); register(); } } (see docs/runtimes.md#nextjs).',
+      });
+    }
+    if (!nextjsStandard && usesDecorators()) {
+      findings.push({
+        severity: "warn",
+        topic: "next.js",
+        message: "`next build` minifies server code: spans named after their class (Assistant.run) get a mangled class name (such as xp.run).",
+        fix: 'name the spans you look for: @agent({ name: "Assistant.run" }).',
+      });
+    }
   }
 
   // Node's type stripping.

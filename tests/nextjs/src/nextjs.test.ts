@@ -8,6 +8,7 @@
 // completes, and the run's timeout reports it). Times are only compared for order (a span ends after an event).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startStandIn } from "@calltree-internal/llm-stand-in";
@@ -239,6 +240,28 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
     );
   });
 
+  test("calltree doctor: on the app, no failure and the advice on minified names; on standard decorators, the same fix as the build", () => {
+    const doctor = (dir: string) => {
+      const env = { ...process.env };
+      for (const key of ["PHOENIX_COLLECTOR_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]) delete env[key];
+      return spawnSync(process.execPath, [join(PACKAGE_DIR, "node_modules/@calltree/cli/dist/esm/bin.js"), "doctor", dir], { encoding: "utf8", env });
+    };
+    const app = doctor(APP_DIR);
+    assert.equal(app.status, 0, app.stdout + app.stderr);
+    assert.match(app.stdout, /legacy decorators \(experimentalDecorators\)/);
+    assert.match(app.stdout, /minifies server code/);
+    assert.doesNotMatch(app.stdout, /instrumentation\.ts/, "the app's instrumentation.ts loads calltree");
+    const standard = doctor(join(PACKAGE_DIR, "fixtures/standard-decorators"));
+    assert.equal(standard.status, 1, standard.stdout + standard.stderr);
+    assert.match(standard.stdout, /FAIL {2}tsconfig\.json: a Next\.js project with standard decorators/);
+    assert.match(standard.stdout, /fix: set "experimentalDecorators": true in tsconfig\.json, or use kind\.wrap\(fn\)/);
+    assert.match(standard.stdout, /no instrumentation\.ts/);
+    rows.set(
+      "`npx calltree doctor` on a Next.js app",
+      '✅ recognises Next.js (`next` in package.json or a `next.config.*`): standard decorators are a failure with the fix `"experimentalDecorators": true`; it warns about minified class names and a missing `instrumentation.ts`',
+    );
+  });
+
   test("instrumentation.ts: register() runs once per server process, traces go to the OTLP endpoint", () => {
     assert.match(server.output(), /\[calltree\] traces → http:\/\/127\.0\.0\.1:\d+\/v1\/traces \(http\/protobuf, project "nextjs-app"\)/);
     assert.equal(server.output().match(/\[calltree\] traces →/g)?.length, 1);
@@ -261,6 +284,7 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
       'Decorators, tsconfig `"experimentalDecorators": true`',
       "Decorators, tsconfig without `experimentalDecorators` (standard decorators)",
       "Span names of decorated methods after `next build`",
+      "`npx calltree doctor` on a Next.js app",
     ];
     const lines = ["| Next.js 16.5 (`next build` + `next start`, Node) | Result |", "| --- | --- |"];
     for (const name of order) lines.push(`| ${name} | ${rows.get(name) ?? "❌ failed in this run"} |`);
