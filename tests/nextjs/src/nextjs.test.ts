@@ -5,7 +5,7 @@
 // differs from this run's (CALLTREE_NEXTJS=update rewrites it).
 //
 // No timing assertions: the test waits for the receiver to hold complete traces (an orphaned or split trace never
-// completes, and the run's timeout reports it). Times are only compared for order (a span ends after an event).
+// completes, and the receiver's guard reports it). Times are only compared for order (a span ends after an event).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -16,19 +16,21 @@ import type { StandIn } from "@calltree-internal/llm-stand-in";
 import { actionId, callAction } from "./support/action.js";
 import { APP_DIR, next, PACKAGE_DIR, start } from "./support/next-app.js";
 import type { Server } from "./support/next-app.js";
-import { startReceiver } from "./support/receiver.js";
-import type { Receiver, ReceivedSpan } from "./support/receiver.js";
+import { startReceiver } from "@calltree-internal/otlp-receiver";
+import type { OtlpReceiver, ReceivedSpan } from "@calltree-internal/otlp-receiver";
 
 const KIND = "openinference.span.kind";
 const USAGE = { promptTokens: 11, completionTokens: 7 };
 const TOTAL = USAGE.promptTokens + USAGE.completionTokens;
 const HOLD = "[hold]";
 const CONCURRENT = 12;
+/** How long the receiver waits for complete traces before it reports which did not arrive: a guard, not a speed. */
+const GUARD_MS = 300_000;
 
 const rows = new Map<string, string>();
 
 let standIn: StandIn;
-let receiver: Receiver;
+let receiver: OtlpReceiver;
 let server: Server;
 let buildOutput = "";
 
@@ -104,7 +106,7 @@ interface Checked {
 
 /** The assertions every request's trace must pass. */
 function checkTrace(question: string, text: string): Checked {
-  const spans = receiver.spans;
+  const spans = receiver.spans();
   const agentSpan = agentSpanOf(spans, question)!;
   const trace = traceOf(spans, agentSpan.traceId);
   const byId = new Map(trace.map((s) => [s.spanId, s]));
@@ -171,20 +173,22 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
     const releasedNs = BigInt(Date.now()) * 1_000_000n;
     standIn.release();
     const [routeText, actionText] = await Promise.all([route.done, action.done]);
-    await receiver.until((spans) => complete(spans, routeQuestion) && complete(spans, actionQuestion));
+    await receiver.waitFor((spans) => complete(spans, routeQuestion) && complete(spans, actionQuestion), GUARD_MS);
 
     const r = checkTrace(routeQuestion, routeText);
     const a = checkTrace(actionQuestion, actionText);
     for (const c of [r, a]) {
-      assert.ok(c.llm.endNs >= releasedNs, "the LLM span ends after the stand-in wrote the last chunk");
+      assert.ok(BigInt(c.llm.endTimeUnixNano) >= releasedNs, "the LLM span ends after the stand-in wrote the last chunk");
       // The agent returned the answer as a stream too: its span also lasts until the response has been streamed.
-      assert.ok(c.agent.endNs >= releasedNs, "the agent span ends after the last chunk");
+      assert.ok(BigInt(c.agent.endTimeUnixNano) >= releasedNs, "the agent span ends after the last chunk");
       assert.ok(c.llm.events.some((e) => e.name === "First Token Stream Event"));
     }
-    assert.equal(r.root.scope, "next.js");
-    assert.equal(a.root.scope, "next.js");
+    for (const c of [r, a]) {
+      assert.equal(c.root.scope, "next.js");
+      assert.equal(c.root.attributes["next.span_type"], "BaseServer.handleRequest");
+    }
     const flow = (c: Checked) => c.path.map((n) => `\`${n}\``).join(" → ");
-    const rootEnds = (c: Checked) => (c.root.endNs >= c.llm.endNs ? "ends after the stream" : "ends before the stream");
+    const rootEnds = (c: Checked) => (BigInt(c.root.endTimeUnixNano) >= BigInt(c.llm.endTimeUnixNano) ? "ends after the stream" : "ends before the stream");
     rows.set(
       "Route handler streaming an AI SDK answer (`POST /api/chat`)",
       `✅ one trace per request: ${flow(r)} → \`Assistant.notes\` (tool), \`Assistant.ask\` (LLM) → Next's \`fetch POST …\`; Next's root span ${rootEnds(r)}`,
@@ -203,7 +207,7 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
     const questions = Array.from({ length: CONCURRENT }, (_, i) => `Question ${i} from client ${i % 2 === 0 ? "route" : "action"} ${"x".repeat(i)}`);
     const calls = questions.map((q, i) => (i % 2 === 0 ? askRoute(q) : askAction(q)));
     const texts = await Promise.all(calls.map((c) => c.done));
-    await receiver.until((spans) => questions.every((q) => complete(spans, q)));
+    await receiver.waitFor((spans) => questions.every((q) => complete(spans, q)), GUARD_MS);
     const traceIds = new Set<string>();
     questions.forEach((q, i) => traceIds.add(checkTrace(q, texts[i]!).root.traceId));
     assert.equal(traceIds.size, CONCURRENT);
@@ -211,7 +215,7 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
   });
 
   test("next build minifies class names: a method's span is named by its `name` option, not its class", () => {
-    const tool = receiver.spans.find((s) => s.attributes[KIND] === "TOOL")!;
+    const tool = receiver.spans().find((s) => s.attributes[KIND] === "TOOL")!;
     assert.match(tool.name, /\.notes$/);
     assert.notEqual(tool.name, "Assistant.notes", "the class name survived minification: the docs' advice is out of date");
     assert.equal(tool.attributes["tool.name"], "notes");
@@ -224,7 +228,7 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
   test('decorators with "experimentalDecorators": true work in the app (tsconfig.json)', () => {
     const config = JSON.parse(readFileSync(join(APP_DIR, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
     assert.equal(config.compilerOptions.experimentalDecorators, true);
-    assert.ok(receiver.spans.some((s) => s.name === "Assistant.run"), "the decorated methods made spans");
+    assert.ok(receiver.spans().some((s) => s.name === "Assistant.run"), "the decorated methods made spans");
     rows.set('Decorators, tsconfig `"experimentalDecorators": true`', "✅ works");
   });
 
@@ -262,15 +266,51 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
     );
   });
 
+  test("Next's own traces outside requests (start-up, loading routes) hold no calltree span; register() ran before the first request", () => {
+    const traces = new Map<string, ReceivedSpan[]>();
+    for (const s of receiver.spans()) traces.set(s.traceId, [...(traces.get(s.traceId) ?? []), s]);
+    const requestRoots: ReceivedSpan[] = [];
+    let others = 0;
+    for (const spans of traces.values()) {
+      if (spans.some((s) => s.attributes[KIND] === "AGENT")) {
+        requestRoots.push(spans.find((s) => s.parentSpanId === "")!);
+        continue;
+      }
+      others++;
+      for (const s of spans) assert.equal(s.scope, "next.js", `${s.name} outside a request trace is Next's`);
+    }
+    assert.ok(others > 0);
+    const names = new Set(receiver.spans().filter((s) => !requestRoots.some((r) => r.traceId === s.traceId)).map((s) => s.name));
+    assert.ok(names.has("load route module") && names.has("register instrumentation"), [...names].join(", "));
+    const registered = receiver.spans().find((s) => s.name === "register instrumentation")!;
+    const firstRequest = requestRoots.reduce((min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min), BigInt(requestRoots[0]!.startTimeUnixNano));
+    assert.ok(BigInt(registered.endTimeUnixNano) <= firstRequest, "instrumentation's register() had returned before the first request began");
+    assert.match(readFileSync(join(APP_DIR, "next.config.mjs"), "utf8"), /^\/\*\* @type \{import\("next"\)\.NextConfig\} \*\/\nexport default \{\};\n$/, "next.config needs nothing for calltree");
+  });
+
+  test("docs/runtimes.md's Next.js recipe shows the app's files as they are", () => {
+    const page = readFileSync(join(PACKAGE_DIR, "../../docs/runtimes.md"), "utf8");
+    const marker = /<!-- not-checked: the file (next-app\/\S+) of tests\/nextjs, which next build compiles and the suite compares with this block -->\n```\w+\n([\s\S]*?)\n```\n/g;
+    const shown = [...page.matchAll(marker)].map((m) => [m[1]!, m[2]!] as const);
+    assert.deepEqual(shown.map(([file]) => file), [
+      "next-app/instrumentation.ts",
+      "next-app/tsconfig.json",
+      "next-app/lib/assistant.ts",
+      "next-app/app/api/chat/route.ts",
+      "next-app/app/actions.ts",
+    ]);
+    for (const [file, code] of shown) assert.equal(`${code}\n`, readFileSync(join(PACKAGE_DIR, file), "utf8"), `docs/runtimes.md's ${file} differs from the app's`);
+  });
+
   test("instrumentation.ts: register() runs once per server process, traces go to the OTLP endpoint", () => {
     assert.match(server.output(), /\[calltree\] traces → http:\/\/127\.0\.0\.1:\d+\/v1\/traces \(http\/protobuf, project "nextjs-app"\)/);
     assert.equal(server.output().match(/\[calltree\] traces →/g)?.length, 1);
-    assert.ok(receiver.contentTypes.every((t) => t === "application/x-protobuf"));
-    assert.ok(!JSON.stringify(receiver.spans.map((s) => s.attributes)).includes("sk-test-secret-key"), "the API key is in no span");
+    assert.ok(receiver.requests.every((r) => r.contentType === "application/x-protobuf"));
+    assert.ok(!JSON.stringify(receiver.spans().map((s) => s.attributes)).includes("sk-test-secret-key"), "the API key is in no span");
     assert.doesNotMatch(buildOutput, /\[calltree\]/, "next build itself does not register tracing");
     rows.set(
       "`register()` from `instrumentation.ts` (Node runtime)",
-      "✅ called once per `next start` process; exports OTLP/HTTP protobuf; Next's own spans (scope `next.js`) go through it too and hold calltree's spans",
+      "✅ called once per `next start` process, and returns before the first request; exports OTLP/HTTP protobuf; Next's own spans (scope `next.js`) go through it too and hold calltree's spans",
     );
   });
 
