@@ -50,28 +50,45 @@ async function readText(stream: ReadableStream<Uint8Array> | ReadableStream<stri
   return text;
 }
 
-/** Starts a call of the route handler; `first` resolves with the first text the client reads, `done` with all of it. */
-function askRoute(question: string): { first: Promise<void>; done: Promise<string> } {
+interface Asking {
+  /** Resolves when the client has read the first text. */
+  first: Promise<void>;
+  /** The text the client has read so far. */
+  read: { text: string };
+  /** Resolves with the whole text once the response has ended. */
+  done: Promise<string>;
+}
+
+/** Starts a call of the route handler. */
+function askRoute(question: string): Asking {
   let gotFirst!: () => void;
   const first = new Promise<void>((resolve) => (gotFirst = resolve));
+  const read = { text: "" };
   const done = (async () => {
     const response = await fetch(`${server.url}/api/chat`, { method: "POST", body: JSON.stringify({ question }), headers: { "content-type": "application/json" } });
     assert.equal(response.status, 200);
-    return readText(response.body!, () => gotFirst());
+    return readText(response.body!, (piece) => {
+      read.text += piece;
+      gotFirst();
+    });
   })();
-  return { first, done };
+  return { first, read, done };
 }
 
 /** The same through the server action, called as the browser calls it. */
-function askAction(question: string): { first: Promise<void>; done: Promise<string> } {
+function askAction(question: string): Asking {
   let gotFirst!: () => void;
   const first = new Promise<void>((resolve) => (gotFirst = resolve));
+  const read = { text: "" };
   const done = (async () => {
     const result = await callAction(`${server.url}/`, actionId(APP_DIR, "askAction"), [question]);
     assert.ok(result instanceof ReadableStream, "the action's result reaches the client as a ReadableStream");
-    return readText(result as ReadableStream<string>, () => gotFirst());
+    return readText(result as ReadableStream<string>, (piece) => {
+      read.text += piece;
+      gotFirst();
+    });
   })();
-  return { first, done };
+  return { first, read, done };
 }
 
 function traceOf(spans: readonly ReceivedSpan[], traceId: string): ReceivedSpan[] {
@@ -162,33 +179,41 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
   });
 
   test("the route handler and the server action stream the answer; the LLM span ends after the last chunk", async () => {
-    // Both requests are held by the stand-in after their first chunks: the clients have read text, the model has not
-    // finished. Only after `released` can the last chunk be written, so an LLM span that ends with the stream ends
-    // after it.
+    // Both requests are held by the stand-in after its first events: the clients have read the first words, the
+    // model has not finished. The rest of the answer is written only after release(), so an LLM span whose output is
+    // the whole answer was still open when the last chunk came (a span that ended when the method returned would
+    // hold at most the words before the hold: attributes written after a span's end are dropped).
     const routeQuestion = `${HOLD} How do route handlers stream?`;
     const actionQuestion = `${HOLD} How do server actions stream?`;
     const route = askRoute(routeQuestion);
     const action = askAction(actionQuestion);
     await Promise.all([route.first, action.first]);
-    const releasedNs = BigInt(Date.now()) * 1_000_000n;
+    const beforeRelease = [route.read.text, action.read.text];
+    // Date.now() and the spans' clock (OpenTelemetry anchors each span to Date.now()) count whole milliseconds.
+    const releasedNs = (BigInt(Date.now()) - 1n) * 1_000_000n;
     standIn.release();
     const [routeText, actionText] = await Promise.all([route.done, action.done]);
     await receiver.waitFor((spans) => complete(spans, routeQuestion) && complete(spans, actionQuestion), GUARD_MS);
 
     const r = checkTrace(routeQuestion, routeText);
     const a = checkTrace(actionQuestion, actionText);
-    for (const c of [r, a]) {
+    [r, a].forEach((c, i) => {
+      const early = beforeRelease[i]!;
+      assert.ok(early.length > 0 && early.length < c.llm.attributes["output.value"]!.toString().length, `held after ${JSON.stringify(early)}`);
       assert.ok(BigInt(c.llm.endTimeUnixNano) >= releasedNs, "the LLM span ends after the stand-in wrote the last chunk");
       // The agent returned the answer as a stream too: its span also lasts until the response has been streamed.
       assert.ok(BigInt(c.agent.endTimeUnixNano) >= releasedNs, "the agent span ends after the last chunk");
       assert.ok(c.llm.events.some((e) => e.name === "First Token Stream Event"));
-    }
+    });
     for (const c of [r, a]) {
       assert.equal(c.root.scope, "next.js");
       assert.equal(c.root.attributes["next.span_type"], "BaseServer.handleRequest");
     }
     const flow = (c: Checked) => c.path.map((n) => `\`${n}\``).join(" → ");
-    const rootEnds = (c: Checked) => (BigInt(c.root.endTimeUnixNano) >= BigInt(c.llm.endTimeUnixNano) ? "ends after the stream" : "ends before the stream");
+    // The response ends after the agent's stream (its body), so Next's span of the request covers the streaming; at
+    // the clocks' millisecond resolution.
+    const rootEnds = (c: Checked) =>
+      BigInt(c.root.endTimeUnixNano) + 1_000_000n >= BigInt(c.agent.endTimeUnixNano) ? "ends after the stream" : "ends before the stream";
     rows.set(
       "Route handler streaming an AI SDK answer (`POST /api/chat`)",
       `✅ one trace per request: ${flow(r)} → \`Assistant.notes\` (tool), \`Assistant.ask\` (LLM) → Next's \`fetch POST …\`; Next's root span ${rootEnds(r)}`,
@@ -284,7 +309,7 @@ describe("Next.js app router with calltree", { timeout: 600_000 }, () => {
     assert.ok(names.has("load route module") && names.has("register instrumentation"), [...names].join(", "));
     const registered = receiver.spans().find((s) => s.name === "register instrumentation")!;
     const firstRequest = requestRoots.reduce((min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min), BigInt(requestRoots[0]!.startTimeUnixNano));
-    assert.ok(BigInt(registered.endTimeUnixNano) <= firstRequest, "instrumentation's register() had returned before the first request began");
+    assert.ok(BigInt(registered.endTimeUnixNano) <= firstRequest + 1_000_000n, "instrumentation's register() had returned before the first request began");
     assert.match(readFileSync(join(APP_DIR, "next.config.mjs"), "utf8"), /^\/\*\* @type \{import\("next"\)\.NextConfig\} \*\/\nexport default \{\};\n$/, "next.config needs nothing for calltree");
   });
 
