@@ -2,7 +2,7 @@ import { context } from "@opentelemetry/api";
 import type { Attributes } from "@opentelemetry/api";
 import { z } from "zod";
 import { CalltreeError } from "./errors.js";
-import { applyDecorator, decoratedMethods, wrapFunction } from "./internal/decorate.js";
+import { applyDecorator, decoratedMethods, isElementDescriptor, wrapFunction } from "./internal/decorate.js";
 import type { KindRuntime } from "./internal/decorate.js";
 import { reportOnce } from "./internal/diagnostics.js";
 import { CALL_KEY, guard } from "./internal/engine.js";
@@ -170,7 +170,9 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
   const defaults = validate({});
 
   const kind = function (...args: unknown[]): unknown {
-    if (args.length === 0 || (args.length === 1 && typeof args[0] !== "function")) {
+    // A lone element descriptor is a bare `@kind` compiled as the 2018-09 proposal, not options: applyDecorator
+    // says what to do about it.
+    if (args.length === 0 || (args.length === 1 && typeof args[0] !== "function" && !isElementDescriptor(args[0]))) {
       const options = validate(args[0]);
       return function calltreeDecorator(...a: unknown[]): unknown {
         return applyDecorator(runtime, options, a);

@@ -202,6 +202,15 @@ describe("options", () => {
     assert.throws(() => { class A { @(chain as any) accessor x = 1; } return A; }, check);
     assert.throws(() => { class A { @(chain as any) get g() { return 1; } } return A; }, check);
   });
+
+  test("a decorator compiled as the 2018-09 proposal (one element descriptor: Next.js's SWC without experimentalDecorators) says to set experimentalDecorators or use wrap", () => {
+    const element = { kind: "method", key: "m", placement: "prototype", descriptor: { value() {}, writable: true, configurable: true, enumerable: false } };
+    assert.throws(
+      () => (chain as unknown as (e: unknown) => unknown)(element),
+      (e) => e instanceof CalltreeError && e.code === "UNSUPPORTED_DECORATOR_MODE" &&
+        /"experimentalDecorators": true/.test(e.message) && /chain\.wrap\(fn\)/.test(e.message),
+    );
+  });
 });
 
 describe("capture", () => {

@@ -191,7 +191,8 @@ function isStandardContext(value: unknown): value is ClassMethodDecoratorContext
 
 // The 2018-09 decorators proposal (SWC's `_decorate` helper, Babel's "2018-09" version) hands a decorator one
 // element descriptor. Next.js compiles decorators that way when tsconfig.json lacks `experimentalDecorators`.
-function isElementDescriptor(value: unknown): boolean {
+/** @internal */
+export function isElementDescriptor(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { kind?: unknown; key?: unknown; placement?: unknown };
   return typeof v.kind === "string" && "key" in v && typeof v.placement === "string";
