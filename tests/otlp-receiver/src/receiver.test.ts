@@ -244,3 +244,9 @@ describe("request builders", () => {
     assert.throws(() => countSpans(body.subarray(0, body.length - 3), "application/x-protobuf"));
   });
 });
+
+test("closedPort is a port where nothing listens", async () => {
+  const { closedPort } = await import("./index.js");
+  const port = await closedPort();
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/traces`, { method: "POST", body: "{}" }));
+});

@@ -444,3 +444,15 @@ function answerInEncoding(res: ServerResponse, status: number, json: boolean): v
     res.end();
   }
 }
+
+/**
+ * A port on 127.0.0.1 where nothing listens (bound, then released): an endpoint that refuses connections, for the
+ * "no receiver at all" case.
+ */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
