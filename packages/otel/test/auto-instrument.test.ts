@@ -1,26 +1,20 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { startStandIn } from "@calltree-internal/llm-stand-in";
 
-/** A local stand-in for the OpenAI API: real HTTP, one canned chat completion. */
-async function startOpenAiServer() {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({
+/** The LLM stand-in as the OpenAI API, scripted to answer one canned chat completion. */
+function startOpenAiServer() {
+  return startStandIn({
+    respond: () => ({
+      json: {
         id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-4o-mini-2024-07-18",
         choices: [{ index: 0, message: { role: "assistant", content: "hello" }, finish_reason: "stop" }],
         usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
-      }));
-    });
+      },
+    }),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 function run(file: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -37,7 +31,7 @@ describe("register({ autoInstrument: true })", () => {
   test("a CommonJS app: the installed OpenInference OpenAI instrumentation is enabled and its span nests under the active span", async () => {
     const openai = await startOpenAiServer();
     try {
-      const r = await run("./child-openai.cjs", { CT_OPENAI_URL: openai.url });
+      const r = await run("./child-openai.cjs", { CT_OPENAI_URL: openai.openaiBaseURL });
       assert.equal(r.code, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { instrumentations: number; spans: Array<{ name: string; kind: string; model: string; tokens: number; parent: string; id: string }> };
       assert.equal(out.instrumentations, 1);
@@ -56,7 +50,7 @@ describe("register({ autoInstrument: true })", () => {
   test("a CommonJS app that loaded the SDK before register(): says so once, with what to do", async () => {
     const openai = await startOpenAiServer();
     try {
-      const r = await run("./child-openai.cjs", { CT_OPENAI_URL: openai.url, CT_REQUIRE_FIRST: "1" });
+      const r = await run("./child-openai.cjs", { CT_OPENAI_URL: openai.openaiBaseURL, CT_REQUIRE_FIRST: "1" });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(r.stderr.split("\n").filter((l) => l.includes("autoInstrument")), [
         '[calltree] autoInstrument: openai was loaded before register(); call register() first (in a module loaded before the SDKs), ' +
@@ -70,7 +64,7 @@ describe("register({ autoInstrument: true })", () => {
   test("an ES module app: says once to call tracing.manuallyInstrument, and that call makes the SDK traced", async () => {
     const openai = await startOpenAiServer();
     try {
-      const without = await run("./child-openai-esm.js", { CT_OPENAI_URL: openai.url });
+      const without = await run("./child-openai-esm.js", { CT_OPENAI_URL: openai.openaiBaseURL });
       assert.equal(without.code, 0, without.stderr);
       const hints = without.stderr.split("\n").filter((l) => l.includes("autoInstrument"));
       assert.deepEqual(hints, [
@@ -78,7 +72,7 @@ describe("register({ autoInstrument: true })", () => {
       ]);
       assert.deepEqual((JSON.parse(without.stdout) as { spans: unknown[] }).spans, [{ name: "Assistant.run" }]);
 
-      const manual = await run("./child-openai-esm.js", { CT_OPENAI_URL: openai.url, CT_MANUAL: "1" });
+      const manual = await run("./child-openai-esm.js", { CT_OPENAI_URL: openai.openaiBaseURL, CT_MANUAL: "1" });
       assert.equal(manual.code, 0, manual.stderr);
       const spans = (JSON.parse(manual.stdout) as { spans: Array<{ kind?: string; model?: string }> }).spans;
       assert.equal(spans.filter((s) => s.kind === "LLM").length, 1, JSON.stringify(spans));

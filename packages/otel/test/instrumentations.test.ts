@@ -1,32 +1,29 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { OpenAIInstrumentation } from "@arizeai/openinference-instrumentation-openai";
 import { register } from "@calltree/otel";
+import { startStandIn } from "@calltree-internal/llm-stand-in";
 import { inSpan, tracerOf } from "./util.js";
 
 describe("register({ instrumentations })", () => {
   test("enables the given instrumentation with calltree's provider; manuallyInstrument patches an ES module import", async () => {
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({
+    // The LLM stand-in as the OpenAI API, scripted to answer one canned chat completion.
+    const server = await startStandIn({
+      respond: () => ({
+        json: {
           id: "c", object: "chat.completion", created: 1, model: "gpt-4o-mini",
           choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
           usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-        }));
-      });
+        },
+      }),
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const instrumentation = new OpenAIInstrumentation();
     const tracing = register({ exporter: "memory", instrumentations: [instrumentation], logLevel: "silent" });
     try {
       assert.deepEqual(tracing.instrumentations, [instrumentation]);
       const openai = await import("openai");
       tracing.manuallyInstrument({ openai });
-      const client = new openai.OpenAI({ apiKey: "sk-test", baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` });
+      const client = new openai.OpenAI({ apiKey: "sk-test", baseURL: server.openaiBaseURL });
       await inSpan(tracerOf(), "Assistant.run", "AGENT", () =>
         client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] }));
       const spans = tracing.spans();
@@ -42,7 +39,7 @@ describe("register({ instrumentations })", () => {
       });
     } finally {
       await tracing.shutdown();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 });

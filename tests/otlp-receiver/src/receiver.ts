@@ -44,6 +44,8 @@ export type Reply = Behaviour | number | "hang" | "drip";
 
 /** One request the receiver acknowledged, decoded. */
 export interface ReceivedRequest {
+  /** `POST`, as exporters send. */
+  method: string;
   headers: IncomingHttpHeaders;
   /** Request path, e.g. `/v1/traces`. */
   path: string;
@@ -230,7 +232,7 @@ export async function startReceiver(behaviour?: Reply | ((n: number) => Reply), 
         records.set(s.spanId, { arrivals: 1, acknowledged: false });
       }
     }
-    requests.push({ headers: req.headers, path: req.url ?? "", contentType, contentEncoding, bytes: body.length, spans, spanCount });
+    requests.push({ method: req.method ?? "", headers: req.headers, path: req.url ?? "", contentType, contentEncoding, bytes: body.length, spans, spanCount });
     state.spanCount += spanCount;
     return spans;
   };
