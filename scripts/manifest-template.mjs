@@ -8,7 +8,7 @@ export const template = {
   type: "module",
   sideEffects: false,
   engines: { node: ">=20" },
-  files: ["dist", "!dist/**/*.test.*", "!dist/**/test-*", "README.md"],
+  files: ["dist", "!dist/**/*.test.*", "README.md"],
   main: "./dist/cjs/index.js",
   module: "./dist/esm/index.js",
   types: "./dist/esm/index.d.ts",

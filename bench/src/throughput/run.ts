@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { lastJsonLine, runNode } from "../child-process.js";
-import { startReceiver } from "./receiver.js";
-import type { Receiver } from "./receiver.js";
+import { startReceiver } from "@calltree-internal/otlp-receiver";
+import type { OtlpReceiver } from "@calltree-internal/otlp-receiver";
 import type { ChildReport, Scenario } from "./scenario.js";
 
 /** A throughput scenario's results. */
@@ -91,11 +91,12 @@ function dropReason(s: Scenario, dropped: number, report: ChildReport): string |
  * 127.0.0.1 hosted here, in this process, which otherwise only waits.
  */
 export async function runThroughput(spans: number, log: (line: string) => void): Promise<ThroughputResult[]> {
-  const receiver: Receiver = await startReceiver();
+  // Counting, not decoding: the receiver shares the two cores with the process it measures.
+  const receiver: OtlpReceiver = await startReceiver(200, { decode: "count" });
   const results: ThroughputResult[] = [];
   try {
     for (const base of scenarios(spans)) {
-      const scenario: Scenario = base.exporter === "otlp" ? { ...base, endpoint: receiver.url } : base;
+      const scenario: Scenario = base.exporter === "otlp" ? { ...base, endpoint: receiver.origin } : base;
       receiver.reset();
       const result: ThroughputResult = {
         id: scenario.id,
@@ -109,7 +110,7 @@ export async function runThroughput(spans: number, log: (line: string) => void):
       if (report === undefined) {
         result.skipped = error ?? "failed";
       } else {
-        const delivered = scenario.exporter === "discard" ? (report.discarded ?? 0) : receiver.spans;
+        const delivered = scenario.exporter === "discard" ? (report.discarded ?? 0) : receiver.spanCount;
         const dropped = spans - delivered;
         Object.assign(result, {
           loopSeconds: report.loopSeconds,
@@ -123,7 +124,7 @@ export async function runThroughput(spans: number, log: (line: string) => void):
         if (reason !== undefined) result.dropReason = reason;
         if (report.pipelineDropped !== undefined) result.pipelineDropped = report.pipelineDropped;
         if (scenario.exporter === "otlp") {
-          result.otlpRequests = receiver.requests;
+          result.otlpRequests = receiver.requestCount;
           result.otlpMegabytes = receiver.bytes / 2 ** 20;
         }
       }

@@ -3,8 +3,6 @@
 // (session ids, first-token events, documents) are read from a second run that exports to an OTLP/JSON file.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -154,50 +152,4 @@ export function onlySpan(spans: readonly RenderSpan[], name: string): RenderSpan
     throw new Error(`expected one span named "${name}", found ${found.length} among: ${spans.map((s) => s.name).join(", ")}`);
   }
   return found[0] as RenderSpan;
-}
-
-/** One request an {@link OtlpReceiver} got. */
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  contentType: string;
-  body: Buffer;
-}
-
-/** A running {@link startOtlpReceiver}. */
-export interface OtlpReceiver {
-  /** `http://127.0.0.1:PORT`: what `PHOENIX_COLLECTOR_ENDPOINT` takes. */
-  url: string;
-  /** Every request so far, in arrival order. */
-  requests: ReceivedRequest[];
-  close(): Promise<void>;
-}
-
-/**
- * A minimal OTLP/HTTP endpoint on 127.0.0.1 where Phoenix would be: it keeps each request's path, content type and
- * body and answers 200 with an empty body (an empty `ExportTraceServiceResponse` in protobuf). It decodes nothing;
- * tests look for the strings a protobuf body carries verbatim (span names, attribute values).
- */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const requests: ReceivedRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      requests.push({
-        method: req.method ?? "",
-        path: req.url ?? "",
-        contentType: req.headers["content-type"] ?? "",
-        body: Buffer.concat(chunks),
-      });
-      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

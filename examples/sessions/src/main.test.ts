@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
-import { runExample, runExampleAsync, runExampleExporting, startOtlpReceiver } from "@calltree-examples/example-runner";
+import { runExample, runExampleAsync, runExampleExporting } from "@calltree-examples/example-runner";
+import { startReceiver } from "@calltree-internal/otlp-receiver";
 
 const main = new URL("./main.js", import.meta.url);
 
@@ -59,25 +60,23 @@ test("sessions: exported, one trace per turn, every span in the same session wit
 });
 
 test("sessions: with PHOENIX_COLLECTOR_ENDPOINT set, the turns are sent there as OTLP protobuf instead of printed", async () => {
-  const phoenix = await startOtlpReceiver();
-  try {
-    const run = await runExampleAsync(main, { env: { PHOENIX_COLLECTOR_ENDPOINT: phoenix.url } });
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout.split("\n")[1], "assistant: Paris");
-    assert.deepEqual(run.outline, [], "no tree printed");
-    assert.deepEqual(run.diagnostics, []);
-    assert.ok(phoenix.requests.length >= 1);
-    for (const r of phoenix.requests) {
-      assert.equal(`${r.method} ${r.path}`, "POST /v1/traces");
-      assert.equal(r.contentType, "application/x-protobuf");
-    }
-    const body = Buffer.concat(phoenix.requests.map((r) => r.body)).toString("latin1");
-    // Protobuf keeps strings as they are: count the spans by name and find the session and project.
-    assert.equal(body.split("Concierge.reply").length - 1, 3);
-    assert.equal(body.split("Concierge.chat").length - 1, 3);
-    assert.equal(body.split("conversation-42").length - 1, 6);
-    assert.ok(body.includes("sessions"), "the project name travels as a resource attribute");
-  } finally {
-    await phoenix.close();
+  await using phoenix = await startReceiver();
+  const run = await runExampleAsync(main, { env: { PHOENIX_COLLECTOR_ENDPOINT: phoenix.origin } });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.split("\n")[1], "assistant: Paris");
+  assert.deepEqual(run.outline, [], "no tree printed");
+  assert.deepEqual(run.diagnostics, []);
+  assert.ok(phoenix.requests.length >= 1);
+  assert.equal(phoenix.requestCount, phoenix.requests.length, "every request answered 200 and decoded");
+  for (const r of phoenix.requests) {
+    assert.equal(`${r.method} ${r.path}`, "POST /v1/traces");
+    assert.equal(r.contentType, "application/x-protobuf");
   }
+  // Count the spans' strings as the protobuf carried them (names, attribute values), and find the project.
+  const spans = phoenix.spans();
+  const text = JSON.stringify(spans.map(({ resource: _, ...span }) => span));
+  assert.equal(text.split("Concierge.reply").length - 1, 3);
+  assert.equal(text.split("Concierge.chat").length - 1, 3);
+  assert.equal(text.split("conversation-42").length - 1, 6);
+  assert.ok(spans.every((s) => s.resource["openinference.project.name"] === "sessions"), "the project name travels as a resource attribute");
 });

@@ -1,7 +1,5 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Attributes } from "@opentelemetry/api";
 import { SpanStatusCode } from "@opentelemetry/api";
 import OpenAI from "openai";
@@ -9,6 +7,8 @@ import { embed, embedMany } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { configureCapture, isCalltreeError, resetCapture } from "@calltree/core";
 import { captureTraces } from "@calltree/testing";
+import { startStandIn } from "@calltree-internal/llm-stand-in";
+import type { StandIn } from "@calltree-internal/llm-stand-in";
 import { embedding, EMBEDDINGS_OMITTED, VECTORS_OMITTED } from "./index.js";
 
 /** The `embedding.*` and `llm.token_count.*` attributes of a span, for exact comparison. */
@@ -32,43 +32,22 @@ const VECTORS = [
 ];
 
 /**
- * A real OpenAI-compatible embeddings endpoint on 127.0.0.1: answers each input with one of {@link VECTORS},
- * base64-encoded when the request asks for base64 (the openai SDK's default), as floats otherwise.
+ * The LLM stand-in as an OpenAI-compatible embeddings endpoint on 127.0.0.1, scripted to answer each input with one
+ * of {@link VECTORS}, base64-encoded when the request asks for base64 (the openai SDK's default), as floats otherwise.
  */
-async function embeddingsServer() {
-  const requests: any[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      let body: any;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      } catch (error) {
-        // Answered, not thrown: a bad request must fail the test that sent it, with what was received.
-        res.writeHead(400, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { message: `not JSON (${(error as Error).message}): ${req.method} ${req.url} ${JSON.stringify(req.headers)}` } }));
-        return;
-      }
-      requests.push(body);
-      const inputs: unknown[] = Array.isArray(body.input) && typeof body.input[0] !== "number" ? body.input : [body.input];
+function embeddingsServer(): Promise<StandIn> {
+  return startStandIn({
+    respond: ({ path, body }) => {
+      if (path !== "/v1/embeddings") return undefined;
+      const request = body as { input: unknown; encoding_format?: string };
+      const inputs: unknown[] = Array.isArray(request.input) && typeof request.input[0] !== "number" ? request.input : [request.input];
       const data = inputs.map((_x, index) => {
         const vector = VECTORS[index % VECTORS.length]!;
-        return { object: "embedding", index, embedding: body.encoding_format === "base64" ? base64Floats(vector) : vector };
+        return { object: "embedding", index, embedding: request.encoding_format === "base64" ? base64Floats(vector) : vector };
       });
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ object: "list", data, model: "text-embedding-3-small", usage: { prompt_tokens: 7, total_tokens: 7 } }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    requests,
-    async [Symbol.asyncDispose]() {
-      await new Promise<void>((r) => server.close(() => r()));
+      return { json: { object: "list", data, model: "text-embedding-3-small", usage: { prompt_tokens: 7, total_tokens: 7 } } };
     },
-  };
+  });
 }
 
 afterEach(() => resetCapture());
@@ -77,7 +56,7 @@ describe("@embedding with the openai SDK over real HTTP", () => {
   test("texts, decoded vectors, model and token counts from embeddings.create (APIPromise returned as is)", async () => {
     await using server = await embeddingsServer();
     using traces = captureTraces();
-    const client = new OpenAI({ apiKey: "test-key", baseURL: server.baseURL, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: "test-key", baseURL: server.openaiBaseURL, maxRetries: 0 });
     class Embedder {
       @embedding
       embed(texts: string[]) {
@@ -85,7 +64,7 @@ describe("@embedding with the openai SDK over real HTTP", () => {
       }
     }
     const response = await new Embedder().embed(["hello", "world"]);
-    assert.equal(server.requests[0].encoding_format, "base64", "the SDK asked for base64 and decoded it");
+    assert.equal((server.requests[0]!.body as Record<string, unknown>).encoding_format, "base64", "the SDK asked for base64 and decoded it");
     assert.deepEqual(response.data[0]!.embedding, VECTORS[0]);
     const span = traces.get({ name: "Embedder.embed" });
     assert.equal(span.attributes["openinference.span.kind"], "EMBEDDING");
@@ -109,7 +88,7 @@ describe("@embedding with the openai SDK over real HTTP", () => {
   test("wrapping the SDK call itself: the request object gives texts and model; base64 results are decoded", async () => {
     await using server = await embeddingsServer();
     using traces = captureTraces();
-    const client = new OpenAI({ apiKey: "test-key", baseURL: server.baseURL, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: "test-key", baseURL: server.openaiBaseURL, maxRetries: 0 });
     const create = embedding.wrap(
       (body: OpenAI.EmbeddingCreateParams) => client.embeddings.create(body),
       { name: "CreateEmbeddings" },
@@ -133,7 +112,7 @@ describe("@embedding with the openai SDK over real HTTP", () => {
   test("token-id input has no text; the model option wins over request and response", async () => {
     await using server = await embeddingsServer();
     using traces = captureTraces();
-    const client = new OpenAI({ apiKey: "test-key", baseURL: server.baseURL, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: "test-key", baseURL: server.openaiBaseURL, maxRetries: 0 });
     const create = embedding.wrap(
       function tokens(input: number[]) {
         return client.embeddings.create({ model: "text-embedding-3-small", input });
@@ -152,7 +131,7 @@ describe("@embedding with the openai SDK over real HTTP", () => {
   test("the Vercel AI SDK's embed and embedMany, wrapped", async () => {
     await using server = await embeddingsServer();
     using traces = captureTraces();
-    const provider = createOpenAI({ apiKey: "test-key", baseURL: server.baseURL });
+    const provider = createOpenAI({ apiKey: "test-key", baseURL: server.openaiBaseURL });
     const tracedEmbed = embedding.wrap(embed);
     const tracedEmbedMany = embedding.wrap(embedMany);
     const one = await tracedEmbed({ model: provider.embedding("text-embedding-3-small"), value: "sunny day" });

@@ -1,11 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Attributes } from "@opentelemetry/api";
 import { SpanStatusCode } from "@opentelemetry/api";
 import { isCalltreeError } from "@calltree/core";
 import { captureTraces } from "@calltree/testing";
+import { startStandIn } from "@calltree-internal/llm-stand-in";
+import type { StandIn } from "@calltree-internal/llm-stand-in";
 import { reranker, RERANKER_INPUT_DOCUMENTS_OMITTED, RERANKER_OUTPUT_DOCUMENTS_OMITTED } from "./index.js";
 
 /** The `reranker.*` attributes of a span, for exact comparison. */
@@ -15,28 +15,9 @@ function rerankerAttributes(attributes: Attributes): Record<string, unknown> {
   return out;
 }
 
-/** A real HTTP server on 127.0.0.1 answering every POST with `reply(body)`; disposed with `await using`. */
-async function jsonServer(reply: (body: any) => unknown) {
-  const requests: any[] = [];
-  const server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-    req.on("end", () => {
-      const body = JSON.parse(raw);
-      requests.push(body);
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(reply(body)));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    async [Symbol.asyncDispose]() {
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+/** The LLM stand-in on 127.0.0.1, scripted to answer every POST with `reply(body)`; disposed with `await using`. */
+function jsonServer(reply: (body: any) => unknown): Promise<StandIn> {
+  return startStandIn({ respond: ({ body }) => ({ json: reply(body) }) });
 }
 
 describe("@reranker", () => {
@@ -94,7 +75,7 @@ describe("@reranker", () => {
       top_n: 2,
     });
     assert.equal(response.results.length, 2);
-    assert.equal(server.requests[0].top_n, 2);
+    assert.equal((server.requests[0]!.body as { top_n: number }).top_n, 2);
     const span = traces.get({ name: "Cohere.rerank" });
     assert.deepEqual(rerankerAttributes(span.attributes), {
       "reranker.query": "capital of France",

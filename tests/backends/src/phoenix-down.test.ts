@@ -3,11 +3,10 @@
 // Latencies are printed for the reader, never asserted.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { startStandIn } from "@calltree-internal/llm-stand-in";
+import { startReceiver } from "@calltree-internal/otlp-receiver";
+import type { OtlpReceiver } from "@calltree-internal/otlp-receiver";
 import type { StandIn } from "@calltree-internal/llm-stand-in";
 import { cleanEnv, runNode } from "./harness/app.js";
 import { freePort } from "./harness/process.js";
@@ -15,34 +14,19 @@ import { report } from "./harness/report.js";
 
 const main = fileURLToPath(new URL("./apps/seed-main.js", import.meta.url));
 let standIn: StandIn;
-let unavailable: Server;
-let silent: Server;
-const held: Array<import("node:http").ServerResponse> = [];
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+let unavailable: OtlpReceiver;
+let silent: OtlpReceiver;
 
 before(async () => {
   standIn = await startStandIn();
   // What Phoenix answers when its ingestion queue is full.
-  unavailable = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.writeHead(503, { "content-type": "text/plain" }).end("Server busy"));
-  });
+  unavailable = await startReceiver({ kind: "status", status: 503, body: "Server busy" });
   // A Phoenix that accepts the connection and never answers.
-  silent = createServer((req, res) => {
-    req.resume();
-    held.push(res);
-  });
+  silent = await startReceiver("hang");
 });
 
 after(async () => {
-  for (const res of held) res.destroy();
-  unavailable.closeAllConnections();
-  silent.closeAllConnections();
-  await Promise.all([new Promise((r) => unavailable.close(r)), new Promise((r) => silent.close(r))]);
+  await Promise.all([unavailable.close(), silent.close()]);
   await standIn.close();
 });
 
@@ -68,8 +52,8 @@ test("Phoenix down, answering 503, or silent: the app's answers unchanged, one l
   const baseline = await runApp({ TRACING: "off" });
   const cases: Record<string, string> = {
     "Phoenix down (connection refused)": `http://127.0.0.1:${await freePort()}`,
-    "Phoenix answering 503": await listen(unavailable),
-    "Phoenix never answering": await listen(silent),
+    "Phoenix answering 503": unavailable.origin,
+    "Phoenix never answering": silent.origin,
   };
   const rows: Record<string, unknown> = { baseline: { answer: baseline.answer, latenciesMs: baseline.latenciesMs.map(Math.round) } };
   for (const [label, endpoint] of Object.entries(cases)) {

@@ -5,6 +5,7 @@ export type {
   RecordedRequest,
   ReplyContext,
   StandIn,
+  StandInAnswer,
   StandInFault,
   StandInOptions,
   StandInUsage,

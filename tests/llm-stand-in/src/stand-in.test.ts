@@ -66,6 +66,29 @@ describe("startStandIn", () => {
     assert.equal(fallback.choices[0]?.message.content, "You said: skip");
   });
 
+  test("respond scripts the whole answer: JSON on any path, streams in the route's style, else the built-in answer", async () => {
+    const chunk = { id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "hi" }, finish_reason: null }] };
+    await using standIn = await startStandIn({
+      respond: (request) => {
+        const body = request.body as { stream?: boolean; model?: string };
+        if (request.path === "/custom/score") return { json: { score: 1 }, status: 201 };
+        if (request.path === "/v1/chat/completions" && body.model === "scripted") return body.stream ? { events: [chunk] } : { json: { canned: true } };
+        if (request.path === "/v1/messages") return { events: [{ type: "message_stop" }] };
+        return undefined;
+      },
+    });
+    const custom = await post(`${standIn.url}/custom/score`, { q: 1 });
+    assert.deepEqual([custom.status, await custom.json()], [201, { score: 1 }]);
+    assert.deepEqual(await (await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "scripted" })).json(), { canned: true });
+    const streamed = await (await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "scripted", stream: true })).text();
+    assert.equal(streamed, `data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`);
+    const named = await (await post(`${standIn.url}/v1/messages`, { model: "claude", stream: true })).text();
+    assert.equal(named, 'event: message_stop\ndata: {"type":"message_stop"}\n\n');
+    const builtIn = (await (await post(`${standIn.openaiBaseURL}/chat/completions`, { model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the capital of China?" }] })).json()) as { choices: Array<{ message: { content: string } }> };
+    assert.equal(builtIn.choices[0]!.message.content, "Beijing");
+    assert.equal((await post(`${standIn.url}/elsewhere`, {})).status, 404, "unscripted unknown paths are still 404");
+  });
+
   test("a fault function decides per request and sees the recorded request", async () => {
     await using standIn = await startStandIn({
       fault: (request) => (request.path === "/v1/embeddings" ? { status: 500 } : undefined),

@@ -6,11 +6,11 @@ import { isRecord } from "./internal/conversation.js";
 import { embeddings } from "./internal/embeddings.js";
 import type { Exchange } from "./internal/exchange.js";
 import { FaultCounter, faultFromModel } from "./internal/faults.js";
-import { readBody, sendError, trackers, type ErrorStyle } from "./internal/http.js";
+import { readBody, sendError, sendJson, SseWriter, trackers, type ErrorStyle } from "./internal/http.js";
 import { chatCompletions, legacyCompletions } from "./internal/openai-chat.js";
 import { responses } from "./internal/openai-responses.js";
 import { rerank } from "./internal/rerank.js";
-import type { RecordedRequest, StandIn, StandInFault, StandInOptions, StreamEnd } from "./types.js";
+import type { RecordedRequest, StandIn, StandInAnswer, StandInFault, StandInOptions, StreamEnd } from "./types.js";
 
 type Handler = (ex: Exchange) => Promise<void>;
 
@@ -23,6 +23,25 @@ const ROUTES: Readonly<Record<string, { handler: Handler; style: ErrorStyle }>> 
   "/v1/rerank": { handler: rerank, style: "cohere" },
   "/v2/rerank": { handler: rerank, style: "cohere" },
 };
+
+/** Paths whose streams name each event (`event: TYPE`) and end without `[DONE]`. */
+const NAMED_EVENTS = new Set(["/v1/responses", "/v1/messages"]);
+
+/** Sends a scripted answer; streams in the style of `pathname`. */
+async function sendAnswer(res: ServerResponse, pathname: string, answer: StandInAnswer, fault: StandInFault, headers: Record<string, string>): Promise<void> {
+  if ("json" in answer) {
+    sendJson(res, answer.status ?? 200, answer.json, headers);
+    return;
+  }
+  const named = NAMED_EVENTS.has(pathname);
+  const sse = new SseWriter(res, fault, headers);
+  for (const event of answer.events) {
+    const type = (event as { type?: unknown }).type;
+    if (!(await sse.event(event, named && typeof type === "string" ? type : undefined))) return;
+  }
+  if (!named) await sse.done();
+  sse.end();
+}
 
 const SECRET_HEADERS = new Set(["x-api-key", "api-key"]);
 
@@ -118,7 +137,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
     const route = ROUTES[pathname];
     const style: ErrorStyle = route?.style ?? (pathname.startsWith("/v1/messages") ? "anthropic" : "openai");
-    if (route === undefined || record.method !== "POST") {
+    const scripted = record.method === "POST" ? options.respond?.(record) : undefined;
+    if ((route === undefined && scripted === undefined) || record.method !== "POST") {
       sendError(res, style, 404, `The stand-in has no route ${record.method} ${pathname}.`, headers);
       return;
     }
@@ -143,6 +163,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     }
     if (fault.breakAfter !== undefined && (record.body.stream !== true || fault.breakAfter <= 0)) {
       res.socket?.destroy();
+      return;
+    }
+    if (scripted !== undefined || route === undefined) {
+      if (scripted !== undefined) await sendAnswer(res, pathname, scripted, fault, headers);
       return;
     }
     await route.handler({

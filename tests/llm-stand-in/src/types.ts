@@ -90,8 +90,20 @@ export interface StandInUsage {
   reasoningTokens?: number;
 }
 
+/**
+ * A scripted answer to one request, see {@link StandInOptions.respond}: a JSON body (status 200 unless given), or
+ * stream events sent as server-sent events in the route's style (OpenAI chat and legacy completions: `data:` lines
+ * and a final `data: [DONE]`; OpenAI responses and Anthropic messages: `event: TYPE` before each `data:` line).
+ */
+export type StandInAnswer = { json: unknown; status?: number } | { events: readonly unknown[] };
+
 /** Options of `startStandIn()`. Everything is optional. */
 export interface StandInOptions {
+  /**
+   * Scripts the whole answer of a request, on any POST path (recorded fixtures replayed byte for byte, a canned
+   * rerank result). `undefined` falls back to the route's built-in answer. Faults still apply first.
+   */
+  respond?: (request: RecordedRequest) => StandInAnswer | undefined;
   /**
    * Scripts the answer of a chat request (chat completions, responses, legacy completions,
    * Anthropic messages). A string is sent as the assistant's text; `undefined` falls back to the

@@ -1,5 +1,5 @@
 // One OTLP/HTTP trace receiver (and request builder) for every calltree test suite and the bench.
-export { startReceiver, behaviourOf } from "./receiver.js";
+export { startReceiver, behaviourOf, closedPort } from "./receiver.js";
 export type { Behaviour, Reply, OtlpReceiver, ReceiverOptions, ReceivedRequest } from "./receiver.js";
 export { spansOf, groupByTrace, treesOf, outline, keyValues } from "./spans.js";
 export type { ReceivedSpan, ReceivedEvent, SpanNode } from "./spans.js";

@@ -65,7 +65,7 @@ describe("startReceiver decodes what the official OTLP exporters send", () => {
       await sendTrace(make(receiver.url));
       assertTrace(receiver);
       assert.equal(receiver.requests.length, 3, "one request per span (SimpleSpanProcessor)");
-      assert.equal(receiver.requests[0]!.path, "/v1/traces");
+      assert.equal(`${receiver.requests[0]!.method} ${receiver.requests[0]!.path}`, "POST /v1/traces");
       assert.equal(receiver.requests[0]!.contentEncoding, name.endsWith("gzip") ? "gzip" : undefined);
       assert.match(receiver.requests[0]!.contentType, name.startsWith("JSON") ? /json/ : /protobuf/);
       assert.equal(receiver.spanCount, 3);
@@ -243,4 +243,10 @@ describe("request builders", () => {
     assert.equal(countSpans(body, "application/x-protobuf"), 3);
     assert.throws(() => countSpans(body.subarray(0, body.length - 3), "application/x-protobuf"));
   });
+});
+
+test("closedPort is a port where nothing listens", async () => {
+  const { closedPort } = await import("./index.js");
+  const port = await closedPort();
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/traces`, { method: "POST", body: "{}" }));
 });

@@ -44,6 +44,8 @@ export type Reply = Behaviour | number | "hang" | "drip";
 
 /** One request the receiver acknowledged, decoded. */
 export interface ReceivedRequest {
+  /** `POST`, as exporters send. */
+  method: string;
   headers: IncomingHttpHeaders;
   /** Request path, e.g. `/v1/traces`. */
   path: string;
@@ -230,7 +232,7 @@ export async function startReceiver(behaviour?: Reply | ((n: number) => Reply), 
         records.set(s.spanId, { arrivals: 1, acknowledged: false });
       }
     }
-    requests.push({ headers: req.headers, path: req.url ?? "", contentType, contentEncoding, bytes: body.length, spans, spanCount });
+    requests.push({ method: req.method ?? "", headers: req.headers, path: req.url ?? "", contentType, contentEncoding, bytes: body.length, spans, spanCount });
     state.spanCount += spanCount;
     return spans;
   };
@@ -443,4 +445,16 @@ function answerInEncoding(res: ServerResponse, status: number, json: boolean): v
     res.setHeader("content-type", "application/x-protobuf");
     res.end();
   }
+}
+
+/**
+ * A port on 127.0.0.1 where nothing listens (bound, then released): an endpoint that refuses connections, for the
+ * "no receiver at all" case.
+ */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

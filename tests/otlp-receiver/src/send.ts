@@ -33,7 +33,7 @@ export interface RequestSource {
 
 /** One OTLP/JSON `ExportTraceServiceRequest` holding `spans` (one resource, one scope). */
 export function jsonRequest(spans: readonly SpanSpec[], source: RequestSource = {}): { resourceSpans: unknown[] } {
-  const service = source.service ?? "web-view-test";
+  const service = source.service ?? "otlp-receiver-test";
   return {
     resourceSpans: [
       {

@@ -15,12 +15,10 @@ import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { RegisterOptions, TracingStats } from "@calltree/otel";
-import { startReceiver } from "./support/otlp-receiver.js";
-import type { Behaviour, OtlpReceiver } from "./support/otlp-receiver.js";
+import { closedPort, startReceiver } from "@calltree-internal/otlp-receiver";
+import type { Behaviour, OtlpReceiver } from "@calltree-internal/otlp-receiver";
 
 const APP = fileURLToPath(new URL("./fixtures/fault-app.js", import.meta.url));
 
@@ -73,13 +71,6 @@ const HEAP_BOUND_MB = 32;
 
 const DROP_LINE = /^\[calltree\] (\d+) spans? (?:was|were) dropped: /;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function runApp(endpoint: string, options: RegisterOptions, receiver: OtlpReceiver | undefined, settle = false): Promise<Run> {
   const started = Date.now();
@@ -103,7 +94,7 @@ async function runApp(endpoint: string, options: RegisterOptions, receiver: Otlp
     report,
     stderr,
     code,
-    receiver: { acknowledged: receiver?.acknowledgedIds().size ?? 0, requests: receiver?.requests ?? 0 },
+    receiver: { acknowledged: receiver?.acknowledgedIds().size ?? 0, requests: receiver?.requestCount ?? 0 },
     ms: Date.now() - started,
   };
 }

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TracingStats } from "@calltree/otel";
-import { startReceiver } from "./support/otlp-receiver.js";
+import { startReceiver } from "@calltree-internal/otlp-receiver";
 
 const APP = fileURLToPath(new URL("./fixtures/exit-app.js", import.meta.url));
 const TREES = 1_000;

@@ -23,8 +23,8 @@ import type { Collector } from "@calltree/cli";
 import { configureCapture, resetCapture } from "@calltree/core";
 import { register } from "@calltree/otel";
 import type { RegisterOptions } from "@calltree/otel";
-import { encodeRequest, startReceiver } from "./support/otlp-receiver.js";
-import type { Behaviour } from "./support/otlp-receiver.js";
+import { encodeRequest, startReceiver } from "@calltree-internal/otlp-receiver";
+import type { Behaviour } from "@calltree-internal/otlp-receiver";
 import { CLI_BIN, cleanEnv, CollectProcess, runNode } from "./support/processes.js";
 import { params } from "./support/seed.js";
 
@@ -81,7 +81,7 @@ describe("no secret in what calltree prints", () => {
           : {}),
       });
       const r = await runNode(SECRET_APP, [], { env });
-      t.diagnostic(`${r.stdout.length + r.stderr.length} characters printed, ${receiver.requests} requests`);
+      t.diagnostic(`${r.stdout.length + r.stderr.length} characters printed, ${receiver.requestCount} requests`);
       assert.equal(r.code, 0, r.stderr);
       // The secrets were in play: the receiver got them.
       const sent = receiver.headers[0]!;

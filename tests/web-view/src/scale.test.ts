@@ -2,8 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage } from "./harness/browser.js";
 import { Collect } from "./harness/collect.js";
-import { hex, post } from "./harness/otlp.js";
-import type { SpanSpec } from "./harness/otlp.js";
+import { postSpans, randomHex as hex } from "@calltree-internal/otlp-receiver";
+import type { SpanSpec } from "@calltree-internal/otlp-receiver";
 
 // Large inputs load and stay usable: the lists are virtualized, so the DOM holds a screenful of rows.
 // The load times are printed for the record; nothing here asserts a speed.
@@ -28,7 +28,7 @@ describe("the web view at scale", () => {
           { traceId, spanId: hex(8), parentSpanId: root, name: "lookup", startNanos: start + 810_000n, endNanos: start + 850_000n, attributes: { "openinference.span.kind": "TOOL" }, ...(n % 97 === 0 ? { error: { message: "lookup failed" } } : {}) },
         );
       }
-      await post(collect.url, spans);
+      await postSpans(collect.url, spans, { service: "web-view-test" });
     }
     await collect.waitFor(() => collect.tracesPrinted === TRACES, "10,000 traces");
 
@@ -75,7 +75,7 @@ describe("the web view at scale", () => {
     }
     spans.pop();
     assert.equal(spans.length, 5000);
-    await post(collect.url, spans);
+    await postSpans(collect.url, spans, { service: "web-view-test" });
     const bigRow = page.locator("[data-testid=trace-row]", { hasText: "big run" });
     await bigRow.waitFor();
     started = Date.now();

@@ -5,7 +5,8 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { launch, openPage } from "./harness/browser.js";
 import { Collect, runCalltree, tempDir } from "./harness/collect.js";
-import { hex, post } from "./harness/otlp.js";
+import { postSpans, randomHex as hex } from "@calltree-internal/otlp-receiver";
+import type { SpanSpec } from "@calltree-internal/otlp-receiver";
 
 const NAME = `<img src=x onerror="window.__pwned='name'">`;
 const SCRIPT = `</script><script>window.__pwned='content'</script>`;
@@ -13,7 +14,7 @@ const JS_URL = "javascript:window.__pwned='url'";
 const PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 /** A trace whose every field tries to become markup or a script. */
-function hostileSpans(): Parameters<typeof post>[1] {
+function hostileSpans(): SpanSpec[] {
   const traceId = hex(16);
   const root = hex(8);
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -85,7 +86,7 @@ async function checkHostile(page: Page): Promise<void> {
 describe("the web view shows hostile span values as text", () => {
   test("live, from calltree collect --ui", async () => {
     await using collect = await Collect.start(["--no-out"]);
-    await post(collect.url, hostileSpans());
+    await postSpans(collect.url, hostileSpans(), { service: "web-view-test" });
     await collect.waitFor(() => collect.tracesPrinted === 1, "the trace");
     await using browser = await launch();
     const { page, errors } = await openPage(browser);
@@ -100,7 +101,7 @@ describe("the web view shows hostile span values as text", () => {
     const html = join(dir.path, "view.html");
     {
       await using collect = await Collect.start(["--out", jsonl]);
-      await post(collect.url, hostileSpans());
+      await postSpans(collect.url, hostileSpans(), { service: "web-view-test" });
       await collect.waitFor(() => collect.tracesPrinted === 1, "the trace");
     }
     const run = await runCalltree(["view", jsonl, "--html", html]);
