@@ -17,7 +17,7 @@ import {
   valueText,
   writeKindAttributes,
 } from "./attributes.js";
-import { guard, recordError } from "./errors.js";
+import { guard1, guard2, recordError } from "./errors.js";
 import type { MethodRecord, Outcome } from "./types.js";
 import { unwatch } from "./watchdog.js";
 
@@ -161,7 +161,7 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined;
     let shared = false;
     if (hook !== undefined) {
-      const got = guard(this, "onResult", () => hook(result, this)) ?? undefined;
+      const got = guard2(this, "onResult", hook, result, this) ?? undefined;
       if (got !== undefined) {
         // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy. Not when
         // the span waits for pending work: the hook's object, if it shares it, could change in the meantime.
@@ -178,7 +178,7 @@ export class Call implements CallInfo<any> {
     if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
-      if (output !== undefined) value = guard(this, "output mapper", () => output(result));
+      if (output !== undefined) value = guard1(this, "output mapper", output, result);
       if (value !== undefined && shared) {
         // Masking is off here (else the hook's attributes were copied).
         this.outputText = valueText(value);
@@ -222,7 +222,7 @@ export class Call implements CallInfo<any> {
     let last: Attributes | undefined;
     if (hook !== undefined) {
       // The kind's last word, when nothing can reach the call any more (e.g. usage, once every child was seen).
-      const got = guard(this, "onClose", () => hook(this)) ?? undefined;
+      const got = guard1(this, "onClose", hook, this) ?? undefined;
       if (got !== undefined) {
         try {
           last = kindAttributes(got, this.rec, true);
@@ -255,7 +255,7 @@ export class Call implements CallInfo<any> {
     const hook = this.rec.kind.onError;
     let attrs: Attributes | undefined = extra;
     if (hook !== undefined) {
-      const more = guard(this, "onError", () => hook(error, this));
+      const more = guard2(this, "onError", hook, error, this);
       if (more !== undefined) attrs = Object.assign({}, attrs, maskedCopy(more as Attributes, this.rec));
     }
     try {
@@ -273,7 +273,7 @@ export class Call implements CallInfo<any> {
     this.chunks++;
     this.lastActivity = Date.now();
     const hook = this.rec.kind.onChunk;
-    if (hook !== undefined) guard(this, "onChunk", () => hook(value, this));
+    if (hook !== undefined) guard2(this, "onChunk", hook, value, this);
     if (this.rec.options.captureOutput === false) return;
     const limit = captureConfig().maxValueLength;
     const c = (this.collected ??= new Collected());
@@ -297,7 +297,7 @@ export class Call implements CallInfo<any> {
     const hook = this.rec.kind.onStreamEnd;
     let attrs: Attributes | undefined;
     if (hook !== undefined) {
-      const got = guard(this, "onStreamEnd", () => hook(this)) ?? undefined;
+      const got = guard1(this, "onStreamEnd", hook, this) ?? undefined;
       if (got !== undefined) attrs = maskedCopy(got, this.rec);
     }
     attrs ??= {};
@@ -309,7 +309,7 @@ export class Call implements CallInfo<any> {
       if (dropped > 0 && Array.isArray(collected)) collected = [...collected, `…[${dropped} more chunks]`];
       if (dropped > 0 && typeof collected === "string") collected += `…[${dropped} more chunks]`;
       const output = this.rec.options.output;
-      if (output !== undefined && collected !== undefined) collected = guard(this, "output mapper", () => output(collected));
+      if (output !== undefined && collected !== undefined) collected = guard1(this, "output mapper", output, collected);
       if (collected !== undefined) {
         attrs[OUTPUT_VALUE] = valueText(collected);
         attrs[OUTPUT_MIME_TYPE] = mimeType(collected);

@@ -9,9 +9,36 @@ export function guard<T>(call: { readonly rec: MethodRecord }, what: string, fn:
   try {
     return fn();
   } catch (e) {
-    reportOnce(`${what}:${call.rec.kind.name}:${call.rec.methodName}`, `${what} of ${call.rec.spanName ?? call.rec.methodName} threw; the call goes on without it`, e);
+    hookThrew(call, what, e);
     return undefined;
   }
+}
+
+// The hooks and mappers of every call, as `guard` without a function made per call to close over the arguments
+// (each called with exactly the arguments it always had).
+
+/** `guard(call, what, () => fn(a))`. */
+export function guard1<T, A>(call: { readonly rec: MethodRecord }, what: string, fn: (a: A) => T, a: A): T | undefined {
+  try {
+    return fn(a);
+  } catch (e) {
+    hookThrew(call, what, e);
+    return undefined;
+  }
+}
+
+/** `guard(call, what, () => fn(a, b))`. */
+export function guard2<T, A, B>(call: { readonly rec: MethodRecord }, what: string, fn: (a: A, b: B) => T, a: A, b: B): T | undefined {
+  try {
+    return fn(a, b);
+  } catch (e) {
+    hookThrew(call, what, e);
+    return undefined;
+  }
+}
+
+function hookThrew(call: { readonly rec: MethodRecord }, what: string, e: unknown): void {
+  reportOnce(`${what}:${call.rec.kind.name}:${call.rec.methodName}`, `${what} of ${call.rec.spanName ?? call.rec.methodName} threw; the call goes on without it`, e);
 }
 
 const MAX_ERROR_TEXT = 8_192;

@@ -1,7 +1,7 @@
 import type { Context } from "@opentelemetry/api";
 import { CALL_KEY } from "./call.js";
 import type { Call } from "./call.js";
-import { guard } from "./errors.js";
+import { guard2 } from "./errors.js";
 import type { ChildSpan } from "./types.js";
 
 /**
@@ -31,7 +31,7 @@ export function createCalltreeSpanProcessor(): {
       const hook = call.rec.kind.onChildSpan;
       // Until the call's own span closes (a stream's span may wait for pending work after the call ended), a
       // child is still the call's to account for.
-      if (hook !== undefined && !call.closed) guard(call, "onChildSpan", () => hook(span, call));
+      if (hook !== undefined && !call.closed) guard2(call, "onChildSpan", hook, span, call);
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),

@@ -20,7 +20,7 @@ import {
 import { Call, CALL_KEY } from "./call.js";
 import { callContext, contextInfo } from "./context.js";
 import type { ContextInfo } from "./context.js";
-import { guard } from "./errors.js";
+import { guard, guard1 } from "./errors.js";
 import { settle } from "./promises.js";
 import type { MethodRecord, StartPlan } from "./types.js";
 
@@ -110,7 +110,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   if (typeof extra === "function") dynamic = guard(call, "attributes option", () => extra(...args)) ?? undefined;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
-    const got = (guard(call, "onStart", () => onStart(call)) as Attributes | null | undefined) ?? undefined;
+    const got = (guard1(call, "onStart", onStart, call) as Attributes | null | undefined) ?? undefined;
     if (got !== undefined) {
       kindRaw = perKey(rec);
       // Written key by key below when it can be; else scoped (and, with no hide flag set, images masked) here, and
