@@ -52,6 +52,8 @@ if (values.clock !== "cpu" && values.clock !== "wall") throw new Error(`--clock 
 useClock(values.clock);
 const settings = smoke ? SMOKE : FULL;
 const throughputSpans = smoke ? 20_000 : 1_000_000;
+const consumerCalls = smoke ? 500 : 25_000;
+const consumerRounds = smoke ? 2 : 7;
 const out = resolve(values.out ?? `${benchRoot}/results/latest.json`);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const wanted = (id: string) => values.only === undefined || id.startsWith(values.only);
@@ -105,7 +107,9 @@ if (wanted("consumer")) {
       const id = `consumer.${format}.${provider}`;
       if (!wanted(id)) continue;
       const entry = resolve(benchRoot, "consumer", format === "esm" ? "esm.mjs" : "cjs.cjs");
-      const args = [entry, "--provider", provider, ...(smoke ? ["--calls", "500", "--rounds", "2"] : []), ...(values.before !== undefined ? ["--before", values.before] : [])];
+      // 25,000 calls a round (50,000 until the run of 2026-12-07): each round's figure is already a mean over the
+      // round's calls, and the median of 7 rounds moved by less than run-to-run load drift when the rounds were halved.
+      const args = [entry, "--provider", provider, "--calls", String(consumerCalls), "--rounds", String(consumerRounds), ...(values.before !== undefined ? ["--before", values.before] : [])];
       const child = await runNode(args, { passStderr: true, log });
       if (child.code !== 0) throw new Error(`${id} failed (exit ${child.code})`);
       const r = lastJsonLine<{ results: GroupResult["rows"]; exported: number; expected: number }>(child.stdout);
@@ -114,7 +118,7 @@ if (wanted("consumer")) {
         title:
           `As a consumer measures it: ${format === "esm" ? "ESM" : "CommonJS"} app, own BasicTracerProvider + BatchSpanProcessor ` +
           `registered globally with AsyncLocalStorage, calltree on the ${provider === "global" ? "global provider" : "provider given to useTracerProvider()"}; ` +
-          `for (…) await fn(i), ${smoke ? 500 : "50,000"} calls × ${smoke ? 2 : 7} interleaved rounds, medians`,
+          `for (…) await fn(i), ${consumerCalls.toLocaleString("en-US")} calls × ${consumerRounds} interleaved rounds, medians`,
         tracing: "batch",
         unit: "call",
         reference: "by-hand",
