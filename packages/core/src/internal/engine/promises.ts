@@ -38,7 +38,7 @@ export function settle(call: Call, value: unknown, from: From = "returned"): unk
 
 function observePromise(call: Call, promise: Promise<unknown>): unknown {
   if (promise.constructor === Promise) {
-    if (!isAsyncFunction(call.rec.fn)) return observeSharedPromise(call, promise);
+    if (call.rec.plan?.isAsync !== true) return observeSharedPromise(call, promise);
     // The Promise of an async function is known to nobody but the caller, so it is returned as a Promise that
     // settles the same way: the caller handling it (or not) is what Node sees, so an unhandled rejection stays
     // unhandled and a handled one is never reported twice.
@@ -54,11 +54,6 @@ function observePromise(call: Call, promise: Promise<unknown>): unknown {
 }
 
 const promiseThen = Promise.prototype.then;
-const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
-
-function isAsyncFunction(fn: Function): boolean {
-  return Object.getPrototypeOf(fn) === AsyncFunctionPrototype;
-}
 
 // A Promise returned by any other function may be held elsewhere too (a cache, a job with its own `.catch`), so
 // the caller gets that very Promise: a derived one in its place would be a second Promise that nobody handles,

@@ -91,13 +91,17 @@ function startPlan(rec: MethodRecord): StartPlan {
     values,
     staticInput: rec.staticAttributes[INPUT_VALUE] !== undefined,
     staticImage: values.some((v) => typeof v === "string" && v.startsWith("data:image/")),
+    isAsync: Object.getPrototypeOf(rec.fn) === AsyncFunctionPrototype,
   };
 }
+
+const AsyncFunctionPrototype: object = Object.getPrototypeOf(async function () {});
 
 function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: ContextInfo, thisArg: unknown, args: unknown[]): Call {
   const options = rec.options;
   const plan = rec.plan ?? (rec.plan = startPlan(rec));
-  const parent = options.root === true ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
+  // The root context holds no call (every top-level call starts there).
+  const parent = options.root === true || parentCtx === ROOT_CONTEXT ? undefined : (parentCtx.getValue(CALL_KEY) as Call | undefined);
   const call = new Call(rec, thisArg, args, parent);
   // Attributes beyond the static ones, each source kept as it came (no merged copy: an @llm request brings a
   // hundred keys). Attributes from the user (withAttributes, an `attributes` function) and from the kind may hold

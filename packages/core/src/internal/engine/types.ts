@@ -58,6 +58,8 @@ export interface StartPlan {
   staticInput: boolean;
   /** A static attribute is a `data:image/` string: masking must see the static attributes too. */
   staticImage: boolean;
+  /** The function is an `async` function: its Promise is known to nobody but the caller (see promises.ts). */
+  isAsync: boolean;
 }
 
 /** How a returned stream ended (the value of `calltree.stream.state`). */
