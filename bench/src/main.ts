@@ -23,10 +23,6 @@ import type { Group, GroupResult } from "./harness.js";
 import { PEER_NOTES } from "./peers.js";
 import { barLines, groupMarkdown, groupTable, throughputMarkdown, throughputTable } from "./report.js";
 import type { Bar } from "./report.js";
-import { captureGroups } from "./suites/capture.js";
-import { nestedGroups } from "./suites/nested.js";
-import { overheadGroups } from "./suites/overhead.js";
-import { streamGroups } from "./suites/stream.js";
 import { runThroughput } from "./throughput/run.js";
 import type { ThroughputResult } from "./throughput/run.js";
 
@@ -59,11 +55,27 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const wanted = (id: string) => values.only === undefined || id.startsWith(values.only);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const allGroups: Group[] = [...overheadGroups(), ...nestedGroups(), ...captureGroups(), ...streamGroups()];
+// The suites, loaded when needed: a group's child process loads only its own suite (and the peers it measures),
+// not every suite's libraries (loading them all took ~5.5 s wall per child at load average 30).
+const SUITES: Record<string, () => Promise<Group[]>> = {
+  overhead: async () => (await import("./suites/overhead.js")).overheadGroups(),
+  nested: async () => (await import("./suites/nested.js")).nestedGroups(),
+  capture: async () => (await import("./suites/capture.js")).captureGroups(),
+  stream: async () => (await import("./suites/stream.js")).streamGroups(),
+};
+
+// The suites that can hold a group whose id starts with `prefix` (all of them without one).
+async function loadGroups(prefix?: string): Promise<Group[]> {
+  const out: Group[] = [];
+  for (const [name, load] of Object.entries(SUITES)) {
+    if (prefix === undefined || name.startsWith(prefix) || prefix.startsWith(`${name}.`) || prefix === name) out.push(...(await load()));
+  }
+  return out;
+}
 
 if (values.group !== undefined) {
   // Child mode: one group, its result on the last stdout line.
-  const g = allGroups.find((x) => x.id === values.group);
+  const g = (await loadGroups(values.group)).find((x) => x.id === values.group);
   if (g === undefined) throw new Error(`no group ${values.group}`);
   const r = await measureGroup(g, settings, log);
   process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -84,6 +96,8 @@ console.log(`calltree bench (${smoke ? "smoke" : "full"}): ${machine.cpu}, ${mac
 
 const inProcess = values["in-process"] === true || (smoke && values.isolate !== true);
 const results: GroupResult[] = [];
+// The parent needs the ids of the groups it runs: it loads their suites once.
+const allGroups = await loadGroups(values.only);
 for (const g of allGroups.filter((x) => wanted(x.id))) {
   let r: GroupResult;
   if (inProcess) {
