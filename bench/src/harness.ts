@@ -60,11 +60,11 @@ export interface Settings {
   sampleNs: number;
 }
 
-// V8 needs some ten thousand calls of a row before the SDK's and the wrappers' code settles in its top tier: the
-// warm-up gives each row about that many several times over. Samples are short so that the many rounds interleave
-// finely. 3 s of timed rounds give each row of a main group 35–150 samples at load average 15–30 on 2 cores: the
-// median's standard error is then ~1–2%, below the ±5–10% that load drift moves a ratio from run to run, so longer
-// rounds (6 s until the run of 2026-12-07) bought no precision a run could show; they doubled the run's length.
+// The warm-up lets V8 optimize the SDK's and the wrappers' code before timing: thousands to tens of thousands of
+// calls per row, depending on the load. Samples are short so that the many rounds interleave finely. 3 s of timed
+// rounds gave each row 24–185 samples at load average 20–40 on 2 cores: a median's standard error of ~1–3% at the
+// usual ±5–10% spread, below the ±5–10% that load drift moves a ratio from run to run, so the former 6 s bought no
+// precision a run could show (docs/performance.md, "Method").
 export const FULL: Settings = { warmupMs: 2_000, measureMs: 3_000, minRounds: 15, sampleNs: 2_000_000 };
 /** The timing of a group that varies one condition of a main group (`Group.short`). */
 export const SHORT = { warmupMs: 1_000, measureMs: 2_000 };
