@@ -60,9 +60,14 @@ export interface Settings {
   sampleNs: number;
 }
 
-// V8 needs a few hundred thousand calls before the SDK's and the wrappers' code settles in its top tier, hence
-// the long warm-up; samples are short so that the many rounds interleave finely.
-export const FULL: Settings = { warmupMs: 2_500, measureMs: 6_000, minRounds: 15, sampleNs: 2_000_000 };
+// The warm-up lets V8 optimize the SDK's and the wrappers' code before timing: thousands to tens of thousands of
+// calls per row, depending on the load. Samples are short so that the many rounds interleave finely. 3 s of timed
+// rounds gave each row 24–185 samples at load average 20–40 on 2 cores: a median's standard error of ~1–3% at the
+// usual ±5–10% spread, below the ±5–10% that load drift moves a ratio from run to run, so the former 6 s bought no
+// precision a run could show (docs/performance.md, "Method").
+export const FULL: Settings = { warmupMs: 2_000, measureMs: 3_000, minRounds: 15, sampleNs: 2_000_000 };
+/** The timing of a group that varies one condition of a main group (`Group.short`). */
+export const SHORT = { warmupMs: 1_000, measureMs: 2_000 };
 export const SMOKE: Settings = { warmupMs: 0, measureMs: 0, minRounds: 3, sampleNs: 100_000 };
 
 /** A row's measured figures (ns per operation). */
@@ -181,7 +186,7 @@ async function allocatedPerCall(row: Row, cap: number): Promise<number | undefin
  * reached the exporter against the spans the rows made.
  */
 export async function measureGroup(group: Group, fullSettings: Settings, log: (line: string) => void): Promise<GroupResult> {
-  const settings = group.short === true && fullSettings.measureMs > 0 ? { ...fullSettings, warmupMs: 1_500, measureMs: 3_000 } : fullSettings;
+  const settings = group.short === true && fullSettings.measureMs > 0 ? { ...fullSettings, ...SHORT } : fullSettings;
   let pipeline: Pipeline | undefined;
   if (group.tracing === "off") tracingOff();
   else pipeline = tracingOn(group.tracing);

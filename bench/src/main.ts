@@ -23,10 +23,6 @@ import type { Group, GroupResult } from "./harness.js";
 import { PEER_NOTES } from "./peers.js";
 import { barLines, groupMarkdown, groupTable, throughputMarkdown, throughputTable } from "./report.js";
 import type { Bar } from "./report.js";
-import { captureGroups } from "./suites/capture.js";
-import { nestedGroups } from "./suites/nested.js";
-import { overheadGroups } from "./suites/overhead.js";
-import { streamGroups } from "./suites/stream.js";
 import { runThroughput } from "./throughput/run.js";
 import type { ThroughputResult } from "./throughput/run.js";
 
@@ -52,16 +48,34 @@ if (values.clock !== "cpu" && values.clock !== "wall") throw new Error(`--clock 
 useClock(values.clock);
 const settings = smoke ? SMOKE : FULL;
 const throughputSpans = smoke ? 20_000 : 1_000_000;
+const consumerCalls = smoke ? 500 : 25_000;
+const consumerRounds = smoke ? 2 : 7;
 const out = resolve(values.out ?? `${benchRoot}/results/latest.json`);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const wanted = (id: string) => values.only === undefined || id.startsWith(values.only);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const allGroups: Group[] = [...overheadGroups(), ...nestedGroups(), ...captureGroups(), ...streamGroups()];
+// The suites, loaded when needed: a group's child process loads only its own suite (and the peers it measures),
+// not every suite's libraries (loading them all took ~5.5 s wall per child at load average 30).
+const SUITES: Record<string, () => Promise<Group[]>> = {
+  overhead: async () => (await import("./suites/overhead.js")).overheadGroups(),
+  nested: async () => (await import("./suites/nested.js")).nestedGroups(),
+  capture: async () => (await import("./suites/capture.js")).captureGroups(),
+  stream: async () => (await import("./suites/stream.js")).streamGroups(),
+};
+
+// The suites that can hold a group whose id starts with `prefix` (all of them without one).
+async function loadGroups(prefix?: string): Promise<Group[]> {
+  const out: Group[] = [];
+  for (const [name, load] of Object.entries(SUITES)) {
+    if (prefix === undefined || name.startsWith(prefix) || prefix.startsWith(`${name}.`) || prefix === name) out.push(...(await load()));
+  }
+  return out;
+}
 
 if (values.group !== undefined) {
   // Child mode: one group, its result on the last stdout line.
-  const g = allGroups.find((x) => x.id === values.group);
+  const g = (await loadGroups(values.group)).find((x) => x.id === values.group);
   if (g === undefined) throw new Error(`no group ${values.group}`);
   const r = await measureGroup(g, settings, log);
   process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -82,6 +96,8 @@ console.log(`calltree bench (${smoke ? "smoke" : "full"}): ${machine.cpu}, ${mac
 
 const inProcess = values["in-process"] === true || (smoke && values.isolate !== true);
 const results: GroupResult[] = [];
+// The parent needs the ids of the groups it runs: it loads their suites once.
+const allGroups = await loadGroups(values.only);
 for (const g of allGroups.filter((x) => wanted(x.id))) {
   let r: GroupResult;
   if (inProcess) {
@@ -105,7 +121,9 @@ if (wanted("consumer")) {
       const id = `consumer.${format}.${provider}`;
       if (!wanted(id)) continue;
       const entry = resolve(benchRoot, "consumer", format === "esm" ? "esm.mjs" : "cjs.cjs");
-      const args = [entry, "--provider", provider, ...(smoke ? ["--calls", "500", "--rounds", "2"] : []), ...(values.before !== undefined ? ["--before", values.before] : [])];
+      // 25,000 calls a round (50,000 until the run of 2026-12-07): each round's figure is already a mean over the
+      // round's calls, and the median of 7 rounds moved by less than run-to-run load drift when the rounds were halved.
+      const args = [entry, "--provider", provider, "--calls", String(consumerCalls), "--rounds", String(consumerRounds), ...(values.before !== undefined ? ["--before", values.before] : [])];
       const child = await runNode(args, { passStderr: true, log });
       if (child.code !== 0) throw new Error(`${id} failed (exit ${child.code})`);
       const r = lastJsonLine<{ results: GroupResult["rows"]; exported: number; expected: number }>(child.stdout);
@@ -114,7 +132,7 @@ if (wanted("consumer")) {
         title:
           `As a consumer measures it: ${format === "esm" ? "ESM" : "CommonJS"} app, own BasicTracerProvider + BatchSpanProcessor ` +
           `registered globally with AsyncLocalStorage, calltree on the ${provider === "global" ? "global provider" : "provider given to useTracerProvider()"}; ` +
-          `for (…) await fn(i), ${smoke ? 500 : "50,000"} calls × ${smoke ? 2 : 7} interleaved rounds, medians`,
+          `for (…) await fn(i), ${consumerCalls.toLocaleString("en-US")} calls × ${consumerRounds} interleaved rounds, medians`,
         tracing: "batch",
         unit: "call",
         reference: "by-hand",

@@ -1,17 +1,19 @@
-import { initialize } from "@traceloop/node-server-sdk";
+type WithTask = typeof import("@traceloop/node-server-sdk")["withTask"];
 
-let traceloopReady = false;
+let traceloopReady: Promise<WithTask> | undefined;
 
 /**
- * Makes Traceloop usable offline and through the bench's provider: `initialize()` with tracing left to the app
+ * Loads Traceloop and makes it usable offline and through the bench's provider: `initialize()` with tracing left to the app
  * (`tracingEnabled: false`, so it starts no NodeSDK, exporter or instrumentations of its own) and no prompt
  * sync (no network). `withTask()` then takes its tracer from the OpenTelemetry global provider, which is the
  * bench's, and records input and output as it does by default (it records nothing before `initialize()`).
  */
-export function setUpTraceloop(): void {
-  if (traceloopReady) return;
-  initialize({ tracingEnabled: false, traceloopSyncEnabled: false, silenceInitializationMessage: true });
-  traceloopReady = true;
+export function setUpTraceloop(): Promise<WithTask> {
+  // Loaded only by the groups that measure it: the SDK takes ~3 s (wall, at load) to load, in each group's process.
+  return (traceloopReady ??= import("@traceloop/node-server-sdk").then((sdk) => {
+    sdk.initialize({ tracingEnabled: false, traceloopSyncEnabled: false, silenceInitializationMessage: true });
+    return sdk.withTask;
+  }));
 }
 
 /** How each peer finds its tracer, for the report. */

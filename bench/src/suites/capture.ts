@@ -4,7 +4,6 @@ import { OpenInferenceSpanKind } from "@arizeai/openinference-semantic-conventio
 import { getLLMAttributes, traceChain } from "@arizeai/openinference-core";
 import type { Message } from "@arizeai/openinference-core";
 import { observe as langfuseObserve } from "@langfuse/tracing";
-import { withTask } from "@traceloop/node-server-sdk";
 import { chain } from "@calltree/chain";
 import { llm } from "@calltree/llm";
 import { chatCompletion, chatRequest20, jsonOfSize } from "../fixtures/openai.js";
@@ -32,8 +31,8 @@ class Indexer {
   }
 }
 
-function sizeRows(payload: Payload): Row[] {
-  setUpTraceloop();
+async function sizeRows(payload: Payload): Promise<Row[]> {
+  const withTask = await setUpTraceloop();
   const tracer = trace.getTracer("bench-raw");
   const plain = new Plain();
   const indexer = new Indexer();

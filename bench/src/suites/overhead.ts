@@ -4,7 +4,6 @@ import { trace } from "@opentelemetry/api";
 import { OpenInferenceSpanKind } from "@arizeai/openinference-semantic-conventions";
 import { observe as oiObserve, traceChain } from "@arizeai/openinference-core";
 import { observe as langfuseObserve } from "@langfuse/tracing";
-import { withTask } from "@traceloop/node-server-sdk";
 import { chain } from "@calltree/chain";
 import { useTracerProvider } from "@calltree/core";
 import type { DualMethodDecorator } from "@calltree/core";
@@ -105,7 +104,7 @@ function loop<A>(c: Condition, fn: (a: A) => unknown, a: A): Row["run"] {
   };
 }
 
-function rows(c: Condition): Row[] {
+async function rows(c: Condition): Promise<Row[]> {
   if (c.provider === "global") useTracerProvider(undefined);
   const tracer = trace.getTracer("bench-raw");
   const plain = new Plain();
@@ -151,7 +150,7 @@ function rows(c: Condition): Row[] {
     out.push({ id: "calltree-before", label: `calltree @chain, the --before build`, spansPerCall: 1, run: loop(c, oldFn, arg as never) });
   }
   if (!c.peers) return out;
-  setUpTraceloop();
+  const withTask = await setUpTraceloop();
   const oiService = new OiService();
   const plainRun = isSync ? (q: string) => plain.run(q) : (q: string) => plain.runAsync(q);
   const oiChain = traceChain(function run(q: string) {

@@ -1,0 +1,326 @@
+import { createContextKey } from "@opentelemetry/api";
+import type { Attributes, Context, Span } from "@opentelemetry/api";
+import { captureConfig } from "../../capture/config.js";
+import { maskAttributes } from "../../capture/mask.js";
+import type { CallInfo, CommonOptions } from "../../types.js";
+import { reportOnce } from "../diagnostics.js";
+import { FIRST_TOKEN_EVENT, STREAM_STATE } from "../constants.js";
+import {
+  EMPTY,
+  kindAttributes,
+  maskedCopy,
+  mimeType,
+  OUTPUT_MIME_TYPE,
+  OUTPUT_VALUE,
+  perKey,
+  setEach,
+  valueText,
+  writeKindAttributes,
+} from "./attributes.js";
+import { guard1, guard2, recordError } from "./errors.js";
+import type { MethodRecord, Outcome } from "./types.js";
+import { unwatch } from "./watchdog.js";
+
+/** Context key of the innermost calltree call. */
+export const CALL_KEY = createContextKey("calltree call v1");
+
+// The span waits at most this long for pending work (see Call.waitFor) after the call ended.
+const PENDING_CAP_MS = 5_000;
+
+/** What a returned stream's chunks left for `output.value`, made on the first chunk. */
+class Collected {
+  /** Text chunks while every chunk is a string. */
+  texts: string[] | undefined = undefined;
+  textLength = 0;
+  /** Mixed or object chunks (strings already kept move here). */
+  items: unknown[] | undefined = undefined;
+  /** Chunks past the limits, counted only. */
+  dropped = 0;
+}
+
+/**
+ * One call in flight, from span start to span end. Implements the kinds' view of it ({@link CallInfo}). How it
+ * ends depends on the result: {@link Call.succeed} for a plain value, {@link Call.finishStream} for a returned stream,
+ * {@link Call.fail} for an error; each goes through {@link Call.end}, which waits for pending work, and `close`,
+ * which writes the last attributes and ends the span. @internal
+ */
+export class Call implements CallInfo<any> {
+  span: Span = undefined as unknown as Span;
+  ctx: Context = undefined as unknown as Context;
+  ended = false;
+  /** The span itself has ended (after `ended`, once pending work is done): child spans are reported until then. */
+  closed = false;
+  data: unknown = undefined;
+  thisArg: unknown;
+  /** Chunks of a returned stream seen so far. */
+  chunks = 0;
+  collected: Collected | undefined = undefined;
+  // The idle watchdog (see watchdog.ts): the last chunk's time, its timer, whether the call was registered with the
+  // FinalizationRegistry, and how many registered objects (the stream, its iterators) are still alive.
+  lastActivity = 0;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  watched = false;
+  liveTargets = 0;
+  // Work the span waits for before it ends (e.g. reading a teed response body); see waitFor().
+  pending: Set<Promise<unknown>> | undefined = undefined;
+  // The attributes onResult returned, when they are written key by key at close (see writeKindAttributes).
+  kindResult: Attributes | undefined = undefined;
+  // The output of a plain result when the kind's attributes are written as the kind returned them (see
+  // resultAttributes): written at close, right after them.
+  outputText: string | undefined = undefined;
+  outputMime: string | undefined = undefined;
+  // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see streams.ts).
+  streamCtx: Context | undefined = undefined;
+
+  constructor(
+    readonly rec: MethodRecord,
+    thisArg: unknown,
+    readonly args: readonly unknown[],
+    readonly parent: Call | undefined,
+  ) {
+    this.thisArg = thisArg;
+  }
+
+  get options(): CommonOptions & Record<string, unknown> {
+    return this.rec.options;
+  }
+
+  get methodName(): string {
+    return this.rec.methodName;
+  }
+
+  get kindName(): string {
+    return this.rec.kind.name;
+  }
+
+  /** Attributes from the kind's recorder API: written while the call runs, and after it until pending work is done. */
+  setAttributes(attributes: Attributes): void {
+    if (this.ended && this.pending === undefined) return;
+    try {
+      setEach(this.span, maskedCopy(attributes, this.rec));
+    } catch (e) {
+      reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+    }
+  }
+
+  addEvent(name: string, attributes?: Attributes): void {
+    if (this.ended) return;
+    try {
+      this.span.addEvent(name, attributes);
+    } catch (e) {
+      reportOnce(`add-event:${this.rec.kind.name}`, "could not add a span event", e);
+    }
+  }
+
+  parentCall(kindName?: string): CallInfo | undefined {
+    for (let c = this.parent; c !== undefined; c = c.parent) {
+      if (kindName === undefined || c.rec.kind.name === kindName) return c;
+    }
+    return undefined;
+  }
+
+  waitFor(work: Promise<unknown>): void {
+    if (this.ended) return;
+    const pending = (this.pending ??= new Set());
+    const settled: Promise<unknown> = work.then(
+      (): void => void pending.delete(settled),
+      (): void => void pending.delete(settled),
+    );
+    pending.add(settled);
+  }
+
+  /** Ends the span after a plain (non-stream) result. */
+  succeed(result: unknown): void {
+    if (this.ended) return;
+    const rec = this.rec;
+    const options = rec.options;
+    if (rec.kind.onResult === undefined && rec.kind.onClose === undefined && options.output === undefined && this.pending === undefined && !captureConfig().masking) {
+      // The common case: no kind hook, no mapper, no masking: the two output attributes go straight to the span.
+      this.ended = true;
+      this.closed = true;
+      this.thisArg = undefined;
+      if (this.watched) unwatch(this);
+      try {
+        const span = this.span;
+        if (options.captureOutput !== false && result !== undefined) {
+          span.setAttribute(OUTPUT_VALUE, valueText(result));
+          span.setAttribute(OUTPUT_MIME_TYPE, mimeType(result));
+        }
+        span.end();
+      } catch (e) {
+        reportOnce(`end:${rec.kind.name}`, "could not end a span", e);
+      }
+      return;
+    }
+    this.end(this.resultAttributes(result));
+  }
+
+  private resultAttributes(result: unknown): Attributes {
+    const rec = this.rec;
+    const hook = rec.kind.onResult;
+    let attrs: Attributes | undefined;
+    let shared = false;
+    if (hook !== undefined) {
+      const got = guard2(this, "onResult", hook, result, this) ?? undefined;
+      if (got !== undefined) {
+        // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy. Not when
+        // the span waits for pending work: the hook's object, if it shares it, could change in the meantime.
+        const waits = this.pending !== undefined && this.pending.size > 0;
+        if (perKey(rec) && !waits) this.kindResult = attrs = got;
+        else {
+          attrs = kindAttributes(got, rec, true);
+          if (attrs === got && waits) attrs = Object.assign({}, got);
+        }
+        // The hook's own object is never extended: the output then waits in the call until the span closes.
+        shared = attrs === got;
+      }
+    }
+    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
+      const output = rec.options.output;
+      let value = result;
+      if (output !== undefined) value = guard1(this, "output mapper", output, result);
+      if (value !== undefined && shared) {
+        // Masking is off here (else the hook's attributes were copied).
+        this.outputText = valueText(value);
+        this.outputMime = mimeType(value);
+      } else if (value !== undefined) {
+        attrs ??= {};
+        attrs[OUTPUT_VALUE] = valueText(value);
+        attrs[OUTPUT_MIME_TYPE] = mimeType(value);
+        if (captureConfig().masking) maskAttributes(attrs);
+      }
+    }
+    return attrs ?? EMPTY;
+  }
+
+  /** Ends the call with these last attributes; the span closes now, or when pending work is done. */
+  end(attrs: Attributes): void {
+    this.ended = true;
+    this.thisArg = undefined;
+    if (this.watched) unwatch(this);
+    if (this.pending !== undefined && this.pending.size > 0) {
+      // The span keeps the end time of the call; its last attributes arrive when the pending work is done
+      // (bounded, so a stuck body read cannot keep a span open).
+      const endTime = Date.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cap = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, PENDING_CAP_MS);
+        (timer as { unref?: () => void }).unref?.();
+      });
+      void Promise.race([Promise.allSettled([...this.pending]), cap]).then(() => {
+        clearTimeout(timer);
+        this.pending = undefined;
+        this.close(attrs, endTime);
+      });
+      return;
+    }
+    this.close(attrs, undefined);
+  }
+
+  private close(attrs: Attributes, endTime: number | undefined): void {
+    const hook = this.rec.kind.onClose;
+    let last: Attributes | undefined;
+    if (hook !== undefined) {
+      // The kind's last word, when nothing can reach the call any more (e.g. usage, once every child was seen).
+      const got = guard1(this, "onClose", hook, this) ?? undefined;
+      if (got !== undefined) {
+        try {
+          last = kindAttributes(got, this.rec, true);
+        } catch (e) {
+          reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+        }
+      }
+    }
+    this.closed = true;
+    try {
+      const span = this.span;
+      if (attrs === this.kindResult) writeKindAttributes(span, attrs, this.rec);
+      else if (attrs !== EMPTY) setEach(span, attrs);
+      this.kindResult = undefined;
+      if (this.outputText !== undefined) {
+        span.setAttribute(OUTPUT_VALUE, this.outputText);
+        span.setAttribute(OUTPUT_MIME_TYPE, this.outputMime!);
+        this.outputText = undefined;
+      }
+      if (last !== undefined) setEach(span, last);
+      span.end(endTime);
+    } catch (e) {
+      reportOnce(`end:${this.rec.kind.name}`, "could not end a span", e);
+    }
+  }
+
+  /** Records an error and ends the span; the caller rethrows the same error. */
+  fail(error: unknown, extra?: Attributes): void {
+    if (this.ended) return;
+    const hook = this.rec.kind.onError;
+    let attrs: Attributes | undefined = extra;
+    if (hook !== undefined) {
+      const more = guard2(this, "onError", hook, error, this);
+      if (more !== undefined) attrs = Object.assign({}, attrs, maskedCopy(more as Attributes, this.rec));
+    }
+    try {
+      recordError(this.span, error);
+    } catch (e) {
+      reportOnce(`record-error:${this.rec.kind.name}`, "could not record an error on a span", e);
+    }
+    this.end(attrs ?? EMPTY);
+  }
+
+  /** One chunk of a returned stream. */
+  chunk(value: unknown): void {
+    if (this.ended) return;
+    if (this.chunks === 0) this.addEvent(FIRST_TOKEN_EVENT);
+    this.chunks++;
+    this.lastActivity = Date.now();
+    const hook = this.rec.kind.onChunk;
+    if (hook !== undefined) guard2(this, "onChunk", hook, value, this);
+    if (this.rec.options.captureOutput === false) return;
+    const limit = captureConfig().maxValueLength;
+    const c = (this.collected ??= new Collected());
+    if (typeof value === "string" && c.items === undefined) {
+      if (c.textLength < limit) {
+        (c.texts ??= []).push(value);
+        c.textLength += value.length;
+      } else c.dropped++;
+    } else if ((c.items?.length ?? 0) < 1000 && c.textLength < limit) {
+      // Mixed or object chunks: keep them as items (strings already kept move along).
+      if (c.items === undefined) c.items = c.texts ?? [];
+      c.texts = undefined;
+      // Binary chunks are kept as their size: a byte stream hands their buffers on to the reader.
+      c.items.push(ArrayBuffer.isView(value) ? binaryMarker(value) : value);
+    } else c.dropped++;
+  }
+
+  /** Ends the span of a stream. */
+  finishStream(outcome: Outcome, error?: unknown): void {
+    if (this.ended) return;
+    const hook = this.rec.kind.onStreamEnd;
+    let attrs: Attributes | undefined;
+    if (hook !== undefined) {
+      const got = guard1(this, "onStreamEnd", hook, this) ?? undefined;
+      if (got !== undefined) attrs = maskedCopy(got, this.rec);
+    }
+    attrs ??= {};
+    attrs[STREAM_STATE] = outcome;
+    if (this.rec.options.captureOutput !== false && attrs[OUTPUT_VALUE] === undefined) {
+      const c = this.collected;
+      let collected: unknown = c?.texts !== undefined ? c.texts.join("") : c?.items;
+      const dropped = c?.dropped ?? 0;
+      if (dropped > 0 && Array.isArray(collected)) collected = [...collected, `…[${dropped} more chunks]`];
+      if (dropped > 0 && typeof collected === "string") collected += `…[${dropped} more chunks]`;
+      const output = this.rec.options.output;
+      if (output !== undefined && collected !== undefined) collected = guard1(this, "output mapper", output, collected);
+      if (collected !== undefined) {
+        attrs[OUTPUT_VALUE] = valueText(collected);
+        attrs[OUTPUT_MIME_TYPE] = mimeType(collected);
+      }
+      if (captureConfig().masking) maskAttributes(attrs);
+    }
+    if (outcome === "errored") this.fail(error, attrs);
+    else this.end(attrs);
+  }
+}
+
+function binaryMarker(view: ArrayBufferView): string {
+  return `[${view.constructor?.name ?? "ArrayBufferView"} ${view.byteLength} bytes]`;
+}
