@@ -20,7 +20,7 @@ export const template = {
     "./package.json": "./package.json",
   },
   scripts: {
-    build: "node ../../scripts/build-package.mjs",
+    build: "rm -rf dist && tsc -p tsconfig.json && tsc -p tsconfig.cjs.json && cp ../../cjs-package.json dist/cjs/package.json",
     test: "node ../../scripts/run-tests.mjs",
   },
   peerDependencies: { "@opentelemetry/api": "^1.9.0" },
