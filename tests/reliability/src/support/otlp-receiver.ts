@@ -1,25 +1,52 @@
 // A real OTLP/HTTP trace receiver on 127.0.0.1 whose answer to each request is scripted: a normal 200, any
 // status, or one of the network faults an exporter meets in the field (a reset before or in the middle of the
 // answer, bytes that are not HTTP, a garbage body, an answer dripped one byte at a time, no answer at all).
-// Protobuf bodies are decoded with the official OTLP definitions as generated into
-// @opentelemetry/otlp-transformer@0.214.0 (the same root `calltree collect` uses); JSON bodies are parsed.
+// Protobuf bodies are decoded with the OTLP trace messages this receiver reads (a subset of opentelemetry-proto v1,
+// field numbers as in its .proto files; `calltree collect` holds the full set, proven against the official
+// serializers in packages/cli/src/internal/otlp-proto.test.ts); JSON bodies are parsed.
 // It keeps, per span id, whether a request holding it was acknowledged with a complete 2xx answer (what an
 // exporter may count as exported) and how often it arrived.
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
-import generated from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
+import protobuf from "protobufjs/light.js";
 
-interface RequestType {
-  decode(bytes: Uint8Array): object;
-  toObject(message: object, options: Record<string, unknown>): Record<string, unknown>;
-  fromObject(object: Record<string, unknown>): object;
-  encode(message: object): { finish(): Uint8Array };
-}
-const REQUEST = (generated as unknown as {
-  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: RequestType } } } } };
-}).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+const keyValues = (id: number) => ({ rule: "repeated", type: "KeyValue", id });
+const REQUEST = protobuf.Root.fromJSON({
+  nested: {
+    ExportTraceServiceRequest: { fields: { resourceSpans: { rule: "repeated", type: "ResourceSpans", id: 1 } } },
+    ResourceSpans: { fields: { resource: { type: "Resource", id: 1 }, scopeSpans: { rule: "repeated", type: "ScopeSpans", id: 2 } } },
+    Resource: { fields: { attributes: keyValues(1) } },
+    ScopeSpans: { fields: { scope: { type: "InstrumentationScope", id: 1 }, spans: { rule: "repeated", type: "Span", id: 2 } } },
+    InstrumentationScope: { fields: { name: { type: "string", id: 1 }, version: { type: "string", id: 2 } } },
+    Span: {
+      fields: {
+        traceId: { type: "bytes", id: 1 },
+        spanId: { type: "bytes", id: 2 },
+        parentSpanId: { type: "bytes", id: 4 },
+        name: { type: "string", id: 5 },
+        startTimeUnixNano: { type: "fixed64", id: 7 },
+        endTimeUnixNano: { type: "fixed64", id: 8 },
+        attributes: keyValues(9),
+      },
+    },
+    AnyValue: {
+      fields: {
+        stringValue: { type: "string", id: 1 },
+        boolValue: { type: "bool", id: 2 },
+        intValue: { type: "int64", id: 3 },
+        doubleValue: { type: "double", id: 4 },
+        arrayValue: { type: "ArrayValue", id: 5 },
+        kvlistValue: { type: "KeyValueList", id: 6 },
+        bytesValue: { type: "bytes", id: 7 },
+      },
+    },
+    ArrayValue: { fields: { values: { rule: "repeated", type: "AnyValue", id: 1 } } },
+    KeyValueList: { fields: { values: keyValues(1) } },
+    KeyValue: { fields: { key: { type: "string", id: 1 }, value: { type: "AnyValue", id: 2 } } },
+  },
+}).lookupType("ExportTraceServiceRequest");
 
 /** How the receiver answers one request. */
 export type Behaviour =
@@ -50,7 +77,7 @@ interface SpanRecord {
 }
 
 /** A span as the receiver decoded it. */
-export interface ArrivedSpan {
+interface ArrivedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -113,7 +140,7 @@ export function encodeRequest(request: Record<string, unknown>): Uint8Array {
 }
 
 /** The spans of one OTLP trace request body (protobuf or JSON, gzip or not). Throws on a body that is neither. */
-export function decodeSpans(body: Buffer, contentType: string, contentEncoding: string | undefined): ArrivedSpan[] {
+function decodeSpans(body: Buffer, contentType: string, contentEncoding: string | undefined): ArrivedSpan[] {
   const raw = contentEncoding === "gzip" ? gunzipSync(body) : body;
   const request: RawRequest = contentType.includes("json")
     ? (JSON.parse(raw.toString("utf8")) as RawRequest)
