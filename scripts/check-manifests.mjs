@@ -18,14 +18,9 @@ for (const dir of dirs) {
   if (m.private) problems.push(`${where}: library packages are published; remove "private"`);
   if (typeof m.description !== "string" || m.description.length < 20) problems.push(`${where}: needs a description`);
   for (const [key, expected] of Object.entries(template)) {
-    let actual = m[key];
-    let want = expected;
-    if (key === "exports" && m.bin !== undefined) actual = m[key];
-    if (key === "peerDependencies") {
-      actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };
-    }
-    if (!isDeepStrictEqual(actual, want)) {
-      problems.push(`${where}: "${key}" must be ${JSON.stringify(want)}, is ${JSON.stringify(m[key])}`);
+    const actual = key === "peerDependencies" ? { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] } : m[key];
+    if (!isDeepStrictEqual(actual, expected)) {
+      problems.push(`${where}: "${key}" must be ${JSON.stringify(expected)}, is ${JSON.stringify(m[key])}`);
     }
   }
   if (m.dependencies?.["@opentelemetry/api"]) problems.push(`${where}: @opentelemetry/api must be a peer dependency, not a dependency`);

@@ -66,7 +66,7 @@ export const FULL: Settings = { warmupMs: 2_500, measureMs: 6_000, minRounds: 15
 export const SMOKE: Settings = { warmupMs: 0, measureMs: 0, minRounds: 3, sampleNs: 100_000 };
 
 /** A row's measured figures (ns per operation). */
-export interface RowResult {
+interface RowResult {
   id: string;
   label: string;
   note?: string;

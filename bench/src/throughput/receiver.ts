@@ -40,7 +40,7 @@ function eachLengthField(buf: Uint8Array, start: number, end: number, wanted: nu
 }
 
 /** Spans in an OTLP protobuf `ExportTraceServiceRequest`. */
-export function countProtobufSpans(buf: Uint8Array): number {
+function countProtobufSpans(buf: Uint8Array): number {
   let count = 0;
   eachLengthField(buf, 0, buf.length, 1, (rs, rsEnd) => {
     eachLengthField(buf, rs, rsEnd, 2, (ss, ssEnd) => {

@@ -26,7 +26,7 @@ function traceRequestType(): protobuf.Type {
 }
 
 /** A span as the receiver saw it, the same whether it came as protobuf or JSON. */
-export interface ReceivedSpan {
+interface ReceivedSpan {
   traceId: string;
   spanId: string;
   /** "" for a root span. */
@@ -39,7 +39,7 @@ export interface ReceivedSpan {
   events: string[];
 }
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   contentType: string;
   contentEncoding: string | undefined;
@@ -88,7 +88,7 @@ interface RawRequest {
 }
 
 /** Spans of an ExportTraceServiceRequest (decoded protobuf message or parsed JSON). */
-export function spansOf(request: RawRequest): ReceivedSpan[] {
+function spansOf(request: RawRequest): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
   for (const rs of request.resourceSpans ?? []) {
     const resource = keyValues(rs.resource?.attributes);
@@ -112,7 +112,7 @@ export function spansOf(request: RawRequest): ReceivedSpan[] {
   return out;
 }
 
-export function decodeBody(body: Buffer, contentType: string, contentEncoding: string | undefined): ReceivedSpan[] {
+function decodeBody(body: Buffer, contentType: string, contentEncoding: string | undefined): ReceivedSpan[] {
   const raw = contentEncoding === "gzip" ? gunzipSync(body) : body;
   if (contentType.includes("json")) return spansOf(JSON.parse(raw.toString("utf8")) as RawRequest);
   const type = traceRequestType();
@@ -124,7 +124,7 @@ export function decodeBody(body: Buffer, contentType: string, contentEncoding: s
  * What the server answers to a request: a status code, `"hang"` (never answers), or `"drip"` (a 200 whose declared
  * body of 1 MB comes one byte every 50 ms: it never ends, yet the socket is never idle).
  */
-export type Reply = number | "hang" | "drip";
+type Reply = number | "hang" | "drip";
 
 export interface OtlpServer {
   url: string;

@@ -69,7 +69,7 @@ export interface MethodRecord {
  * `attributes` option) as parallel key and value arrays, written with one `setAttribute` each right after the
  * span starts. @internal
  */
-export interface StartPlan {
+interface StartPlan {
   options: SpanOptions;
   kind: AttributeValue | undefined;
   keys: string[];
@@ -534,7 +534,7 @@ function recordError(span: Span, error: unknown): void {
   let message: string;
   let stack: string | undefined;
   let code: string | number | undefined;
-  let isError = false;
+  let isError: boolean;
   try {
     isError = error instanceof Error;
   } catch {

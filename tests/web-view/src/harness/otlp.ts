@@ -21,7 +21,7 @@ function anyValue(value: string | number | boolean): Record<string, unknown> {
 }
 
 /** One OTLP/JSON ExportTraceServiceRequest holding `spans`. */
-export function request(spans: SpanSpec[]): unknown {
+function request(spans: SpanSpec[]): unknown {
   return {
     resourceSpans: [
       {
