@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { template } from "./manifest-template.mjs";
+import { template, TEST_BUILD_STEP } from "./manifest-template.mjs";
 
 const root = join(new URL(".", import.meta.url).pathname, "..");
 const problems = [];
@@ -17,15 +17,14 @@ for (const dir of dirs) {
   if (!/^(@calltree\/[a-z-]+|calltree)$/.test(m.name)) problems.push(`${where}: name must be @calltree/<name> or calltree`);
   if (m.private) problems.push(`${where}: library packages are published; remove "private"`);
   if (typeof m.description !== "string" || m.description.length < 20) problems.push(`${where}: needs a description`);
-  for (const [key, expected] of Object.entries(template)) {
-    let actual = m[key];
-    let want = expected;
-    if (key === "exports" && m.bin !== undefined) actual = m[key];
-    if (key === "peerDependencies") {
-      actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };
-    }
-    if (!isDeepStrictEqual(actual, want)) {
-      problems.push(`${where}: "${key}" must be ${JSON.stringify(want)}, is ${JSON.stringify(m[key])}`);
+  const hasTests = existsSync(join(root, "packages", dir, "test", "tsconfig.json"));
+  const expectedOf = (key) =>
+    key === "scripts" && hasTests ? { ...template.scripts, build: template.scripts.build + TEST_BUILD_STEP } : template[key];
+  for (const key of Object.keys(template)) {
+    const expected = expectedOf(key);
+    const actual = key === "peerDependencies" ? { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] } : m[key];
+    if (!isDeepStrictEqual(actual, expected)) {
+      problems.push(`${where}: "${key}" must be ${JSON.stringify(expected)}, is ${JSON.stringify(m[key])}`);
     }
   }
   if (m.dependencies?.["@opentelemetry/api"]) problems.push(`${where}: @opentelemetry/api must be a peer dependency, not a dependency`);

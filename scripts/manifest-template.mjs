@@ -20,8 +20,11 @@ export const template = {
     "./package.json": "./package.json",
   },
   scripts: {
-    build: "node ../../scripts/build-package.mjs",
+    build: "rm -rf dist dist-test && tsc -p tsconfig.json && tsc -p tsconfig.cjs.json && cp ../../cjs-package.json dist/cjs/package.json",
     test: "node ../../scripts/run-tests.mjs",
   },
   peerDependencies: { "@opentelemetry/api": "^1.9.0" },
 };
+
+/** A package with tests in `test/` compiles them last, against its own built `dist` (into `dist-test`, never packed). */
+export const TEST_BUILD_STEP = " && tsc -p test/tsconfig.json";

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// `pnpm test`: lint, manifest check, then every package's build (tsc: type checks) and tests through turbo,
-// never from cache. Ends with one summary line counting the tests of every package.
+// `pnpm test`: lint (ESLint), unused code (knip), manifest check, then every package's build (tsc: type checks)
+// and tests through turbo, never from cache. Ends with one summary line counting the tests of every package.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 const root = join(new URL(".", import.meta.url).pathname, "..");
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", FORCE_COLOR: "0" };
 
-for (const script of ["lint.mjs", "check-manifests.mjs"]) {
-  const r = spawnSync(process.execPath, [join(root, "scripts", script)], { stdio: "inherit", env });
+const bin = (name) => join(root, "node_modules", ".bin", name);
+for (const [command, ...args] of [[bin("eslint"), "."], [bin("knip")], [process.execPath, join(root, "scripts", "check-manifests.mjs")]]) {
+  const r = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -67,11 +67,11 @@ export interface Settings {
 // precision a run could show (docs/performance.md, "Method").
 export const FULL: Settings = { warmupMs: 2_000, measureMs: 3_000, minRounds: 15, sampleNs: 2_000_000 };
 /** The timing of a group that varies one condition of a main group (`Group.short`). */
-export const SHORT = { warmupMs: 1_000, measureMs: 2_000 };
+const SHORT = { warmupMs: 1_000, measureMs: 2_000 };
 export const SMOKE: Settings = { warmupMs: 0, measureMs: 0, minRounds: 3, sampleNs: 100_000 };
 
 /** A row's measured figures (ns per operation). */
-export interface RowResult {
+interface RowResult {
   id: string;
   label: string;
   note?: string;

@@ -2,7 +2,7 @@ import type { GroupResult } from "./harness.js";
 import type { ThroughputResult } from "./throughput/run.js";
 
 /** Formats nanoseconds for a table: `812 ns`, `3.41 µs`, `12.3 ms`. */
-export function formatNs(ns: number | undefined): string {
+function formatNs(ns: number | undefined): string {
   if (ns === undefined || !Number.isFinite(ns)) return "-";
   if (ns < 10) return `${ns.toFixed(2)} ns`;
   if (ns < 1_000) return `${ns.toFixed(0)} ns`;
@@ -11,7 +11,7 @@ export function formatNs(ns: number | undefined): string {
 }
 
 /** Bytes per operation: `1.9 KB`. */
-export function formatBytes(b: number | undefined): string {
+function formatBytes(b: number | undefined): string {
   if (b === undefined || !Number.isFinite(b)) return "-";
   if (b < 1000) return `${b.toFixed(0)} B`;
   if (b < 1_000_000) return `${(b / 1000).toFixed(1)} KB`;
@@ -19,12 +19,12 @@ export function formatBytes(b: number | undefined): string {
 }
 
 /** `1.00×` */
-export function formatRatio(ratio: number | undefined): string {
+function formatRatio(ratio: number | undefined): string {
   return ratio === undefined || !Number.isFinite(ratio) ? "-" : `${ratio.toFixed(2)}×`;
 }
 
 /** The p25–p75 spread as ± percent of the median. */
-export function formatSpread(median: number | undefined, p25: number | undefined, p75: number | undefined): string {
+function formatSpread(median: number | undefined, p25: number | undefined, p75: number | undefined): string {
   if (median === undefined || p25 === undefined || p75 === undefined || median <= 0) return "-";
   return `±${(((p75 - p25) / 2 / median) * 100).toFixed(1)}%`;
 }

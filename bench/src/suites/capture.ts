@@ -13,7 +13,10 @@ import type { Group, Row } from "../harness.js";
 import { setUpTraceloop } from "../peers.js";
 import { before } from "../before.js";
 
-/** Anything a row computes goes here, so no call can be optimized away. */
+/**
+ * Anything a row computes goes here, so no call can be optimized away: exported, so the writes are observable.
+ * @public
+ */
 export let sink: unknown;
 
 type Payload = ReturnType<typeof jsonOfSize>;

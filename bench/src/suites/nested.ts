@@ -12,7 +12,10 @@ import type { TightExtra } from "../hand.js";
 import type { Group, Row } from "../harness.js";
 import { QUESTION } from "./overhead.js";
 
-/** Anything a row computes goes here, so no call can be optimized away. */
+/**
+ * Anything a row computes goes here, so no call can be optimized away: exported, so the writes are observable.
+ * @public
+ */
 export let sink: unknown;
 
 const ANSWER = "Paris";

@@ -18,7 +18,10 @@ export const QUESTION = "What is the capital of France?";
 const NUMBER = 42;
 const SPAN_NAME = "Service.run";
 
-/** Anything a row computes goes here, so no call can be optimized away. */
+/**
+ * Anything a row computes goes here, so no call can be optimized away: exported, so the writes are observable.
+ * @public
+ */
 export let sink: unknown;
 
 // The CommonJS build of calltree, as a `require()`ing app gets it (it shares its state with the ESM build through

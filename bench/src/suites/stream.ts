@@ -6,7 +6,10 @@ import { completionChunks } from "../fixtures/openai.js";
 import type { Group, Row } from "../harness.js";
 import { before } from "../before.js";
 
-/** Anything a row computes goes here, so no chunk can be optimized away. */
+/**
+ * Anything a row computes goes here, so no chunk can be optimized away: exported, so the writes are observable.
+ * @public
+ */
 export let sink: unknown;
 
 const CHUNKS = 500;

@@ -46,7 +46,7 @@ function describe(s: Omit<Scenario, "id" | "spans">): string {
  * The scenarios of item 6 of the issue (register(), awaited and sync loops), a loop that lets the event loop
  * turn as servers do, and the same three without register() (the SDK's BatchSpanProcessor) for comparison.
  */
-export function scenarios(spans: number): Scenario[] {
+function scenarios(spans: number): Scenario[] {
   const list: Scenario[] = [];
   for (const pipeline of ["register", "sdk"] as const) {
     // The SDK's scenarios are a comparison with no bar of their own: a quarter of the spans shows the same rate

@@ -12,9 +12,9 @@ export interface CliIo {
 }
 
 /** Exit codes of the `calltree` command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
-export const MAIN_HELP = `Usage: calltree <command> [options]
+const MAIN_HELP = `Usage: calltree <command> [options]
 
 Commands:
   collect   receive OTLP/HTTP traces, print each one as a tree, append them to a file

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 
 /** How bad a finding is: `fail` means something will not work, and makes the command exit 1. */
-export type Severity = "ok" | "warn" | "fail";
+type Severity = "ok" | "warn" | "fail";
 
 /** One thing the doctor checked. */
 export interface Finding {

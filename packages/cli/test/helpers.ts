@@ -15,7 +15,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 
-export const BIN = fileURLToPath(new URL("../dist/esm/bin.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../dist/esm/bin.js", import.meta.url));
 
 /** A temporary directory removed on dispose. */
 export function tempDir(): { path: string; [Symbol.dispose](): void } {
@@ -173,5 +173,5 @@ export function agentTrace(sdk: Sdk): string {
 
 /** Removes durations (they vary run to run) from rendered trees. */
 export function withoutDurations(text: string): string {
-  return text.replace(/  (\d+(\.\d+)?(ns|µs|ms|s)|\d+m \d+s|\d+h \d+m)(?=  |$)/gm, "  <d>");
+  return text.replace(/ {2}(\d+(\.\d+)?(ns|µs|ms|s)|\d+m \d+s|\d+h \d+m)(?= {2}|$)/gm, "  <d>");
 }

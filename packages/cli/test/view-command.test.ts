@@ -242,7 +242,7 @@ describe("calltree view", () => {
     const r = await runBin(["view", file], { nodeArgs: ["--max-old-space-size=48"], timeoutMs: 300_000 });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((r.stdout.match(/^trace /gm) ?? []).length, 1000);
-    assert.match(r.stdout, /^trace 0{29}3e8  10 spans  18ms$/m);
+    assert.match(r.stdout, /^trace 0{29}3e8 {2}10 spans {2}18ms$/m);
     // A summary goes to stderr only when the run took over a second; when it does, it counts the whole file.
     const mb = (statSync(file).size / (1024 * 1024)).toFixed(1).replace(".", "\\.");
     assert.match(r.stderr, new RegExp(`^(calltree view: read ${mb} MB, 10,000 spans, 1,000 traces in \\d+\\.\\d\\ds\\n)?$`));

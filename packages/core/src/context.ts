@@ -227,7 +227,7 @@ let cleanMemo: [unknown, string] = [undefined, ""];
 function cleanJson(ctx: Context, value: string, cleanKey: symbol): string {
   if (ctx.getValue(cleanKey) === value && value.length <= captureConfig().maxValueLength) return value;
   if (cleanMemo[0] !== value) {
-    let parsed: unknown = value;
+    let parsed: unknown;
     try {
       parsed = JSON.parse(value);
     } catch {

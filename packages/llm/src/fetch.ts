@@ -1,4 +1,3 @@
-import type { Attributes } from "@opentelemetry/api";
 import type { CallInfo } from "@calltree/core";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
 import { noteModels, prepare, stateOf, streamAttributes } from "./llm.js";

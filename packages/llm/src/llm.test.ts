@@ -440,7 +440,7 @@ describe("@llm options, recorder and masking", () => {
     setModelPrices({ "my-model": { prompt: 1, completion: 2 } });
     try {
       class Local {
-        @llm async ask(q: string) {
+        @llm async ask(_q: string) {
           llm.record({ model: "my-model", provider: "local", tokenCount: { prompt: 1_000_000, completion: 500_000 }, outputMessages: [{ role: "assistant", content: "ok" }] });
           return "ok";
         }

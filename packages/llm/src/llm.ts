@@ -247,7 +247,7 @@ export function noteModels(state: LlmState, request: unknown, answered: string |
  * the cost of its counts (calltree cannot write on another library's span), so summing tokens and cost over a
  * trace counts each once.
  */
-export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
+function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
   const state = call.data as LlmState | undefined;
   if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
@@ -305,11 +305,6 @@ export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
       attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
     }
   }
-  return prepare(attrs, call);
-}
-
-/** Finishes attributes read by a path other than the hooks (`llm.fetch`, `record()`). */
-export function finishAttributes(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
   return prepare(attrs, call);
 }
 

@@ -224,7 +224,7 @@ describe("register() at process exit", () => {
     const trees = r.stderr.trimEnd().split("\n\n");
     assert.equal(trees.length, 3, r.stderr);
     for (const tree of trees) {
-      assert.match(tree, /^trace [0-9a-f]{32}  2 spans  \S+\nhandler  \S+\n└─ background job  \S+$/);
+      assert.match(tree, /^trace [0-9a-f]{32} {2}2 spans {2}\S+\nhandler {2}\S+\n└─ background job {2}\S+$/);
     }
     assert.doesNotMatch(r.stderr, /root span not received|more spans of trace/);
   });
@@ -245,9 +245,9 @@ describe("register() at process exit", () => {
     const lines = r.stderr.trimEnd().split("\n");
     assert.equal(lines[0], '[calltree] traces → console, one tree per trace (project "default"); set PHOENIX_COLLECTOR_ENDPOINT or register({ endpoint }) to export them');
     assert.equal(lines.length, 1 + 2 * 12 - 1, "start line, then per trace: header, 10 spans, blank line");
-    assert.equal(lines.filter((l) => /^trace [0-9a-f]{32}  10 spans  /.test(l)).length, 2);
-    assert.equal(lines.filter((l) => /^AGENT agent\.run  /.test(l)).length, 2);
-    assert.equal(lines.filter((l) => /^[├└]─ LLM llm\.call\.\d  [\d.]+(µs|ms)  \d+ tok$/.test(l)).length, 18);
+    assert.equal(lines.filter((l) => /^trace [0-9a-f]{32} {2}10 spans {2}/.test(l)).length, 2);
+    assert.equal(lines.filter((l) => /^AGENT agent\.run {2}/.test(l)).length, 2);
+    assert.equal(lines.filter((l) => /^[├└]─ LLM llm\.call\.\d {2}[\d.]+(µs|ms) {2}\d+ tok$/.test(l)).length, 18);
     assert.doesNotMatch(r.stderr, /\u001b\[/);
   });
 });

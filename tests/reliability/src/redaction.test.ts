@@ -65,7 +65,7 @@ const cleanLeaf: Arbitrary<Tree> = fc.oneof(
 const plainKey = fc.stringMatching(/^[a-z]{1,8}$/);
 const containers = fc.constantFrom<Container>("plain", "nullProto", "class", "proxy", "frozen", "toJSON", "map", "mixedMap");
 
-const { clean, dirty, hidden } = fc.letrec<{ clean: Tree; dirty: Tree; hidden: Tree }>((tie) => ({
+const { clean, dirty } = fc.letrec<{ clean: Tree; dirty: Tree; hidden: Tree }>((tie) => ({
   // No secret anywhere below.
   clean: fc.oneof(
     { depthSize: "small", maxDepth: 4 },

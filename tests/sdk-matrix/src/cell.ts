@@ -8,7 +8,7 @@ import type { StandIn, StandInOptions } from "@calltree-internal/llm-stand-in";
 type ReadableSpan = CapturedTraces["spans"][number];
 
 /** What a scenario says the trace must show. */
-export interface Expect {
+interface Expect {
   /** The answer's text, recorded exactly once on the calling span. */
   text?: string;
   /** Tool-call arguments, each exactly once, in order. */
@@ -58,7 +58,7 @@ export interface CellResult {
 const AGGREGATE_OPERATIONS = new Set(["invoke_agent", "invoke_workflow"]);
 
 /** Tokens of a trace, each span counted by the convention it carries (OpenInference first, else GenAI). */
-export function traceTokens(spans: readonly ReadableSpan[]): number {
+function traceTokens(spans: readonly ReadableSpan[]): number {
   let sum = 0;
   for (const s of spans) {
     const a = s.attributes;
@@ -89,7 +89,7 @@ function occurrences(haystack: string, needle: string): number {
 const CALLTREE_SCOPE = "openinference.calltree";
 
 /** The invariants of issue 14, on every cell. Returns the first broken one, or undefined. */
-export function check(traces: CapturedTraces, expect: Expect): string | undefined {
+function check(traces: CapturedTraces, expect: Expect): string | undefined {
   const spans = traces.spans;
   if (spans.length === 0) return "no span exported";
   const traceIds = new Set(spans.map((s) => s.spanContext().traceId));

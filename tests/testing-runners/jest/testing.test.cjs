@@ -19,7 +19,7 @@ describe("@calltree/testing under jest (CommonJS)", () => {
   test("a wrong shape fails with expected and actual trees for the diff", async () => {
     await run("why");
     expect(() => traces.expect([{ kind: "CHAIN", name: "run", children: [{ kind: "TOOL", name: "ask" }] }])).toThrow(
-      /--- expected\nCHAIN run\n  TOOL ask\n--- actual\nCHAIN run\n  CHAIN ask/,
+      /--- expected\nCHAIN run\n {2}TOOL ask\n--- actual\nCHAIN run\n {2}CHAIN ask/,
     );
   });
 });

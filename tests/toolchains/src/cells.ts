@@ -2,7 +2,7 @@
 // into .work/<id>/ and runs it. A cell either reports what the app saw (one JSON line, checked by the shared
 // assertions in matrix.test.ts) or is a documented "not supported", whose advice a test proves.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,7 +50,7 @@ export const bins = {
 };
 
 /** The fenced block of `lang` in docs/`page` whose text includes `marker`: cells build with what the docs show. */
-export function docBlock(page: string, lang: string, marker: string): string {
+function docBlock(page: string, lang: string, marker: string): string {
   const text = readFileSync(join(root, "../../docs", page), "utf8");
   for (const m of text.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)) {
     if (m[1] === lang && m[2]!.includes(marker)) return m[2]!;

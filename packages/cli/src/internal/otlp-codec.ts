@@ -1,33 +1,12 @@
 // OTLP trace requests in and responses out, in both OTLP/HTTP encodings.
 //
-// Protobuf uses the official OTLP `.proto` definitions as compiled by `pbjs` into the static module that
-// `@opentelemetry/otlp-transformer@0.214.0` ships (build/src/generated/root.js, over protobufjs 7).
-// Why that one: it is generated from opentelemetry-proto v1.x, so it knows `ExportTracePartialSuccess`
-// (needed to answer like a collector) and `Span.flags`; the `.proto` files in
-// `@opentelemetry/otlp-grpc-exporter-base@0.34.0` predate partial success and would pull in grpc-js.
-// Later otlp-transformer releases (0.223.x) replaced the generated root with a hand-written encoder that
-// cannot decode requests. The version is pinned exactly because the path is not a public entry point.
-import generated from "@opentelemetry/otlp-transformer/build/src/generated/root.js";
+// Protobuf goes through the OTLP trace messages of otlp-proto.ts (opentelemetry-proto v1.x, so with
+// `ExportTracePartialSuccess`, needed to answer like a collector, and `Span.flags`).
 import protobuf from "protobufjs/minimal.js";
 import { otlpId } from "@calltree/render";
+import { ExportTraceServiceRequest, ExportTraceServiceResponse } from "./otlp-proto.js";
 
-interface MessageType {
-  decode(reader: Uint8Array): object;
-  toObject(message: object, options: Record<string, unknown>): Record<string, unknown>;
-  encode(message: object): { finish(): Uint8Array };
-}
-
-interface GeneratedRoot {
-  opentelemetry: {
-    proto: {
-      collector: {
-        trace: { v1: { ExportTraceServiceRequest: MessageType; ExportTraceServiceResponse: MessageType } };
-      };
-    };
-  };
-}
-
-const TRACE_V1 = (generated as unknown as GeneratedRoot).opentelemetry.proto.collector.trace.v1;
+const TRACE_V1 = { ExportTraceServiceRequest, ExportTraceServiceResponse };
 
 /** The protobuf → OTLP/JSON mapping: int64 as decimal strings, enums as numbers, bytes as base64. */
 const TO_JSON = { longs: String, enums: Number, bytes: String, defaults: false, arrays: false, json: true };

@@ -30,7 +30,7 @@ export interface TraceSummary {
 }
 
 /** A chat message of an LLM span. */
-export interface ChatMessage {
+interface ChatMessage {
   role: string;
   name?: string;
   content?: string;
@@ -40,7 +40,7 @@ export interface ChatMessage {
 }
 
 /** One span as the waterfall and the detail panel show it. */
-export interface SpanView {
+interface SpanView {
   id: string;
   parent?: string;
   depth: number;
@@ -81,7 +81,7 @@ export interface TraceDetail {
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A span's text made safe to show (the page adds it as text, never as markup). */
-export function clean(text: string): string {
+function clean(text: string): string {
   return text.replace(UNSAFE, "\ufffd");
 }
 
@@ -141,7 +141,7 @@ function walk(trace: RenderTrace): Array<{ node: RenderNode; depth: number }> {
   return out;
 }
 
-function startOf(trace: RenderTrace, spans: RenderSpan[]): bigint {
+function startOf(spans: RenderSpan[]): bigint {
   let start: bigint | undefined;
   for (const span of spans) if (start === undefined || span.startTimeUnixNano < start) start = span.startTimeUnixNano;
   return start ?? 0n;
@@ -154,7 +154,7 @@ export function summarize(trace: RenderTrace, ordered = walk(trace).map((item) =
   const summary: TraceSummary = {
     id: trace.traceId,
     name: clean(root?.name ?? "(empty trace)"),
-    start: Number(startOf(trace, ordered) / 1_000_000n),
+    start: Number(startOf(ordered) / 1_000_000n),
     dur: ms(totals.durationNanos),
     spans: totals.spanCount,
     errors: totals.errorCount,
@@ -305,7 +305,7 @@ function withMime(value: string, mime: string | undefined): { value: string; mim
 export function detail(trace: RenderTrace): TraceDetail {
   const items = walk(trace);
   const ordered = items.map((item) => item.node.span);
-  const start = startOf(trace, ordered);
+  const start = startOf(ordered);
   return { summary: summarize(trace, ordered), spans: items.map((item) => spanView(item.node, item.depth, start)) };
 }
 

@@ -118,7 +118,7 @@ describe("safeJson: values", () => {
   });
 
   test("sparse arrays, null-prototype objects and class instances", () => {
-    // biome-ignore lint: a sparse array on purpose
+    // eslint-disable-next-line no-sparse-arrays -- a sparse array on purpose
     assert.equal(safeJson([1, , 3]), "[1,null,3]");
     const bare = Object.create(null) as Record<string, unknown>;
     bare.k = "v";
@@ -427,6 +427,7 @@ describe("safeJson: cost in proportion to what is kept", () => {
   test("a Map subclass cannot make the walk read more (its size and iterators are not consulted)", () => {
     class Lying extends Map<string, number> {
       override get size() { return 1e9; }
+      // eslint-disable-next-line require-yield -- it must throw before yielding: the walk must not call it
       override *entries(): MapIterator<[string, number]> { throw new Error("not used"); }
     }
     const m = new Lying([["a", 1]]);

@@ -13,4 +13,4 @@ export { CALL_KEY, Call } from "./engine/call.js";
 export { guard } from "./engine/errors.js";
 export { createCalltreeSpanProcessor } from "./engine/processor.js";
 export { invoke, parseParamNames } from "./engine/start.js";
-export type { ChildSpan, KindHooks, MethodRecord, StartPlan } from "./engine/types.js";
+export type { ChildSpan, KindHooks, MethodRecord } from "./engine/types.js";

@@ -10,7 +10,7 @@ const SKIPPED: ReadonlySet<PropertyKey> = new Set(["length", "name", "arguments"
  * True if `fn` can be called with `new`: plain `function`s and classes, not arrows, methods, async functions or
  * generators. Uses `fn` only as `new.target` of a harmless construction, so `fn` itself never runs.
  */
-export function isConstructor(fn: Function): boolean {
+function isConstructor(fn: Function): boolean {
   try {
     Reflect.construct(String, [], fn);
     return true;
@@ -48,7 +48,7 @@ export function copyFunctionShape(fn: Function, wrapper: Function): void {
   } catch {
     // A throwing `name` getter (a Proxy of a function): the wrapper keeps its own.
   }
-  let keys: PropertyKey[] = [];
+  let keys: PropertyKey[];
   try {
     keys = Reflect.ownKeys(fn);
   } catch {

@@ -19,7 +19,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * `encoding_format: "base64"`) into numbers. `undefined` when the text is not base64 or not a whole number of
  * floats. Uses `atob` so it runs wherever the SDKs run (Node, browsers, edge runtimes). @internal
  */
-export function decodeBase64Floats(text: string): number[] | undefined {
+function decodeBase64Floats(text: string): number[] | undefined {
   if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
   let binary: string;
   try {

@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { z } from "zod";
 import type {
   BatchOptions,
@@ -16,7 +17,6 @@ import { CONVENTIONS } from "./genai-conventions.js";
 import type { CaptureOptions } from "./core.js";
 import {
   envBoolean,
-  envInteger,
   envKeyValues,
   envString,
   firstEnv,
@@ -28,8 +28,8 @@ import type { Env } from "./env.js";
 import { MASK, maskUrl } from "./diagnostics.js";
 
 /** Phoenix's default OTLP/HTTP address: used when the exporter is `otlp` and no endpoint is configured. */
-export const DEFAULT_ENDPOINT = "http://localhost:6006/v1/traces";
-export const DEFAULT_FILE = "traces.jsonl";
+const DEFAULT_ENDPOINT = "http://localhost:6006/v1/traces";
+const DEFAULT_FILE = "traces.jsonl";
 
 export type SamplerConfig =
   | { type: "always_on" | "always_off" | "parentbased_always_on" | "parentbased_always_off" }
@@ -391,7 +391,7 @@ export function resolveConfig(
     () => {
       const v = envString(env, "OTEL_SERVICE_NAME");
       if (v !== undefined) return { name: "OTEL_SERVICE_NAME", value: v };
-      const fromResource = resourceFromEnv["service.name"];
+      const fromResource = resourceFromEnv[ATTR_SERVICE_NAME];
       if (fromResource !== undefined) return { name: "OTEL_RESOURCE_ATTRIBUTES", value: fromResource };
       return sources.projectName !== "default" ? { name: `projectName (${sources.projectName})`, value: projectName } : undefined;
     },

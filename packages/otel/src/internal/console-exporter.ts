@@ -5,7 +5,7 @@ import { lateSpansNote, renderTrace, toRenderSpan, TraceAssembler } from "./rend
 import type { AssembledTrace, RenderSpan } from "./render.js";
 
 /** How long a trace whose root has ended waits for more spans: as long as `calltree collect` waits. */
-export const DEFAULT_SETTLE_MILLIS = 200;
+const DEFAULT_SETTLE_MILLIS = 200;
 
 export interface ConsoleExporterOptions {
   /** Receives each rendered trace (with a trailing newline). */

@@ -98,7 +98,7 @@ export function classifyError(error: unknown): { key: string; text: string } {
 }
 
 /** The fix for a fault, by kind, for the diagnostic users see once. */
-export function faultAdvice(key: string, target: string): string {
+function faultAdvice(key: string, target: string): string {
   if (key === "net:ECONNREFUSED") {
     return `nothing answers at ${target}: start Phoenix (it listens on port 6006) or \`npx calltree collect\`, or point PHOENIX_COLLECTOR_ENDPOINT / register({ endpoint }) at your collector`;
   }

@@ -42,7 +42,7 @@ export function envBoolean(env: Env, name: string): boolean | undefined {
   throw invalidEnv(name, value, "expected true or false");
 }
 
-export function envInteger(env: Env, name: string, min: number): number | undefined {
+function envInteger(env: Env, name: string, min: number): number | undefined {
   const value = envString(env, name);
   if (value === undefined) return undefined;
   const n = Number(value);

@@ -163,7 +163,7 @@ function parseJson(text: string): unknown {
  * The `gen_ai.*` attributes for a span's OpenInference attributes. Keys the span already has (another library's
  * own GenAI telemetry) are never overwritten. Pure: exported for tests.
  */
-export function genAiAttributes(attributes: Attributes): Attributes {
+function genAiAttributes(attributes: Attributes): Attributes {
   const out: Attributes = {};
   const put = (key: string, value: AttributeValue | undefined): void => {
     if (value !== undefined && attributes[key] === undefined) out[key] = value;
@@ -189,7 +189,7 @@ export function genAiAttributes(attributes: Attributes): Attributes {
 }
 
 /** True for an OpenInference key that "genai" alone replaces with its `gen_ai.*` counterpart. */
-export function isReplacedKey(key: string): boolean {
+function isReplacedKey(key: string): boolean {
   return REPLACED.has(key) || REPLACED_PREFIXES.some((p) => key.startsWith(p));
 }
 

@@ -25,7 +25,7 @@ const RETRYABLE_CODES = new Set([
 const USER_AGENT = "calltree-otel/0.1.0 (OTLP/HTTP)";
 
 /** An export error that says what happened on the wire: a socket error code or an HTTP status. */
-export class OtlpExportError extends Error {
+class OtlpExportError extends Error {
   readonly code: string | number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;

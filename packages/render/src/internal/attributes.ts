@@ -1,4 +1,4 @@
-import { OpenInferenceSpanKind, SemanticConventions } from "@arizeai/openinference-semantic-conventions";
+import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
 import type { RenderSpan } from "../model.js";
 
@@ -17,7 +17,6 @@ const COST_TOTAL = SemanticConventions.LLM_COST_TOTAL;
 /** Name of the event the OTel API's `recordException` adds. */
 const EXCEPTION_EVENT = "exception";
 
-export const KNOWN_KINDS: ReadonlySet<string> = new Set<string>(Object.values(OpenInferenceSpanKind));
 
 export interface SpanTokens {
   prompt: number;

@@ -1,7 +1,6 @@
 // Documents come from @calltree/core (shared with the reranker kind); what is retriever-specific stays here.
 import { DOCUMENT_CONTENT_KEYS } from "@calltree/core";
-export { documentKey, isScoredPair, toDocument, writeDocument, writeDocuments } from "@calltree/core";
-export type { FlatDocument } from "@calltree/core";
+export { isScoredPair, writeDocuments } from "@calltree/core";
 
 // Containers retrievers commonly wrap their hits in (LangChain-style stores, Pinecone `matches`, REST APIs).
 const CONTAINER_KEYS = ["documents", "docs", "matches", "results"] as const;

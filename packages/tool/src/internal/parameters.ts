@@ -42,6 +42,7 @@ export function toJsonSchema(parameters: ToolParameters): JsonSchema {
       throw new Error(
         `the zod schema cannot be shown to a model as JSON Schema (${why}); describe such fields by what the model ` +
           "sends (e.g. z.iso.datetime() instead of z.date(), z.string() then parse it in the tool), or pass a JSON Schema object",
+        { cause: e },
       );
     }
     delete schema.$schema;
@@ -55,7 +56,7 @@ export function toJsonSchema(parameters: ToolParameters): JsonSchema {
       schema = JSON.parse(JSON.stringify(parameters)) as JsonSchema;
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      throw new Error(`the JSON Schema object cannot be serialized (${why}); pass plain JSON data`);
+      throw new Error(`the JSON Schema object cannot be serialized (${why}); pass plain JSON data`, { cause: e });
     }
     delete schema.$schema;
   } else {

@@ -16,7 +16,7 @@ export type CollectorMode =
   | "wait-for-result";
 
 /** The Collector configuration for `mode`, forwarding to `tracesUrl`. What docs/backends.md shows. */
-export function collectorConfig(options: { port: number; tracesUrl: string; mode: CollectorMode }): string {
+function collectorConfig(options: { port: number; tracesUrl: string; mode: CollectorMode }): string {
   const batch = options.mode === "batch";
   return `receivers:
   otlp:

@@ -8,7 +8,7 @@ import type { Phoenix } from "./phoenix.js";
 export type PhoenixSpan = Awaited<ReturnType<typeof getSpans>>["spans"][number];
 
 /** A REST client for this Phoenix. */
-export function client(phoenix: Pick<Phoenix, "url">) {
+function client(phoenix: Pick<Phoenix, "url">) {
   return createClient({ options: { baseUrl: phoenix.url } });
 }
 
@@ -53,7 +53,7 @@ export async function waitForSpans(
   deadlineMs = 120_000,
 ): Promise<PhoenixSpan[]> {
   const until = Date.now() + deadlineMs;
-  let spans: PhoenixSpan[] = [];
+  let spans: PhoenixSpan[];
   for (;;) {
     spans = await spansOf(phoenix, project, traceIds);
     if (spans.length >= count) return spans;

@@ -40,7 +40,7 @@ export type Decision =
 
 export type ReplyFn = (context: ReplyContext) => string | undefined;
 
-export function lastUserText(turns: readonly Turn[]): string {
+function lastUserText(turns: readonly Turn[]): string {
   for (let i = turns.length - 1; i >= 0; i--) {
     const turn = turns[i];
     if (turn?.role === "user") return turn.text;

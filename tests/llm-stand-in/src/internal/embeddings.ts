@@ -10,7 +10,7 @@ import { countTokens } from "./text.js";
  * The stand-in's vector for a text: `dimensions` values from SHA-256 of the text, scaled to unit
  * length. Each value is a float32, so the float and base64 encodings carry the same numbers.
  */
-export function embeddingFor(text: string, dimensions: number): number[] {
+function embeddingFor(text: string, dimensions: number): number[] {
   const raw: number[] = [];
   for (let block = 0; raw.length < dimensions; block++) {
     const digest = createHash("sha256").update(`${block}:${text}`).digest();

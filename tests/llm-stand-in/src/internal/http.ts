@@ -45,7 +45,7 @@ const ANTHROPIC_ERRORS: Readonly<Record<number, string>> = {
 };
 
 /** The error body each API sends, so the SDKs raise their own error classes with our message. */
-export function errorBody(style: ErrorStyle, status: number, message: string): unknown {
+function errorBody(style: ErrorStyle, status: number, message: string): unknown {
   if (style === "anthropic") {
     return { type: "error", error: { type: ANTHROPIC_ERRORS[status] ?? "api_error", message } };
   }

@@ -19,7 +19,7 @@ import { builtInAnswer, chunkText, countTokens, slice } from "./text.js";
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 
-export function openaiUsage(usage: TokenUsage): OpenAI.CompletionUsage {
+function openaiUsage(usage: TokenUsage): OpenAI.CompletionUsage {
   return {
     prompt_tokens: usage.prompt,
     completion_tokens: usage.completion,

@@ -9,7 +9,7 @@ function words(text: string): Set<string> {
 }
 
 /** Share of the query's distinct words found in the document, in [0, 1], rounded to 4 places. */
-export function relevance(query: string, document: string): number {
+function relevance(query: string, document: string): number {
   const q = words(query);
   if (q.size === 0) return 0;
   const d = words(document);

@@ -248,7 +248,7 @@ export function materialize(recipe: Recipe): unknown {
 }
 
 /** One hostile value's recipe. `awaitable` limits it to values that can be awaited repeatably. */
-export function hostile(options: { awaitable?: boolean } = {}): Arbitrary<Recipe> {
+function hostile(options: { awaitable?: boolean } = {}): Arbitrary<Recipe> {
   const pool = options.awaitable === true ? makers.filter((m) => m.awaitable) : makers;
   return fc.constantFrom(...pool.map((m) => m.name)).map((name): Recipe => ({ hostile: name }));
 }

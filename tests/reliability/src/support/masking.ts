@@ -24,7 +24,7 @@ export interface MaskCase {
   returned: string | Record<string, unknown>;
 }
 
-export const probe = defineKind<{}, Attributes>({
+const probe = defineKind<{}, Attributes>({
   name: "probe",
   spanKind: OpenInferenceSpanKind.CHAIN,
   onStart: (call) => (call.args[0] as MaskCase).start,

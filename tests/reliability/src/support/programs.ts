@@ -10,14 +10,14 @@ import type { Recipe } from "./hostile.js";
 export type Shape = "sync" | "async" | "generator" | "asyncGenerator";
 
 /** A program step; `V` is a value's {@link Recipe} while generated, the value itself once materialized. */
-export type Step<V = unknown> =
+type Step<V = unknown> =
   | { kind: "log" }
   | { kind: "call"; program: Program<V>; catchIt: boolean }
   | { kind: "await"; how: "micro" | "macro" | "value" }
   | { kind: "yield"; value: V }
   | { kind: "delegate"; program: Program<V> };
 
-export type End<V = unknown> = { kind: "return"; value: V } | { kind: "throw"; value: V } | { kind: "hang" };
+type End<V = unknown> = { kind: "return"; value: V } | { kind: "throw"; value: V } | { kind: "hang" };
 
 export interface Program<V = unknown> {
   shape: Shape;

@@ -3,7 +3,7 @@ import { llm } from "@calltree/llm";
 import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { CellContext, Scenario } from "../cell.js";
 
-type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any;
 export interface AiSdk {
   generateText: AnyFn;
   streamText: AnyFn;

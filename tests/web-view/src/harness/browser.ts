@@ -2,7 +2,7 @@ import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 
 /** Debian's Chromium (installed by scripts/setup-chromium.mjs); playwright-core never downloads one. */
-export const CHROMIUM = process.env.CALLTREE_CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM = process.env.CALLTREE_CHROMIUM || "/usr/bin/chromium";
 
 const ARGS = [
   "--headless",

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 /** The published entry of the `calltree` command, as installed. */
-export const CALLTREE_BIN = join(dirname(require.resolve("@calltree/cli/package.json")), "dist/esm/bin.js");
+const CALLTREE_BIN = join(dirname(require.resolve("@calltree/cli/package.json")), "dist/esm/bin.js");
 
 /** A temporary directory removed on dispose. */
 export function tempDir(): { path: string } & Disposable {

@@ -59,7 +59,7 @@ export function recordError(span: Span, error: unknown): void {
   let message: string;
   let stack: string | undefined;
   let code: string | number | undefined;
-  let isError = false;
+  let isError: boolean;
   try {
     isError = error instanceof Error;
   } catch {

@@ -8,7 +8,7 @@ import type { Rate } from "./rates.js";
  * tokens. (OpenAI reports usage that way; Anthropic's `input_tokens` leaves cache reads and writes out, so add
  * them before calling.) A count that is missing, not a finite number, or negative is ignored.
  */
-export interface TokenCounts {
+interface TokenCounts {
   prompt?: number;
   completion?: number;
   cacheRead?: number;

@@ -6,7 +6,7 @@
 export type Rate = number | TieredRate;
 
 /** A tiered {@link Rate}: `base` until the prompt holds more than `start` tokens, then that tier's `price`. */
-export interface TieredRate {
+interface TieredRate {
   readonly base: number;
   /** Sorted by `start`, ascending. */
   readonly tiers: readonly { readonly start: number; readonly price: number }[];

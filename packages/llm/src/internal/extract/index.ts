@@ -4,5 +4,3 @@ export { extractLlmRequest } from "./request.js";
 export { extractLlmResponse, responseModelOf } from "./response.js";
 export { createStreamAggregator } from "./stream.js";
 export type { StreamAggregator } from "./stream.js";
-export { detectProvider, providerFromModel, providerFromAiSdkModel } from "./provider.js";
-export type { ProviderInfo } from "./provider.js";

@@ -132,7 +132,7 @@ export function providerFromAiSdkModel(providerId: string, modelId: string | und
 }
 
 /** Which API family a response, stream chunk or request object belongs to, by its shape alone. */
-export function apiFamilyOf(value: unknown): ProviderInfo {
+function apiFamilyOf(value: unknown): ProviderInfo {
   if (!isRecord(value)) return {};
   const object = str(read(value, "object"));
   const type = object === undefined ? str(read(value, "type")) : undefined;

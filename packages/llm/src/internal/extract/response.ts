@@ -24,7 +24,7 @@ function counts(entries: Mutable<TokenCounts>): TokenCounts {
  * responses (`input_tokens`, `input_tokens_details.cached_tokens`, ...). OpenAI's prompt count
  * already includes cached tokens.
  */
-export function openAiUsage(usage: unknown): TokenCounts | undefined {
+function openAiUsage(usage: unknown): TokenCounts | undefined {
   if (!isRecord(usage)) return undefined;
   const pd = read(usage, "prompt_tokens_details") ?? read(usage, "input_tokens_details");
   const cd = read(usage, "completion_tokens_details") ?? read(usage, "output_tokens_details");
@@ -44,7 +44,7 @@ export function openAiUsage(usage: unknown): TokenCounts | undefined {
  * Anthropic usage. `input_tokens` excludes cache reads and writes, so they are folded back into
  * the prompt count as the OpenInference spec asks (`prompt_details.*` are sub-counts of prompt).
  */
-export function anthropicUsage(usage: unknown): TokenCounts | undefined {
+function anthropicUsage(usage: unknown): TokenCounts | undefined {
   if (!isRecord(usage)) return undefined;
   const input = num(read(usage, "input_tokens"));
   const cacheRead = num(read(usage, "cache_read_input_tokens"));
@@ -182,7 +182,7 @@ export function normalizeAnthropicMessage(r: unknown): NormalizedResponse {
  * (or `text`/`reasoningText`/`toolCalls` when there is no `content`), `totalUsage` (all steps)
  * or `usage`, `response.modelId`, `finishReason`. Each getter is read at most once.
  */
-export function normalizeAiSdkResult(r: unknown): NormalizedResponse {
+function normalizeAiSdkResult(r: unknown): NormalizedResponse {
   const parts: ContentPart[] = [];
   const calls: ToolCall[] = [];
   const content = list(read(r, "content"));

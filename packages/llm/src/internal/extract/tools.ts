@@ -11,7 +11,7 @@ const AI_SDK_SCHEMA = Symbol.for("vercel.ai.schema");
  * Lazy schemas (functions) and zod 3 schemas give `undefined`: calling arbitrary user code or
  * bundling a converter is not worth a tool description.
  */
-export function jsonSchemaOf(schema: unknown): unknown {
+function jsonSchemaOf(schema: unknown): unknown {
   if (!isRecord(schema)) return undefined;
   if ((schema as Record<symbol, unknown>)[AI_SDK_SCHEMA] === true) {
     const js = read(schema, "jsonSchema");
