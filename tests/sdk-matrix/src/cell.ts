@@ -121,12 +121,18 @@ export function check(traces: CapturedTraces, expect: Expect): string | undefine
     if (occurrences(out, expect.text) !== 1) return `output.value has the text ${occurrences(out, expect.text)} times: ${out.slice(0, 200)}`;
   }
   if (expect.toolArgs !== undefined) {
-    const args: string[] = [];
-    for (let k = 0; ; k++) {
-      const v = a[`llm.output_messages.0.message.tool_calls.${k}.tool_call.function.arguments`];
-      if (v === undefined) break;
-      args.push(String(v));
-    }
+    // Over every model call calltree recorded (an agent's tool call, then its answer), in order; else the holder's.
+    const argsOf = (s: ReadableSpan): string[] => {
+      const out: string[] = [];
+      for (let k = 0; ; k++) {
+        const v = s.attributes[`llm.output_messages.0.message.tool_calls.${k}.tool_call.function.arguments`];
+        if (v === undefined) break;
+        out.push(String(v));
+      }
+      return out;
+    };
+    let args = callers.flatMap(argsOf);
+    if (args.length === 0) args = argsOf(holder);
     if (JSON.stringify(args) !== JSON.stringify(expect.toolArgs)) return `tool arguments ${JSON.stringify(args)}, expected ${JSON.stringify(expect.toolArgs)}`;
   }
   const withUsage = spans.filter((s) => !AGGREGATE_OPERATIONS.has(String(s.attributes["gen_ai.operation.name"])) && typeof s.attributes["llm.token_count.total"] === "number" || typeof s.attributes["gen_ai.usage.input_tokens"] === "number");
