@@ -32,8 +32,10 @@ const PLAN: ReadonlyArray<readonly [group: string, nodes: readonly NodeVersion[]
 ];
 
 const SCENARIOS = [
-  "plain", "streamed", "tool calls, streamed", "image", "cached prompt tokens", "reasoning tokens",
-  "error mid-stream", "aborted stream", ".withResponse()", ".asResponse()",
+  "plain", "streamed", "tool calls, streamed", "parallel tool calls", "parallel tool calls, streamed",
+  "responses API", "responses API, streamed", "responses API, tools", "image", "cached prompt tokens",
+  "reasoning tokens", "error mid-stream", "aborted stream", ".withResponse()", ".asResponse()", "tool-using agent",
+  "without llm.fetch",
 ];
 
 /**
@@ -115,6 +117,9 @@ test("the SDK matrix: every cell holds the invariants or fails for a known callt
   process.stdout.write(`# sdk-matrix: ${results.length} cells in ${seconds.toFixed(1)} s\n`);
   const unknown = results.filter((r) => !r.ok && !DEFECTS.some((d) => d.matches(r)));
   assert.deepEqual(unknown.map((r) => `${r.sdk} ${r.version} node ${r.node} ${r.scenario}: ${r.reason}`), [], "failures with no known cause");
+
+  const unlisted = [...new Set(results.map((r) => r.scenario).filter((s) => !SCENARIOS.includes(s)))];
+  assert.deepEqual(unlisted, [], "scenarios missing from the table's columns");
 
   const generated = table(results);
   const doc = readFileSync(DOC, "utf8");

@@ -50,7 +50,7 @@ export async function agentsScenarios(ownTracing: boolean): Promise<Scenario[]> 
       },
     },
     {
-      name: "plain, no llm.fetch",
+      name: "without llm.fetch",
       standIn: base,
       async run({ standIn }) {
         // The span reads the SDK's ModelRequest/ModelResponse: the usage the SDK reports, the answering model its
@@ -89,7 +89,7 @@ export async function agentsScenarios(ownTracing: boolean): Promise<Scenario[]> 
       },
     },
     {
-      name: "responses API, model provider",
+      name: "responses API",
       standIn: base,
       async run({ standIn }) {
         // The SDK's default: the responses API through its OpenAIProvider, every model it gives an @llm call.

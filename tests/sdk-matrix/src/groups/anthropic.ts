@@ -11,6 +11,8 @@ type AnthropicCtor = new (options: Record<string, unknown>) => Client;
 const MODEL = "claude-sonnet-4-5";
 const base = { usage: USAGE, reply: replyUnlessTools };
 const tools = [{ name: "weather", description: "Weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }];
+const twoTools = [...tools, { name: "time", description: "Local time", input_schema: { type: "object", properties: { city: { type: "string" } } } }];
+const PARALLEL_ARGS = ['{"city":"Paris"}', '{"city":"Paris"}'];
 const question = [{ role: "user", content: "What is the capital of China?" }];
 
 interface Event { type: string; delta?: { type: string; text?: string } }
@@ -52,6 +54,26 @@ export function anthropicScenarios(Anthropic: AnthropicCtor, telemetry: boolean)
         const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools, stream: true }), { name: "ask" });
         for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
         return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: "parallel tool calls",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = client(standIn.anthropicBaseURL);
+        const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools: twoTools }), { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: "parallel tool calls, streamed",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = client(standIn.anthropicBaseURL);
+        const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools: twoTools, stream: true }), { name: "ask" });
+        for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: MODEL };
       },
     },
     {

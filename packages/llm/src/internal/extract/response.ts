@@ -331,15 +331,17 @@ function isAiSdkResult(response: Record<string, unknown>): boolean {
 }
 
 /**
- * The answer messages of a result whose own JSON is not the answer: an AI SDK `generateText` result (a class of
- * getters whose JSON repeats the text in its steps, content and response messages) or an Agents SDK
- * `ModelResponse`. `undefined` for wire responses (OpenAI, Anthropic), whose JSON is the answer as the API sent it
- * and is what OpenInference records as `output.value`, and for unknown shapes.
+ * The answer messages of a result whose own JSON repeats the answer or is an SDK's bookkeeping: an AI SDK
+ * `generateText` result (a class of getters whose JSON repeats the text in its steps, content and response
+ * messages), an OpenAI responses `Response` (the openai SDK adds `output_text`, the text again) or an Agents SDK
+ * `ModelResponse`. `undefined` for chat completions and Anthropic messages, whose JSON is the answer once, as the
+ * API sent it, and what OpenInference records as `output.value`; and for unknown shapes.
  */
 export function sdkAnswerMessagesOf(response: unknown): readonly Message[] | undefined {
   let messages: readonly Message[] | undefined;
   guard(() => {
-    if (!isRecord(response) || !(isAiSdkResult(response) || isAgentsResponse(response))) return;
+    if (!isRecord(response)) return;
+    if (!(isAiSdkResult(response) || isAgentsResponse(response) || read(response, "object") === "response")) return;
     messages = normalizeAny(response)?.normalized.messages;
   });
   return messages;
