@@ -111,8 +111,14 @@ export function check(traces: CapturedTraces, expect: Expect): string | undefine
   }
   // The text, tool calls and model are read where they were recorded: on the calling span, or, when an
   // instrumentation recorded them and @llm could not read the method's result, on the nested LLM span.
-  const holder = caller.attributes["llm.output_messages.0.message.role"] !== undefined ? caller
-    : spans.find((s) => s.attributes["llm.output_messages.0.message.role"] !== undefined) ?? caller;
+  const hasOutput = (s: ReadableSpan) => s.attributes["llm.output_messages.0.message.role"] !== undefined;
+  const isUnder = (s: ReadableSpan, ancestor: ReadableSpan): boolean => {
+    for (let p = traces.parentOf(s); p !== undefined; p = traces.parentOf(p)) if (p === ancestor) return true;
+    return false;
+  };
+  // Where a calltree LLM call's answer was recorded: on its span, else on the LLM span nested in it.
+  const holderOf = (c: ReadableSpan): ReadableSpan | undefined => (hasOutput(c) ? c : spans.filter((s) => hasOutput(s) && isUnder(s, c)).at(-1));
+  const holder = holderOf(caller) ?? spans.find(hasOutput) ?? caller;
   const a = holder.attributes;
   if (expect.text !== undefined) {
     const content = a["llm.output_messages.0.message.content"];
@@ -131,7 +137,7 @@ export function check(traces: CapturedTraces, expect: Expect): string | undefine
       }
       return out;
     };
-    let args = callers.flatMap(argsOf);
+    let args = callers.flatMap((c) => { const h = holderOf(c); return h === undefined ? [] : argsOf(h); });
     if (args.length === 0) args = argsOf(holder);
     if (JSON.stringify(args) !== JSON.stringify(expect.toolArgs)) return `tool arguments ${JSON.stringify(args)}, expected ${JSON.stringify(expect.toolArgs)}`;
   }

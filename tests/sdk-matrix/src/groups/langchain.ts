@@ -2,7 +2,9 @@
 // (whose LLM span nests under the @llm span and carries the usage).
 import { trace } from "@opentelemetry/api";
 import type { Tracer, TracerProvider } from "@opentelemetry/api";
+import { agent } from "@calltree/agent";
 import { llm } from "@calltree/llm";
+import { tool } from "@calltree/tool";
 import { ANSWER, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { Scenario } from "../cell.js";
 
@@ -10,8 +12,9 @@ import type { Scenario } from "../cell.js";
 const answered = (m: string) => `${m}-2024-08-06`;
 const base = { usage: USAGE, reply: replyUnlessTools, answerModel: answered };
 
+interface AIMessage { content: unknown; tool_calls?: Array<{ id?: string; name: string; args: Record<string, unknown> }> }
 interface Chat {
-  invoke(input: unknown): Promise<{ content: unknown }>;
+  invoke(input: unknown): Promise<AIMessage>;
   stream(input: unknown, options?: unknown): Promise<AsyncIterable<{ content: unknown }>>;
   bindTools(tools: unknown[]): Chat;
 }
@@ -36,6 +39,9 @@ export async function langchainScenarios(): Promise<Scenario[]> {
   const instrumentation = new LangChainInstrumentation({ tracerProvider: globalProvider });
   instrumentation.manuallyInstrument(callbacks as never);
   const { ChatOpenAI } = (await import("@langchain/openai")) as unknown as { ChatOpenAI: new (o: Record<string, unknown>) => Chat };
+  const { ToolMessage } = (await import("@langchain/core/messages")) as unknown as { ToolMessage: new (o: Record<string, unknown>) => unknown };
+  const weatherTool = { type: "function", function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
+  const timeTool = { type: "function", function: { name: "time", description: "Local time", parameters: { type: "object", properties: { city: { type: "string" } } } } };
   const chat = (url: string) => new ChatOpenAI({ model: "gpt-4o", apiKey: "sk-test", maxRetries: 0, configuration: { baseURL: url }, streamUsage: true });
   return [
     {
@@ -60,6 +66,40 @@ export async function langchainScenarios(): Promise<Scenario[]> {
         }, { name: "ask" });
         if ((await ask("What is the capital of China?")) !== ANSWER) throw new Error("wrong answer");
         return { text: ANSWER, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = chat(standIn.openaiBaseURL).bindTools([weatherTool, timeTool]);
+        const ask = llm.wrap(async (q: string) => (await c.invoke(q)).tool_calls?.length, { name: "ask" });
+        if ((await ask("Weather in Paris?")) !== 2) throw new Error("not two tool calls");
+        return { toolArgs: ['{"city":"Paris"}', '{"city":"Paris"}'], tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "tool-using agent",
+      standIn: base,
+      async run({ standIn }) {
+        // An @agent loop: the model (an @llm around LangChain's invoke) asks for the @tool, then answers with its result.
+        const c = chat(standIn.openaiBaseURL).bindTools([weatherTool]);
+        const ask = llm.wrap((messages: unknown[]) => c.invoke(messages), { name: "ask" });
+        const weather = tool.wrap(async (args: { city: string }) => `Sunny in ${args.city}`, { name: "weather" });
+        const run = agent.wrap(async (q: string) => {
+          const messages: unknown[] = [["user", q]];
+          for (;;) {
+            const message = await ask(messages);
+            if (!message.tool_calls?.length) return message.content;
+            messages.push(message);
+            for (const call of message.tool_calls) {
+              messages.push(new ToolMessage({ tool_call_id: call.id, content: await weather(call.args as { city: string }) }));
+            }
+          }
+        }, { name: "assistant" });
+        const answer = await run("Weather in Paris?");
+        if (answer !== "Tool weather returned: Sunny in Paris") throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+        return { text: answer, toolArgs: ['{"city":"Paris"}'], tokens: 2 * TOTAL, costed: 2, model: answered("gpt-4o") };
       },
     },
     {
