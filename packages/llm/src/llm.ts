@@ -98,8 +98,11 @@ export interface LlmState {
   nested?: { tokens?: TokenCounts; hasCost: boolean; model?: string };
   /** `output.value` of the answer as `llm.fetch` read it (its text, or the assistant message as JSON). */
   answer?: { value: string; mimeType: string };
-  /** The method returned the raw HTTP `Response` (`.asResponse()`): its output is the answer `llm.fetch` read. */
-  rawResponse?: boolean;
+  /**
+   * The method returned the raw HTTP `Response` of `.asResponse()`, which the app reads on its own: its output is the
+   * answer `llm.fetch` read, at close.
+   */
+  outputFromFetch?: boolean;
 }
 
 const DETAIL_COUNTS = ["cacheRead", "cacheWrite", "promptAudio", "reasoning", "completionAudio"] as const;
@@ -435,7 +438,7 @@ const kind = defineKind<LlmOptions, LlmRecord>({
       writeMessages(attrs, SC.LLM_OUTPUT_MESSAGES, [{ role: "assistant", content: value }]);
     } else {
       attrs = extractLlmResponse(value, state.request);
-      if (isRawResponse(value)) state.rawResponse = true;
+      if (isRawResponse(value)) state.outputFromFetch = true;
       else if (call.options.captureOutput !== false && call.options.output === undefined) {
         // An AI SDK result or an Agents SDK model response: its JSON repeats the answer (steps, content, response
         // messages) or is the SDK's own bookkeeping; the output is the answer, as OpenInference records it.
@@ -486,9 +489,9 @@ const kind = defineKind<LlmOptions, LlmRecord>({
   onClose(call) {
     const attrs = usageAttributes(call);
     const state = call.data as LlmState | undefined;
-    // `.asResponse()`: the app got the raw `Response` (serialized as `{}`) and read the answer itself; what the
-    // model answered is what `llm.fetch` read of it, known only now that its copy of the body has been read.
-    if (state?.rawResponse === true && state.answer !== undefined && call.options.captureOutput !== false && call.options.output === undefined) {
+    // `.asResponse()`: the app got the raw `Response` (serialized as `{}`) and read the answer itself; what the model
+    // answered is what `llm.fetch` read of it, known only now that its copy of the body has been read.
+    if (state?.outputFromFetch === true && state.answer !== undefined && call.options.captureOutput !== false && call.options.output === undefined) {
       const out: Attributes = attrs ?? {};
       out[SC.OUTPUT_VALUE] = state.answer.value;
       out[SC.OUTPUT_MIME_TYPE] = state.answer.mimeType;

@@ -89,6 +89,42 @@ export async function agentsScenarios(ownTracing: boolean): Promise<Scenario[]> 
       },
     },
     {
+      name: "tool calls, streamed",
+      standIn: base,
+      async run({ standIn }) {
+        const assistant = new sdk.Agent({ name: "assistant", instructions: "Use tools.", model: chatModel(standIn.openaiBaseURL), tools: [weather()] });
+        const ask = agent.wrap(async (q: string) => {
+          const result = (await sdk.run(assistant, q, { stream: true })) as unknown as Streamed;
+          let text = "";
+          for await (const piece of result.toTextStream()) text += piece;
+          await result.completed;
+          return text;
+        }, { name: "run" });
+        const text = await ask("Weather in Paris?");
+        if (text !== "Tool weather returned: Sunny in Paris") throw new Error(`the app read ${JSON.stringify(text)}`);
+        return { text, toolArgs: ['{"city":"Paris"}'], tokens: 2 * TOTAL, costed: 2, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        // One model answer calls both tools; the SDK runs them and the model answers with their results.
+        const time = sdk.tool({
+          name: "time",
+          description: "Local time",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+          strict: true,
+          execute: async (input: unknown) => `Noon in ${(input as { city: string }).city}`,
+        });
+        const model = agentsModel(new sdk.OpenAIChatCompletionsModel(client(standIn.openaiBaseURL, true), "gpt-4o"), { model: "gpt-4o" });
+        const assistant = new sdk.Agent({ name: "assistant", instructions: "Use tools.", model, tools: [weather(), time], modelSettings: { parallelToolCalls: true } });
+        const out = (await runIn(assistant)("Weather in Paris?")).finalOutput;
+        if (typeof out !== "string" || !out.startsWith("Tool ")) throw new Error(`wrong answer ${JSON.stringify(out)}`);
+        return { text: out, toolArgs: ['{"city":"Paris"}', '{"city":"Paris"}'], tokens: 2 * TOTAL, costed: 2, model: answered("gpt-4o") };
+      },
+    },
+    {
       name: "responses API",
       standIn: base,
       async run({ standIn }) {

@@ -9,6 +9,7 @@ export interface AiSdk {
   streamText: AnyFn;
   jsonSchema: AnyFn;
   tool: AnyFn;
+  stepCountIs: AnyFn;
 }
 type CreateOpenAI = (options: Record<string, unknown>) => { chat(model: string): unknown; responses(model: string): unknown };
 
@@ -115,6 +116,20 @@ export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI, telemetry 
         const ask = llm.wrap((prompt: string) => ai.generateText({ model: responsesModel(standIn.openaiBaseURL), prompt, tools: tools(), maxRetries: 0 }), { name: "ask" });
         await ask("Weather in Paris?");
         return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "tool-using agent",
+      standIn: base,
+      async run({ standIn }) {
+        // The AI SDK's own loop inside one @llm call: the model calls the tool, the SDK runs it, the model answers.
+        const weather = ai.tool({ description: "Weather", inputSchema: schema(), execute: async ({ city }: { city: string }) => `Sunny in ${city}` });
+        const ask = llm.wrap((prompt: string) =>
+          ai.generateText({ model: model(standIn.openaiBaseURL), prompt, tools: { weather }, stopWhen: ai.stepCountIs(2), maxRetries: 0 }), { name: "ask" });
+        const result = (await ask("Weather in Paris?")) as { text: string; steps: unknown[] };
+        if (result.steps.length !== 2 || !result.text.startsWith("Tool weather returned:")) throw new Error(`wrong answer ${JSON.stringify(result.text)}`);
+        // Both model calls' usage on the one @llm span (or on the SDK's two model-call spans under it), priced once.
+        return { text: result.text, tokens: 2 * TOTAL, model: answered("gpt-4o") };
       },
     },
     {

@@ -1,5 +1,7 @@
 // @anthropic-ai/sdk 1.x through @llm, with its own OpenTelemetry on (the default) or off.
+import { agent } from "@calltree/agent";
 import { llm } from "@calltree/llm";
+import { tool } from "@calltree/tool";
 import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { Scenario } from "../cell.js";
 
@@ -74,6 +76,31 @@ export function anthropicScenarios(Anthropic: AnthropicCtor, telemetry: boolean)
         const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools: twoTools, stream: true }), { name: "ask" });
         for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
         return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: "tool-using agent",
+      standIn: base,
+      async run({ standIn }) {
+        // An @agent loop: the model asks for the @tool (a tool_use block), gets its tool_result, and answers.
+        const c = client(standIn.anthropicBaseURL);
+        interface Block { type: string; id?: string; text?: string; input?: { city: string } }
+        const ask = llm.wrap((messages: unknown[]) => create(c, { messages, tools }) as Promise<{ content: Block[]; stop_reason: string }>, { name: "ask" });
+        const weather = tool.wrap(async (args: { city: string }) => `Sunny in ${args.city}`, { name: "weather" });
+        const run = agent.wrap(async (q: string) => {
+          const messages: unknown[] = [{ role: "user", content: q }];
+          for (;;) {
+            const message = await ask(messages);
+            if (message.stop_reason !== "tool_use") return message.content.find((b) => b.type === "text")?.text;
+            messages.push({ role: "assistant", content: message.content });
+            const results = [];
+            for (const b of message.content) if (b.type === "tool_use") results.push({ type: "tool_result", tool_use_id: b.id, content: await weather(b.input!) });
+            messages.push({ role: "user", content: results });
+          }
+        }, { name: "assistant" });
+        const answer = await run("Weather in Paris?");
+        if (answer !== "Tool weather returned: Sunny in Paris") throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+        return { text: answer, toolArgs: ['{"city":"Paris"}'], tokens: 2 * TOTAL, costed: 2, model: MODEL };
       },
     },
     {
