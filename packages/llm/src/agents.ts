@@ -1,5 +1,6 @@
 // The OpenAI Agents SDK's models as `@llm` calls: each model call of an agent run is an LLM span under the active
 // span (calltree's `@agent` around the run), whether or not the SDK's own tracing is on.
+import { CalltreeError } from "@calltree/core";
 import type { CommonOptions } from "@calltree/core";
 import { agentsRequest } from "./internal/extract/agents.js";
 import { llmKind } from "./llm.js";
@@ -40,12 +41,21 @@ type Run = (request: unknown, original: unknown) => unknown;
  * once per call, as for every `@llm` call (a nested OpenInference or GenAI span keeps them).
  *
  * The returned object is a transparent proxy: every other property and method is the model's own, `instanceof`
- * still holds, and each call's result, stream and error are the model's, unchanged.
+ * still holds, and each call's result, stream and error are the model's, unchanged. A `model` that is not a Model
+ * throws a `CalltreeError` (`INVALID_MODEL`) here, at setup.
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/llm.md#openai-agents-sdk
  */
 export function agentsModel<M extends AgentsModel>(model: M, options?: AgentsModelOptions): M {
+  const m = model as Partial<AgentsModel> | null;
+  if (typeof m !== "object" || m === null || typeof m.getResponse !== "function" || typeof m.getStreamedResponse !== "function") {
+    throw new CalltreeError(
+      "INVALID_MODEL",
+      "agentsModel(model): `model` must be an OpenAI Agents SDK Model (an object with getResponse() and getStreamedResponse()), such as `new OpenAIChatCompletionsModel(client, \"gpt-4o\")`; for a model name, wrap the provider with agentsModelProvider().",
+    );
+  }
   const requested = options?.model;
-  const base: AgentsModelOptions = { ...options, input: (request: unknown) => request };
+  // `input.value` is the request as read (below), unless the app maps it itself.
+  const base: AgentsModelOptions = { input: (request: unknown) => request, ...options };
   // The first argument is the request as calltree reads it; the second, the SDK's own, is what the model gets.
   const getResponse = llmKind.wrap(((_request, original) => model.getResponse(original)) as Run, { name: "getResponse", ...base });
   const getStreamedResponse = llmKind.wrap(((_request, original) => model.getStreamedResponse(original)) as Run, { name: "getStreamedResponse", ...base });
@@ -82,6 +92,12 @@ export function agentsModel<M extends AgentsModel>(model: M, options?: AgentsMod
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/llm.md#openai-agents-sdk
  */
 export function agentsModelProvider<P extends AgentsModelProvider>(provider: P, options?: AgentsModelOptions): P {
+  if (typeof provider !== "object" || provider === null || typeof (provider as Partial<AgentsModelProvider>).getModel !== "function") {
+    throw new CalltreeError(
+      "INVALID_MODEL_PROVIDER",
+      "agentsModelProvider(provider): `provider` must be an OpenAI Agents SDK ModelProvider (an object with getModel()), such as `new OpenAIProvider({ openAIClient })`.",
+    );
+  }
   const wrap = (model: AgentsModel, name: string | undefined): AgentsModel =>
     agentsModel(model, name !== undefined && options?.model === undefined ? { ...options, model: name } : options);
   return new Proxy(provider, {
@@ -90,7 +106,10 @@ export function agentsModelProvider<P extends AgentsModelProvider>(provider: P, 
       if (key !== "getModel" || typeof value !== "function") return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       return (name?: string) => {
         const got = (value as AgentsModelProvider["getModel"]).call(target, name);
-        return got instanceof Promise ? got.then((m) => wrap(m, name)) : wrap(got, name);
+        // What is not a model (nor a promise of one) is handed on as the provider gave it.
+        const wrapIf = (m: unknown) => (typeof m === "object" && m !== null ? wrap(m as AgentsModel, name) : m);
+        const then = typeof got === "object" && got !== null ? (got as { then?: unknown }).then : undefined;
+        return typeof then === "function" ? (got as Promise<AgentsModel>).then(wrapIf) : wrapIf(got);
       };
     },
   });

@@ -440,8 +440,8 @@ const kind = defineKind<LlmOptions, LlmRecord>({
       attrs = extractLlmResponse(value, state.request);
       if (isRawResponse(value)) state.outputFromFetch = true;
       else if (call.options.captureOutput !== false && call.options.output === undefined) {
-        // An AI SDK result or an Agents SDK model response: its JSON repeats the answer (steps, content, response
-        // messages) or is the SDK's own bookkeeping; the output is the answer, as OpenInference records it.
+        // An AI SDK result, a responses `Response`, a LangChain `AIMessage`, an Agents SDK model response: its JSON
+        // repeats the answer (steps, content, `output_text`) or is the SDK's own record; the output is the answer.
         const messages = sdkAnswerMessagesOf(value);
         const out = messages !== undefined ? answerOutput(messages) : undefined;
         if (out !== undefined) {
@@ -474,12 +474,12 @@ const kind = defineKind<LlmOptions, LlmRecord>({
     const isLlm = attrs[SC.OPENINFERENCE_SPAN_KIND] === OpenInferenceSpanKind.LLM;
     const genAi = genAiTokenCountsOf(attrs);
     if (!isLlm && genAi === undefined && attrs[GEN_AI.OPERATION_NAME] === undefined) return;
-    const state = stateOf(call);
-    const nested = (state.nested ??= { hasCost: false });
     // An agent's or workflow's GenAI span (AI SDK 7's `invoke_agent`) sums the model calls nested in it, which are
     // seen too: its usage is not another call's.
     const operation = attrs[GEN_AI.OPERATION_NAME];
     if (!isLlm && (operation === "invoke_agent" || operation === "invoke_workflow")) return;
+    const state = stateOf(call);
+    const nested = (state.nested ??= { hasCost: false });
     const tokens = tokenCountsOf(attrs) ?? genAi;
     if (tokens !== undefined) nested.tokens = nested.tokens === undefined ? tokens : addTokenCounts(nested.tokens, tokens);
     if (typeof attrs[SC.LLM_COST_TOTAL] === "number") nested.hasCost = true;

@@ -200,6 +200,11 @@ describe("agentsModel()", () => {
     assert.equal(traces.get({ name: "getResponse" }).status.code, 2);
   });
 
+  test("a model or provider that is not one fails at setup with a CalltreeError saying what to pass", () => {
+    assert.throws(() => agentsModel("gpt-4o" as never), (e: Error & { code?: string }) => e.name === "CalltreeError" && e.code === "INVALID_MODEL" && /agentsModelProvider/.test(e.message));
+    assert.throws(() => agentsModelProvider({} as never), (e: Error & { code?: string }) => e.name === "CalltreeError" && e.code === "INVALID_MODEL_PROVIDER");
+  });
+
   test("agentsModelProvider() wraps every model it gives, named as asked", async () => {
     using traces = captureTraces({ global: true });
     const provider = agentsModelProvider({ getModel: async (name?: string) => new OwnModel(`${name} says hi`) });

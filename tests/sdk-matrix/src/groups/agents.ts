@@ -125,6 +125,25 @@ export async function agentsScenarios(ownTracing: boolean): Promise<Scenario[]> 
       },
     },
     {
+      name: "cached prompt tokens",
+      standIn: { ...base, usage: { ...USAGE, cachedTokens: 20 } },
+      async run({ standIn }) {
+        const assistant = new sdk.Agent({ name: "assistant", instructions: "Be brief.", model: chatModel(standIn.openaiBaseURL) });
+        await runIn(assistant)("What is the capital of China?");
+        return { text: ANSWER, tokens: TOTAL, cacheRead: 20, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "reasoning tokens",
+      standIn: { ...base, usage: { ...USAGE, reasoningTokens: 5 } },
+      async run({ standIn }) {
+        // Without llm.fetch: the reasoning count comes from the SDK's Usage (outputTokensDetails).
+        const assistant = new sdk.Agent({ name: "assistant", instructions: "Be brief.", model: chatModel(standIn.openaiBaseURL, false) });
+        await runIn(assistant)("What is the capital of China?");
+        return { text: ANSWER, tokens: TOTAL, reasoning: 5, model: answered("gpt-4o") };
+      },
+    },
+    {
       name: "responses API",
       standIn: base,
       async run({ standIn }) {

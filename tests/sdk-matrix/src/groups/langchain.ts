@@ -5,7 +5,7 @@ import type { Tracer, TracerProvider } from "@opentelemetry/api";
 import { agent } from "@calltree/agent";
 import { llm } from "@calltree/llm";
 import { tool } from "@calltree/tool";
-import { ANSWER, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
+import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { Scenario } from "../cell.js";
 
 // gpt-4o answers as a dated snapshot, as the API resolves the alias.
@@ -42,7 +42,8 @@ export async function langchainScenarios(): Promise<Scenario[]> {
   const { ToolMessage } = (await import("@langchain/core/messages")) as unknown as { ToolMessage: new (o: Record<string, unknown>) => unknown };
   const weatherTool = { type: "function", function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
   const timeTool = { type: "function", function: { name: "time", description: "Local time", parameters: { type: "object", properties: { city: { type: "string" } } } } };
-  const chat = (url: string) => new ChatOpenAI({ model: "gpt-4o", apiKey: "sk-test", maxRetries: 0, configuration: { baseURL: url }, streamUsage: true });
+  const chat = (url: string, model = "gpt-4o", fetch = false) =>
+    new ChatOpenAI({ model, apiKey: "sk-test", maxRetries: 0, configuration: { baseURL: url, ...(fetch ? { fetch: llm.fetch } : {}) }, streamUsage: true });
   return [
     {
       name: "plain",
@@ -66,6 +67,73 @@ export async function langchainScenarios(): Promise<Scenario[]> {
         }, { name: "ask" });
         if ((await ask("What is the capital of China?")) !== ANSWER) throw new Error("wrong answer");
         return { text: ANSWER, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "image",
+      standIn: base,
+      async run({ standIn }) {
+        const c = chat(standIn.openaiBaseURL);
+        const url = `data:image/png;base64,${Buffer.from(PNG).toString("base64")}`;
+        const ask = llm.wrap(async (q: string) =>
+          String((await c.invoke([{ role: "user", content: [{ type: "text", text: q }, { type: "image_url", image_url: { url } }] }])).content), { name: "ask" });
+        if ((await ask("What is the capital of China?")) !== ANSWER) throw new Error("wrong answer");
+        return { text: ANSWER, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "cached prompt tokens",
+      standIn: { ...base, usage: { ...USAGE, cachedTokens: 20 } },
+      async run({ standIn }) {
+        // Through llm.fetch: the wire's cached count is kept on @llm when the nested span does not carry it.
+        const c = chat(standIn.openaiBaseURL, "gpt-4o", true);
+        const ask = llm.wrap(async (q: string) => String((await c.invoke(q)).content), { name: "ask" });
+        await ask("What is the capital of China?");
+        return { text: ANSWER, tokens: TOTAL, cacheRead: 20, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "reasoning tokens",
+      standIn: { ...base, usage: { ...USAGE, reasoningTokens: 5 } },
+      async run({ standIn }) {
+        const c = chat(standIn.openaiBaseURL, "o4-mini", true);
+        const ask = llm.wrap(async (q: string) => String((await c.invoke(q)).content), { name: "ask" });
+        await ask("What is the capital of China?");
+        return { text: ANSWER, tokens: TOTAL, reasoning: 5, model: answered("o4-mini") };
+      },
+    },
+    {
+      name: "error mid-stream",
+      standIn: base,
+      async run({ standIn }) {
+        const c = chat(standIn.openaiBaseURL, "gpt-4o#break=3");
+        const ask = llm.wrap(async (q: string) => {
+          let text = "";
+          for await (const chunk of await c.stream(q)) text += String(chunk.content);
+          return text;
+        }, { name: "ask" });
+        let failed = false;
+        try {
+          await ask("What is the capital of China?");
+        } catch {
+          failed = true;
+        }
+        if (!failed) throw new Error("the stream did not fail");
+        return { tokens: 0, error: true };
+      },
+    },
+    {
+      name: "aborted stream",
+      standIn: base,
+      async run({ standIn }) {
+        const c = chat(standIn.openaiBaseURL, "gpt-4o#hold=3");
+        const ask = llm.wrap(async (q: string) => {
+          for await (const _ of await c.stream(q)) break;
+        }, { name: "ask" });
+        await ask("What is the capital of China?");
+        const end = await standIn.streamEnded(0);
+        if (!end.clientLeft) throw new Error("the client did not leave");
+        return { tokens: 0 };
       },
     },
     {
