@@ -12,8 +12,8 @@ import type { LlmOptions } from "./llm.js";
  * `OpenAIResponsesModel`, the AI SDK adapter `aisdk(…)`, a model of your own).
  */
 export interface AgentsModel {
-  getResponse(request: any): Promise<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  getStreamedResponse(request: any): AsyncIterable<unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  getResponse(request: any): Promise<unknown>;
+  getStreamedResponse(request: any): AsyncIterable<unknown>;
 }
 
 /** The OpenAI Agents SDK's `ModelProvider` interface: `getModel(name)` gives a {@link AgentsModel}. */

@@ -35,7 +35,7 @@ export interface Conversation {
 }
 
 /** A tool call the stand-in makes. */
-export interface Call {
+interface Call {
   name: string;
   arguments: string;
 }

@@ -58,11 +58,6 @@ function inputItem(item: unknown): Rec | undefined {
   return undefined;
 }
 
-/** True for an Agents SDK `ModelRequest` (its `input`, `modelSettings` and `tools`). */
-export function isAgentsRequest(request: unknown): boolean {
-  return isRecord(request) && "input" in request && "modelSettings" in request && "tools" in request;
-}
-
 /**
  * The Agents SDK `ModelRequest` as an OpenAI responses request body, naming `model` when given. Never throws; keys
  * it does not know (signals, tracing flags, the output type, provider data) are left out.

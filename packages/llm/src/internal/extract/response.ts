@@ -219,7 +219,7 @@ function normalizeAiSdkResult(r: unknown): NormalizedResponse {
  * `inputTokensDetails`/`outputTokensDetails` as one record or a list of records in the wire's snake_case).
  * `inputTokens` includes cached tokens, as OpenAI's does.
  */
-export function agentsUsage(usage: unknown): TokenCounts | undefined {
+function agentsUsage(usage: unknown): TokenCounts | undefined {
   if (!isRecord(usage)) return undefined;
   const detail = (details: unknown, key: string): number | undefined => {
     const each = list(details) ?? (details === undefined ? [] : [details]);
@@ -290,7 +290,7 @@ export function normalizeAgentsResponse(r: unknown): NormalizedResponse {
  * `tool_calls` (`args` an object), `usage_metadata` (`input_tokens` includes cache reads, as OpenAI's) and
  * `response_metadata` (`model_name`, `finish_reason`).
  */
-export function normalizeLangChainMessage(r: unknown): NormalizedResponse {
+function normalizeLangChainMessage(r: unknown): NormalizedResponse {
   const parts: ContentPart[] = [];
   const calls: ToolCall[] = [];
   const content = read(r, "content");
