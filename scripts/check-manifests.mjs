@@ -21,6 +21,26 @@ for (const dir of dirs) {
     let actual = m[key];
     let want = expected;
     if (key === "exports" && m.bin !== undefined) actual = m[key];
+    if (key === "exports" && actual !== undefined) {
+      // Further entries (core's `./kind` and `./sdk`) have the root's shape, with their own file name, and a
+      // `typesVersions` entry for resolvers that ignore `exports` (TypeScript's node10, used by the CJS builds).
+      actual = { ...actual };
+      for (const sub of Object.keys(actual).filter((k) => k !== "." && k !== "./package.json")) {
+        const name = sub.slice(2);
+        const shaped = {
+          import: { types: `./dist/esm/${name}.d.ts`, default: `./dist/esm/${name}.js` },
+          require: { types: `./dist/cjs/${name}.d.ts`, default: `./dist/cjs/${name}.js` },
+        };
+        if (!/^[a-z]+$/.test(name) || !isDeepStrictEqual(actual[sub], shaped)) {
+          problems.push(`${where}: export "${sub}" must be ${JSON.stringify(shaped)}`);
+        }
+        if (!isDeepStrictEqual(m.typesVersions?.["*"]?.[name], [`./dist/cjs/${name}.d.ts`])) {
+          problems.push(`${where}: "typesVersions" must map "${name}" to ["./dist/cjs/${name}.d.ts"]`);
+        }
+        if (!existsSync(join(root, "packages", dir, "src", `${name}.ts`))) problems.push(`packages/${dir}/src/${name}.ts is missing`);
+        delete actual[sub];
+      }
+    }
     if (key === "peerDependencies") {
       actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };
     }

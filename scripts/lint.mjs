@@ -45,8 +45,9 @@ for (const { pkg, f } of libraryFiles) {
     if (!isTest && /\bconsole\.(log|warn|error|info|debug)\(/.test(line) && !CONSOLE_ALLOWED.test(rel)) {
       problems.push(`${at}: console output in library code; report through core's diagnostics (OTel diag) instead.`);
     }
-    if (pkg !== "core" && /from\s+["'](?:@calltree\/core\/|\.\.\/\.\.\/core\/)/.test(line)) {
-      problems.push(`${at}: import of @calltree/core internals; kinds use core's public API only.`);
+    // Core's public entries are the root, `/kind` (kind authors) and `/sdk` (SDK wiring); anything else is internal.
+    if (pkg !== "core" && /from\s+["'](?:@calltree\/core\/(?!(?:kind|sdk)["'])|\.\.\/\.\.\/core\/)/.test(line)) {
+      problems.push(`${at}: import of @calltree/core internals; use its root, @calltree/core/kind or @calltree/core/sdk.`);
     }
   });
 }

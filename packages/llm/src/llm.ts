@@ -1,8 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core";
+import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core/kind";
 import { GEN_AI } from "./internal/genai.js";
-import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
+import type { CallInfo, CallStart, ChildSpan, Kind } from "@calltree/core/kind";
 import { z } from "zod";
 import { computeCost, costAttributes } from "./internal/cost/index.js";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
@@ -18,17 +18,25 @@ import {
 import type { Message, TokenCounts } from "./internal/extract/model.js";
 import { isRecord } from "./internal/extract/shape.js";
 
-/** Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …). */
-export interface LlmOptions {
+// The options of @llm; their type is read from this schema (one definition).
+const optionsSchema = z.object({
   /** `llm.provider`: who hosts the model (`"openai"`, `"anthropic"`, `"openrouter"`…). Beats inference. */
-  provider?: string;
+  provider: z.string().min(1).optional(),
   /** `llm.system`: whose AI product the model is (`"openai"`, `"anthropic"`…). Beats inference. */
-  system?: string;
+  system: z.string().min(1).optional(),
   /** `llm.model_name` when neither the request nor the response names the model. */
-  model?: string;
+  model: z.string().min(1).optional(),
   /** `llm.invocation_parameters` when the request does not carry them (temperature, max tokens…). */
-  invocationParameters?: Record<string, unknown>;
-}
+  invocationParameters: z.record(z.string(), z.unknown()).optional(),
+});
+
+/**
+ * Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …):
+ * `provider` (`llm.provider`: who hosts the model; beats inference), `system` (`llm.system`: whose AI product the
+ * model is; beats inference), `model` (`llm.model_name` when neither the request nor the response names it),
+ * `invocationParameters` (`llm.invocation_parameters` when the request does not carry them).
+ */
+export type LlmOptions = z.infer<typeof optionsSchema>;
 
 /** A chat message for {@link LlmRecord}. */
 export interface LlmMessage {
@@ -40,16 +48,7 @@ export interface LlmMessage {
 }
 
 /** Token counts for {@link LlmRecord}, in OpenInference terms (prompt includes cache tokens). */
-export interface LlmTokenCount {
-  prompt?: number;
-  completion?: number;
-  total?: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  reasoning?: number;
-  promptAudio?: number;
-  completionAudio?: number;
-}
+export type LlmTokenCount = TokenCounts;
 
 /**
  * What `llm.record()` can add to the innermost `@llm` call. Everything is optional; what is given replaces what
@@ -103,8 +102,8 @@ const COST_PREFIX = `${SC.LLM_COST}.`;
 const INPUT_KEYS = [SC.LLM_INPUT_MESSAGES, SC.LLM_TOOLS, SC.LLM_INVOCATION_PARAMETERS, SC.LLM_PROMPTS, LLM_INPUT_MESSAGES_OMITTED];
 const OUTPUT_KEYS = [SC.LLM_OUTPUT_MESSAGES, LLM_OUTPUT_MESSAGES_OMITTED];
 
-export function stateOf(call: CallInfo<LlmOptions>): LlmState {
-  return (call.data ??= { usageWritten: false }) as LlmState;
+export function stateOf(call: CallStart<LlmOptions, LlmState>): LlmState {
+  return (call.data ??= { usageWritten: false });
 }
 
 // The argument that is the model request: an SDK params object, else a lone string prompt.
@@ -190,7 +189,7 @@ const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
  * end), the answering model wins `llm.model_name`, and `captureInput`/`captureOutput: false` remove the LLM data of
  * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags).
  */
-export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
+export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>): Attributes {
   const state = stateOf(call);
   const options = call.options;
   const counts = tokenCountsOf(attrs);
@@ -247,8 +246,8 @@ export function noteModels(state: LlmState, request: unknown, answered: string |
  * the cost of its counts (calltree cannot write on another library's span), so summing tokens and cost over a
  * trace counts each once.
  */
-export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
-  const state = call.data as LlmState | undefined;
+export function usageAttributes(call: CallStart<LlmOptions, LlmState>): Attributes | undefined {
+  const state = call.data;
   if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
   const attrs: Attributes = {};
@@ -292,7 +291,7 @@ function streamOutput(messages: readonly Message[]): { value: string; mimeType: 
 }
 
 /** Attributes of the call's streamed answer so far (from whichever path fed its one aggregator). */
-export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
+export function streamAttributes(call: CallStart<LlmOptions, LlmState>): Attributes {
   const state = stateOf(call);
   const aggregator = state.stream;
   if (aggregator === undefined) return {};
@@ -309,11 +308,11 @@ export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
 }
 
 /** Finishes attributes read by a path other than the hooks (`llm.fetch`, `record()`). */
-export function finishAttributes(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
+export function finishAttributes(attrs: Attributes, call: CallStart<LlmOptions, LlmState>): Attributes {
   return prepare(attrs, call);
 }
 
-function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attributes {
+function recordAttributes(data: LlmRecord, call: CallStart<LlmOptions, LlmState>): Attributes {
   const state = stateOf(call);
   const attrs: Attributes = {};
   if (data.request !== undefined) {
@@ -353,7 +352,7 @@ function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attribut
 
 // The end of the call as the hooks see it: the first-token time `llm.fetch` saw when the engine saw
 // no chunk (the method read the stream itself).
-function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineSawChunks: boolean): Attributes {
+function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions, LlmState>, engineSawChunks: boolean): Attributes {
   const state = stateOf(call);
   if (!engineSawChunks && state.firstTokenAt !== undefined) {
     try {
@@ -366,14 +365,7 @@ function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineS
   return attrs;
 }
 
-const optionsSchema = z.object({
-  provider: z.string().min(1).optional(),
-  system: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  invocationParameters: z.record(z.string(), z.unknown()).optional(),
-});
-
-const kind = defineKind<LlmOptions, LlmRecord>({
+const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
   name: "llm",
   spanKind: OpenInferenceSpanKind.LLM,
   options: optionsSchema,

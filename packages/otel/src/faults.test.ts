@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { defineKind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { register } from "./index.js";
 import type { RegisterOptions, TracingStats } from "./index.js";
 import { startOtlpServer } from "./test-otlp-server.js";

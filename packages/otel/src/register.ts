@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { context, createContextKey, diag, DiagConsoleLogger, DiagLogLevel, propagation, ProxyTracerProvider, trace } from "@opentelemetry/api";
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
@@ -17,7 +17,16 @@ import type { InstrumentationLike, RegisterOptions } from "./options.js";
 import { resolveConfig, validateOptions } from "./internal/config.js";
 import type { ResolvedConfig, SamplerConfig } from "./internal/config.js";
 import { ConsoleTraceExporter } from "./internal/console-exporter.js";
-import { CalltreeError, configureCapture, createCalltreeSpanProcessor, useTracerProvider } from "./internal/core.js";
+import {
+  CalltreeError,
+  configureCapture,
+  createCalltreeSpanProcessor,
+  globalTracerDelegate,
+  hasContextManager,
+  isNoopTracerProvider,
+  sharedPart,
+  useTracerProvider,
+} from "./internal/core.js";
 import { createPrinter, DropReporter, FaultLog, maskUrl } from "./internal/diagnostics.js";
 import type { Printer } from "./internal/diagnostics.js";
 import { installExitHooks, reportLossAtExit } from "./internal/exit-hooks.js";
@@ -86,10 +95,9 @@ interface RegistrationSlot {
   active: { site: string } | undefined;
 }
 
-// Shared by every copy of @calltree/otel in the process (ESM and CJS builds): two live registrations would each
-// install globals and exit hooks.
-const SLOT_KEY = Symbol.for("calltree.otel.registration.v1");
-const slot: RegistrationSlot = ((globalThis as { [SLOT_KEY]?: RegistrationSlot })[SLOT_KEY] ??= { active: undefined });
+// Shared by every copy of @calltree/otel in the process (ESM and CJS builds), in calltree's global slot: two live
+// registrations would each install globals and exit hooks.
+const slot: RegistrationSlot = sharedPart<RegistrationSlot>("otel.registration", () => ({ active: undefined }));
 
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
 
@@ -111,19 +119,8 @@ function makeSampler(config: SamplerConfig): Sampler {
   }
 }
 
-const PROBE = createContextKey("calltree.otel.context-probe");
-
-/** True when a real context manager is installed (the no-op one does not carry values into callbacks). */
-function hasContextManager(): boolean {
-  return context.with(context.active().setValue(PROBE, true), () => context.active().getValue(PROBE) === true);
-}
-
-const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
-
 function hasGlobalTracerProvider(): boolean {
-  const global = trace.getTracerProvider() as ProxyTracerProvider;
-  const delegate = typeof global.getDelegate === "function" ? global.getDelegate() : global;
-  return delegate !== NOOP_TRACER_PROVIDER;
+  return !isNoopTracerProvider(globalTracerDelegate());
 }
 
 function describeDestination(config: ResolvedConfig): string {

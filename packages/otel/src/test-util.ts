@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import type { Span, Tracer } from "@opentelemetry/api";
-import { TRACER_NAME } from "@calltree/core";
+import { TRACER_NAME } from "@calltree/core/sdk";
 
 /** A port on 127.0.0.1 where nothing listens (bound, then released). */
 export async function closedPort(): Promise<number> {

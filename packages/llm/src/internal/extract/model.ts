@@ -56,9 +56,14 @@ export interface ToolDefinition {
   readonly description?: string;
 }
 
-/** Token usage in OpenInference terms. Every count is optional and only finite numbers are kept. */
+/**
+ * Token counts of one LLM call, with OpenInference's meaning (the `llm.token_count.*` attributes): `prompt`
+ * includes the cache reads, cache writes and audio tokens, and `completion` includes the reasoning and audio
+ * tokens. (OpenAI reports usage that way; Anthropic's `input_tokens` leaves cache reads and writes out, so they are
+ * added.) Every count is optional; one that is missing, not a finite number, or negative is not recorded or priced.
+ * The one token-count type of this package: `LlmTokenCount` (for `llm.record()`) and the cost module use it too.
+ */
 export interface TokenCounts {
-  /** All prompt tokens, cache reads and writes included. */
   prompt?: number;
   completion?: number;
   total?: number;
