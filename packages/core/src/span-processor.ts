@@ -1,11 +1,17 @@
 // The public face of the engine's span processor (the engine itself lives in internal/engine.ts).
+import type { Context } from "@opentelemetry/api";
 import { createCalltreeSpanProcessor as create } from "./internal/engine.js";
 import type { ChildSpan } from "./internal/engine.js";
 
 export type { ChildSpan };
 
 /** The span processor {@link createCalltreeSpanProcessor} makes: OpenTelemetry's `SpanProcessor`, structurally. */
-export type CalltreeSpanProcessor = ReturnType<typeof create>;
+export interface CalltreeSpanProcessor {
+  onStart(span: ChildSpan, parentContext: Context): void;
+  onEnd(span: ChildSpan): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
 
 /**
  * A span processor (it implements OpenTelemetry's `SpanProcessor` interface structurally) that tells calltree

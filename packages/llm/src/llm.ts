@@ -17,26 +17,31 @@ import {
 } from "./internal/extract/model.js";
 import type { Message, TokenCounts } from "./internal/extract/model.js";
 import { isRecord } from "./internal/extract/shape.js";
+import type { LlmTokenCount } from "./token-count.js";
 
-// The options of @llm; their type is read from this schema (one definition).
-const optionsSchema = z.object({
+/** Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …). */
+export interface LlmOptions {
   /** `llm.provider`: who hosts the model (`"openai"`, `"anthropic"`, `"openrouter"`…). Beats inference. */
-  provider: z.string().min(1).optional(),
+  provider?: string;
   /** `llm.system`: whose AI product the model is (`"openai"`, `"anthropic"`…). Beats inference. */
-  system: z.string().min(1).optional(),
+  system?: string;
   /** `llm.model_name` when neither the request nor the response names the model. */
-  model: z.string().min(1).optional(),
+  model?: string;
   /** `llm.invocation_parameters` when the request does not carry them (temperature, max tokens…). */
+  invocationParameters?: Record<string, unknown>;
+}
+
+// The schema that validates LlmOptions. The interface above is what users read (its TSDoc); the compile-time check
+// below makes them accept the same values, so neither can change alone.
+const optionsSchema = z.object({
+  provider: z.string().min(1).optional(),
+  system: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
   invocationParameters: z.record(z.string(), z.unknown()).optional(),
 });
-
-/**
- * Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …):
- * `provider` (`llm.provider`: who hosts the model; beats inference), `system` (`llm.system`: whose AI product the
- * model is; beats inference), `model` (`llm.model_name` when neither the request nor the response names it),
- * `invocationParameters` (`llm.invocation_parameters` when the request does not carry them).
- */
-export type LlmOptions = z.infer<typeof optionsSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _sameOptions: Same<Required<z.input<typeof optionsSchema>>, Required<LlmOptions>> = true;
+void _sameOptions;
 
 /** A chat message for {@link LlmRecord}. */
 export interface LlmMessage {
@@ -47,8 +52,7 @@ export interface LlmMessage {
   toolCalls?: Array<{ id?: string; name?: string; arguments?: string }>;
 }
 
-/** Token counts for {@link LlmRecord}, in OpenInference terms (prompt includes cache tokens). */
-export type LlmTokenCount = TokenCounts;
+export type { LlmTokenCount };
 
 /**
  * What `llm.record()` can add to the innermost `@llm` call. Everything is optional; what is given replaces what

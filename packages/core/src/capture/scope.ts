@@ -4,8 +4,8 @@ import { captureConfig } from "./config.js";
 import { safeJson, truncateText, TRUNCATION_MARKER } from "./serialize.js";
 
 /**
- * Attribute keys a kind writes from a call's data, beyond the OpenInference keys core knows (see
- * {@link dataSide}): each entry is an exact key, or a prefix that covers `prefix.*`. With `captureInput: false`
+ * Attribute keys a kind writes from a call's data, beyond the OpenInference keys core knows (input and output
+ * values, messages, documents, embedding texts and vectors, reranker query, prompt template; docs/privacy.md): each entry is an exact key, or a prefix that covers `prefix.*`. With `captureInput: false`
  * every input key is left off the span; with `captureOutput: false` every output key.
  */
 export interface DataKeys {

@@ -1,6 +1,7 @@
 // The provider-neutral shape every extractor normalizes into, and the one writer that flattens it
 // into OpenInference attributes. Keeping a single writer means a request, a response and a
 // streamed response of any provider produce keys of exactly the same form.
+import type { LlmTokenCount } from "../../token-count.js";
 import type { Attributes } from "@opentelemetry/api";
 // Audio leaves are exported as constants but not included in the `SemanticConventions` object.
 import { AUDIO_MIME_TYPE, AUDIO_URL, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
@@ -56,23 +57,8 @@ export interface ToolDefinition {
   readonly description?: string;
 }
 
-/**
- * Token counts of one LLM call, with OpenInference's meaning (the `llm.token_count.*` attributes): `prompt`
- * includes the cache reads, cache writes and audio tokens, and `completion` includes the reasoning and audio
- * tokens. (OpenAI reports usage that way; Anthropic's `input_tokens` leaves cache reads and writes out, so they are
- * added.) Every count is optional; one that is missing, not a finite number, or negative is not recorded or priced.
- * The one token-count type of this package: `LlmTokenCount` (for `llm.record()`) and the cost module use it too.
- */
-export interface TokenCounts {
-  prompt?: number;
-  completion?: number;
-  total?: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  promptAudio?: number;
-  reasoning?: number;
-  completionAudio?: number;
-}
+/** Token usage in OpenInference terms: the one token-count type of this package (public as `LlmTokenCount`). */
+export type TokenCounts = LlmTokenCount;
 
 /** What a response (or an aggregated stream) says, before it is flattened. */
 export interface NormalizedResponse {
