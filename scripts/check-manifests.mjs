@@ -18,13 +18,34 @@ for (const dir of dirs) {
   if (m.private) problems.push(`${where}: library packages are published; remove "private"`);
   if (typeof m.description !== "string" || m.description.length < 20) problems.push(`${where}: needs a description`);
   const hasTests = existsSync(join(root, "packages", dir, "test", "tsconfig.json"));
-  const expectedOf = (key) =>
-    key === "scripts" && hasTests ? { ...template.scripts, build: template.scripts.build + TEST_BUILD_STEP } : template[key];
   for (const key of Object.keys(template)) {
-    const expected = expectedOf(key);
-    const actual = key === "peerDependencies" ? { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] } : m[key];
-    if (!isDeepStrictEqual(actual, expected)) {
-      problems.push(`${where}: "${key}" must be ${JSON.stringify(expected)}, is ${JSON.stringify(m[key])}`);
+    let actual = m[key];
+    const want = key === "scripts" && hasTests ? { ...template.scripts, build: template.scripts.build + TEST_BUILD_STEP } : template[key];
+    if (key === "exports" && actual !== undefined) {
+      // Further entries (core's `./kind` and `./sdk`) have the root's shape, with their own file name, and a
+      // `typesVersions` entry for resolvers that ignore `exports` (TypeScript's node10, used by the CJS builds).
+      actual = { ...actual };
+      for (const sub of Object.keys(actual).filter((k) => k !== "." && k !== "./package.json")) {
+        const name = sub.slice(2);
+        const shaped = {
+          import: { types: `./dist/esm/${name}.d.ts`, default: `./dist/esm/${name}.js` },
+          require: { types: `./dist/cjs/${name}.d.ts`, default: `./dist/cjs/${name}.js` },
+        };
+        if (!/^[a-z]+$/.test(name) || !isDeepStrictEqual(actual[sub], shaped)) {
+          problems.push(`${where}: export "${sub}" must be ${JSON.stringify(shaped)}`);
+        }
+        if (!isDeepStrictEqual(m.typesVersions?.["*"]?.[name], [`./dist/cjs/${name}.d.ts`])) {
+          problems.push(`${where}: "typesVersions" must map "${name}" to ["./dist/cjs/${name}.d.ts"]`);
+        }
+        if (!existsSync(join(root, "packages", dir, "src", `${name}.ts`))) problems.push(`packages/${dir}/src/${name}.ts is missing`);
+        delete actual[sub];
+      }
+    }
+    if (key === "peerDependencies") {
+      actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };
+    }
+    if (!isDeepStrictEqual(actual, want)) {
+      problems.push(`${where}: "${key}" must be ${JSON.stringify(want)}, is ${JSON.stringify(m[key])}`);
     }
   }
   if (m.dependencies?.["@opentelemetry/api"]) problems.push(`${where}: @opentelemetry/api must be a peer dependency, not a dependency`);

@@ -8,7 +8,7 @@ import * as asyncHooks from "@opentelemetry/context-async-hooks";
 import * as sem from "@opentelemetry/semantic-conventions";
 import { MimeType, SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 import { chain } from "@calltree/chain";
-import { useTracerProvider } from "@calltree/core";
+import { useTracerProvider } from "@calltree/core/sdk";
 
 const { measure } = createRequire(import.meta.url)("./measure.cjs");
 const loadBefore = async (dir) => (await import(pathToFileURL(resolve(dir, "node_modules/@calltree/chain/dist/esm/index.js")).href)).chain;

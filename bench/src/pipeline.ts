@@ -4,7 +4,7 @@ import { ExportResultCode } from "@opentelemetry/core";
 import type { ExportResult } from "@opentelemetry/core";
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { useTracerProvider } from "@calltree/core";
+import { useTracerProvider } from "@calltree/core/sdk";
 
 /**
  * An exporter that counts the spans it is handed and drops them. It reports success synchronously, so what a

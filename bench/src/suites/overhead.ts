@@ -5,7 +5,7 @@ import { OpenInferenceSpanKind } from "@arizeai/openinference-semantic-conventio
 import { observe as oiObserve, traceChain } from "@arizeai/openinference-core";
 import { observe as langfuseObserve } from "@langfuse/tracing";
 import { chain } from "@calltree/chain";
-import { useTracerProvider } from "@calltree/core";
+import { useTracerProvider } from "@calltree/core/sdk";
 import type { DualMethodDecorator } from "@calltree/core";
 import { before } from "../before.js";
 import { handAsync, handSync, site, textInput, textOutput, tightAsync, tightSync } from "../hand.js";

@@ -7,7 +7,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { chain } from "@calltree/chain";
-import { useTracerProvider } from "@calltree/core";
+import { useTracerProvider } from "@calltree/core/sdk";
 import { DiscardExporter } from "../pipeline.js";
 import type { ChildReport, Scenario } from "./scenario.js";
 

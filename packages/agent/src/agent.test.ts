@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SpanStatusCode } from "@opentelemetry/api";
-import { defineKind, isCalltreeError } from "@calltree/core";
+import { defineKind, isCalltreeError } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 import type { CapturedTraces } from "@calltree/testing";
 import { tool } from "@calltree/tool";

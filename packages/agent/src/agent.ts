@@ -1,5 +1,5 @@
-import { defineKind } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
+import type { CallInfo, CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import type { Attributes } from "@opentelemetry/api";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 
@@ -14,7 +14,7 @@ export type AgentOptions = CommonOptions;
  * agent class that inherits its `@agent run()` from a base class is named after itself; else the method or
  * function name (a wrapped function, a method called without `this`).
  */
-function agentName(call: CallInfo): string {
+function agentName(call: CallStart): string {
   if (call.options.name !== undefined) return call.options.name;
   const self = call.thisArg;
   if (typeof self === "function" && self.name !== "") return self.name;

@@ -15,7 +15,6 @@ export {
   CalltreeError,
   configureCapture,
   currentTraceId,
-  defineKind,
   suppressTracing,
   traceHeaders,
   withAttributes,
@@ -26,4 +25,7 @@ export {
   withTraceHeaders,
   withUser,
 } from "@calltree/core";
-export type { CallInfo, CommonOptions, Kind, KindDefinition, PromptTemplate } from "@calltree/core";
+export type { CommonOptions, Kind, PromptTemplate } from "@calltree/core";
+// For writing a kind of your own (the kind-author entry of core).
+export { defineKind } from "@calltree/core/kind";
+export type { CallInfo, KindDefinition } from "@calltree/core/kind";

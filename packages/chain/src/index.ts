@@ -1,5 +1,5 @@
-import { defineKind } from "@calltree/core";
-import type { CommonOptions, Kind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
+import type { CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind } from "@arizeai/openinference-semantic-conventions";
 
 /** Options of `@chain`: the {@link CommonOptions} every kind takes. */

@@ -8,7 +8,7 @@ import { reportOnce } from "./internal/diagnostics.js";
 import { CALL_KEY, guard } from "./internal/engine.js";
 import type { Call, ChildSpan } from "./internal/engine.js";
 import type { DataKeys } from "./capture/scope.js";
-import type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
+import type { AnyFunction, CallInfo, CallStart, CommonOptions, DecoratedMethod } from "./types.js";
 
 /**
  * A method decorator that works in both decorator modes: standard (TC39) decorators and TypeScript's legacy
@@ -32,7 +32,7 @@ export interface DualMethodDecorator {
  * returned stream (generator, async iterable, web `ReadableStream`) is read to its end, broken off or fails.
  * A thrown error or rejection is recorded (`exception` event, status ERROR) and reaches the caller unchanged.
  */
-export interface Kind<O extends object = {}, R = never> extends DualMethodDecorator {
+export interface Kind<O extends object = {}, R = never, D = unknown> extends DualMethodDecorator {
   /** `@kind(options)`: a decorator with options, validated now (at class definition). */
   (options?: O & CommonOptions): DualMethodDecorator;
   /**
@@ -46,8 +46,8 @@ export interface Kind<O extends object = {}, R = never> extends DualMethodDecora
    * a call it does nothing and reports one diagnostic. Never throws.
    */
   record(data: R): void;
-  /** The innermost active call of this kind, if any. */
-  current(): CallInfo<O> | undefined;
+  /** The innermost active call of this kind, if any (`D`: the kind's `call.data`, see {@link KindDefinition}). */
+  current(): CallInfo<O, D> | undefined;
   /** The methods of a class (or an instance's class) decorated with this kind, with their options. */
   methodsOf(target: object | Function): DecoratedMethod<O>[];
   /** The kind's name (`"llm"`). */
@@ -59,8 +59,11 @@ export interface Kind<O extends object = {}, R = never> extends DualMethodDecora
 /**
  * What a kind package supplies to {@link defineKind}. Every hook runs inside a guard: a hook that throws is
  * reported once and skipped, and the app's call goes on. Attributes returned by hooks pass through masking.
+ *
+ * Type parameters: `O` the kind's own options, `R` what `kind.record()` takes, `D` the type of the per-call
+ * scratch space `call.data` (starts `undefined`; e.g. `call.data ??= { chunks: 0 }`).
  */
-export interface KindDefinition<O extends object = {}, R = never> {
+export interface KindDefinition<O extends object = {}, R = never, D = unknown> {
   /** The export name, used in messages and for `record()` lookup (`"llm"`). */
   name: string;
   /** The OpenInference span kind, e.g. `OpenInferenceSpanKind.LLM`. */
@@ -69,32 +72,36 @@ export interface KindDefinition<O extends object = {}, R = never> {
   options?: z.ZodObject<any>;
   /** Attributes fixed per decorated method (e.g. `tool.name`), computed once when the decorator is applied. */
   staticAttributes?: (options: O & CommonOptions, site: { methodName: string; className: string | undefined }) => Attributes | undefined;
-  /** Attributes read at span start from the arguments. Returning `input.value` replaces the default capture. */
-  onStart?: (call: CallInfo<O>) => Attributes | undefined | void;
+  /**
+   * Attributes read at span start from the arguments. Returning `input.value` replaces the default capture. The
+   * span does not exist yet (it starts with these attributes), hence {@link CallStart}: no `span`, no
+   * `setAttributes`, no `addEvent`; return the attributes instead.
+   */
+  onStart?: (call: CallStart<O, D>) => Attributes | undefined | void;
   /** Attributes read from a plain (non-stream) result. Returning `output.value` replaces the default capture. */
-  onResult?: (result: unknown, call: CallInfo<O>) => Attributes | undefined | void;
+  onResult?: (result: unknown, call: CallInfo<O, D>) => Attributes | undefined | void;
   /** Sees each chunk of a returned stream (keep state in `call.data`). */
-  onChunk?: (chunk: unknown, call: CallInfo<O>) => void;
+  onChunk?: (chunk: unknown, call: CallInfo<O, D>) => void;
   /** Attributes summarizing a stream when it ends. Returning `output.value` replaces the default capture. */
-  onStreamEnd?: (call: CallInfo<O>) => Attributes | undefined | void;
+  onStreamEnd?: (call: CallInfo<O, D>) => Attributes | undefined | void;
   /** Attributes to add when the call fails. */
-  onError?: (error: unknown, call: CallInfo<O>) => Attributes | undefined | void;
+  onError?: (error: unknown, call: CallInfo<O, D>) => Attributes | undefined | void;
   /**
    * Told about each span that ran inside a call of this kind (by calltree or any instrumentation), when it ends;
    * needs the calltree span processor (installed by `register()` and the testing kit).
    */
-  onChildSpan?: (child: ChildSpan, call: CallInfo<O>) => void;
+  onChildSpan?: (child: ChildSpan, call: CallInfo<O, D>) => void;
   /**
    * Attributes written last, right before the call's span ends: after the result, the stream end or the error,
    * after work the call waits for, and after every child span that ended before it (see `onChildSpan`). For
    * what depends on the children, such as usage that belongs on exactly one span of a trace. Runs once per call.
    */
-  onClose?: (call: CallInfo<O>) => Attributes | undefined | void;
+  onClose?: (call: CallInfo<O, D>) => Attributes | undefined | void;
   /** Turns data given to `kind.record()` into attributes. */
-  record?: (data: R, call: CallInfo<O>) => Attributes | undefined | void;
+  record?: (data: R, call: CallInfo<O, D>) => Attributes | undefined | void;
   /**
    * The kind's own attribute keys (exact, or prefixes of `prefix.*`) that carry the call's input or output data.
-   * Core already knows OpenInference's (see `dataSide`); with `captureInput: false` / `captureOutput: false` the
+   * Core already knows OpenInference's (input and output values, messages, documents, embedding texts and vectors…; see docs/privacy.md); with `captureInput: false` / `captureOutput: false` the
    * keys of that side are left off the span, whichever hook or recorder wrote them.
    */
   dataKeys?: DataKeys;
@@ -131,7 +138,7 @@ function formatIssues(kindName: string, error: z.ZodError, known: string[]): str
  *
  * @throws {CalltreeError} `INVALID_KIND` when the definition itself is wrong.
  */
-export function defineKind<O extends object = {}, R = never>(definition: KindDefinition<O, R>): Kind<O, R> {
+export function defineKind<O extends object = {}, R = never, D = unknown>(definition: KindDefinition<O, R, D>): Kind<O, R, D> {
   if (!/^[a-z][A-Za-z0-9]*$/.test(definition.name)) {
     throw new CalltreeError("INVALID_KIND", `defineKind: \`name\` must be an identifier such as "llm", got ${JSON.stringify(definition.name)}.`);
   }
@@ -141,17 +148,20 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
   const shape = { ...commonShape, ...(definition.options?.shape ?? {}) };
   const schema = z.strictObject(shape);
   const known = Object.keys(shape);
+  // The engine calls every kind's hooks with its own call object, whose `data` is whatever this kind put there:
+  // the hooks' `D` is erased here, in one place.
+  const hooks = definition as unknown as KindDefinition<any, R, any>;
   const runtime: KindRuntime = {
     name: definition.name,
     spanKind: definition.spanKind,
     staticAttributes: definition.staticAttributes,
-    onStart: definition.onStart,
-    onResult: definition.onResult,
-    onChunk: definition.onChunk,
-    onStreamEnd: definition.onStreamEnd,
-    onError: definition.onError,
-    onChildSpan: definition.onChildSpan,
-    onClose: definition.onClose,
+    onStart: hooks.onStart,
+    onResult: hooks.onResult,
+    onChunk: hooks.onChunk,
+    onStreamEnd: hooks.onStreamEnd,
+    onError: hooks.onError,
+    onChildSpan: hooks.onChildSpan,
+    onClose: hooks.onClose,
     dataKeys: definition.dataKeys,
   };
 
@@ -179,7 +189,7 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
       };
     }
     return applyDecorator(runtime, defaults, args);
-  } as unknown as Kind<O, R>;
+  } as unknown as Kind<O, R, D>;
 
   const current = (): Call | undefined => {
     for (let c = context.active().getValue(CALL_KEY) as Call | undefined; c !== undefined; c = c.parent) {
@@ -195,7 +205,7 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
     wrap: {
       value: <F extends AnyFunction>(f: F, options?: O & CommonOptions): F => wrapFunction(runtime, validate(options), f) as F,
     },
-    current: { value: () => current() as CallInfo<O> | undefined },
+    current: { value: () => current() as CallInfo<O, D> | undefined },
     methodsOf: { value: (target: object | Function) => decoratedMethods<O>(target, definition.name) },
     record: {
       value: (data: R): void => {
@@ -205,9 +215,9 @@ export function defineKind<O extends object = {}, R = never>(definition: KindDef
             reportOnce(`record-outside:${definition.name}`, `${definition.name}.record() was called outside an active @${definition.name} call; nothing was recorded`);
             return;
           }
-          const hook = definition.record;
+          const hook = hooks.record;
           if (hook === undefined) return;
-          const attrs = guard(call, "record()", () => hook(data, call as unknown as CallInfo<O>));
+          const attrs = guard(call, "record()", () => hook(data, call));
           if (attrs) call.setAttributes(attrs);
         } catch (e) {
           reportOnce(`record:${definition.name}`, `${definition.name}.record() failed`, e);

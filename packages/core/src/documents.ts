@@ -3,6 +3,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { safeJson, truncateText } from "./capture/serialize.js";
+import { isRecord, read } from "./read.js";
 
 /**
  * One OpenInference document (`document.{id,content,score,metadata}`) as recorded by the retriever and reranker
@@ -19,18 +20,6 @@ export interface FlatDocument {
 export const DOCUMENT_CONTENT_KEYS = ["content", "pageContent", "page_content", "text"] as const;
 const SCORE_KEYS = ["score", "relevance_score", "relevanceScore"] as const;
 const KNOWN_KEYS: ReadonlySet<string> = new Set(["id", "metadata", ...DOCUMENT_CONTENT_KEYS, ...SCORE_KEYS]);
-
-function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is object {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
 
 function finiteNumber(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
@@ -73,9 +62,12 @@ export function isScoredPair(value: unknown): value is [unknown, number] {
 }
 
 /**
- * Reads one document from any of the shapes retrievers return: a string; `{ id, content | pageContent | text,
- * score, metadata }`; a `[document, score]` pair. Any other value is kept as its JSON text as the content, so
- * nothing the retriever returned disappears silently. `null`/`undefined` give no document. @internal
+ * Reads one document from any of the shapes retrievers and rerankers return: a string; `{ id, content |
+ * pageContent | page_content | text, score | relevance_score | relevanceScore, metadata }` (a plain object or a
+ * class instance such as LangChain's `Document`); a `[document, score]` pair. Any other value is kept as its JSON
+ * text as the content, so nothing the method returned disappears silently. `null`/`undefined` give no document.
+ * Text is bounded by the capture limit and secret-looking keys in metadata are redacted; a throwing getter reads as
+ * a missing field. Never throws.
  */
 export function toDocument(value: unknown): FlatDocument | undefined {
   if (value === undefined || value === null) return undefined;
@@ -130,9 +122,11 @@ export function documentKey(prefix: string, index: number, field: string): strin
 }
 
 /**
- * Writes `documents` as `prefix.N.document.{id,content,score,metadata}`, numbering from `start`, at most
- * `room` of them, each read with `convert`. Returns how many documents were written and how many were left out
- * for lack of room. A document that cannot be read is skipped; numbering stays contiguous. @internal
+ * Writes `documents` into `attributes` as `prefix.N.document.{id,content,score,metadata}` (prefix e.g.
+ * `retrieval.documents`), numbering from `start`, at most `room` of them, each read with `convert` (default
+ * {@link toDocument}). Returns how many documents were written and how many were left out for lack of room. A
+ * document that cannot be read (`convert` throws or gives nothing) is skipped and not counted; numbering stays
+ * contiguous. Never throws; the attributes still pass core's masking and limits when a hook returns them.
  */
 export function writeDocuments(
   attributes: Attributes,

@@ -1,11 +1,6 @@
-// Public API of @calltree/core. Listed by name on purpose: nothing else is public.
-export { defineKind } from "./define-kind.js";
-export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js";
-export type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod } from "./types.js";
-export { decoratedMethods } from "./internal/decorate.js";
-export { copyFunctionShape } from "./internal/function-shape.js";
-export { createCalltreeSpanProcessor } from "./internal/engine.js";
-export type { ChildSpan } from "./internal/engine.js";
+// @calltree/core for app code: what you write around decorated calls. Listed by name on purpose: nothing else is
+// public here. Kind authors import `@calltree/core/kind`; SDK wiring (`register()`, the testing kit, a hand-built
+// provider) imports `@calltree/core/sdk`.
 export {
   currentTraceId,
   suppressTracing,
@@ -21,19 +16,10 @@ export {
 export type { HeaderCarrier, PromptTemplate } from "./context.js";
 export { configureCapture, resetCapture, DEFAULT_REDACT_KEYS, HIDE_ENVIRONMENT_VARIABLES } from "./capture/config.js";
 export type { CaptureOptions, HideOptions } from "./capture/config.js";
-export { captureValue, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
-export { maskAttributes, OPENINFERENCE_REDACTED } from "./capture/mask.js";
-export { dataSide } from "./capture/scope.js";
-export type { DataKeys } from "./capture/scope.js";
-export { useTracerProvider, currentTracerProvider, TRACER_NAME, TRACER_VERSION } from "./tracer.js";
+export { REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
+export { OPENINFERENCE_REDACTED } from "./capture/mask.js";
+export { decoratedMethods } from "./decorated-methods.js";
 export { CalltreeError, isCalltreeError } from "./errors.js";
-export { STREAM_STATE, FIRST_TOKEN_EVENT } from "./internal/constants.js";
-export {
-  DOCUMENT_CONTENT_KEYS,
-  documentKey,
-  isScoredPair,
-  toDocument,
-  writeDocument,
-  writeDocuments,
-} from "./documents.js";
-export type { FlatDocument } from "./documents.js";
+export { FIRST_TOKEN_EVENT, STREAM_STATE } from "./conventions.js";
+export type { Kind, DualMethodDecorator } from "./define-kind.js";
+export type { AnyFunction, CommonOptions, DecoratedMethod } from "./types.js";

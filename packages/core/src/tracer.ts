@@ -1,6 +1,6 @@
-import { ProxyTracerProvider, trace } from "@opentelemetry/api";
 import type { Tracer, TracerProvider } from "@opentelemetry/api";
-import { shared } from "./internal/global.js";
+import { shared, VERSION } from "./internal/global.js";
+import { globalTracerDelegate, isNoopTracerProvider } from "./probe.js";
 
 /**
  * Instrumentation scope name of calltree's spans. It starts with `openinference.` because the spans are
@@ -9,11 +9,7 @@ import { shared } from "./internal/global.js";
 export const TRACER_NAME = "openinference.calltree";
 
 /** Version reported in the instrumentation scope (kept equal to the package version by a test). */
-export const TRACER_VERSION = "0.1.0";
-
-// A fresh proxy with no delegate hands out the API's no-op provider singleton: comparing against it tells
-// "nothing is registered" without depending on non-exported classes.
-const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+export const TRACER_VERSION = VERSION;
 
 /**
  * Makes decorated calls use `provider`, whatever the OpenTelemetry global provider is; `undefined` goes back
@@ -40,9 +36,8 @@ export function currentTracerProvider(): TracerProvider | undefined {
 export function activeTracer(): Tracer | undefined {
   const own = shared.tracer;
   if (own !== undefined) return own;
-  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
-  const delegate = typeof global.getDelegate === "function" ? global.getDelegate() : global;
-  if (delegate === NOOP_PROVIDER) return undefined;
+  const delegate = globalTracerDelegate();
+  if (isNoopTracerProvider(delegate)) return undefined;
   if (delegate !== shared.globalDelegate) {
     shared.globalDelegate = delegate;
     shared.globalTracer = delegate.getTracer(TRACER_NAME, TRACER_VERSION);

@@ -39,9 +39,10 @@ export interface CommonOptions {
 
 /**
  * One call of a decorated function, as kinds see it in their hooks. Everything written through it passes
- * through masking; nothing it does throws into the app.
+ * through masking; nothing it does throws into the app. `D` is the type of the kind's scratch space
+ * {@link CallInfo.data} (see `KindDefinition`'s third type parameter).
  */
-export interface CallInfo<O = CommonOptions> {
+export interface CallInfo<O = CommonOptions, D = unknown> {
   /** The validated options of the decorated method. */
   readonly options: Readonly<O & CommonOptions>;
   /** The call's arguments, as passed. */
@@ -50,15 +51,15 @@ export interface CallInfo<O = CommonOptions> {
   readonly thisArg: unknown;
   /** The method or function name (`"ask"`, `"#secret"`). */
   readonly methodName: string;
-  /** The span of this call. */
+  /** The span of this call. It exists from the moment the span started: in every hook but `onStart`. */
   readonly span: Span;
-  /** Scratch space for the kind, e.g. a stream aggregator; starts `undefined`. */
-  data: unknown;
+  /** Scratch space for the kind, e.g. a stream aggregator; starts `undefined`, kept for the whole call. */
+  data: D | undefined;
   /** Sets attributes on the span, after masking. Ignored once the span ended. */
   setAttributes(attributes: Attributes): void;
   /** Adds an event to the span. Ignored once the span ended. */
   addEvent(name: string, attributes?: Attributes): void;
-  /** The nearest enclosing calltree call (optionally of the given kind name, e.g. `"agent"`). */
+  /** The nearest enclosing calltree call (optionally of the given kind name, e.g. `"agent"`); its span exists. */
   parentCall(kindName?: string): CallInfo | undefined;
   /** The kind name of this call (`"llm"`). */
   readonly kindName: string;
@@ -68,6 +69,13 @@ export interface CallInfo<O = CommonOptions> {
    */
   waitFor(work: Promise<unknown>): void;
 }
+
+/**
+ * The call as a kind's `onStart` hook sees it: the span is started right after `onStart` returns (so that the
+ * span's start attributes can include what `onStart` read), so there is no `span` yet, and what `onStart` has to
+ * say goes into the attributes it returns rather than through `setAttributes` or `addEvent`.
+ */
+export type CallStart<O = CommonOptions, D = unknown> = Omit<CallInfo<O, D>, "span" | "setAttributes" | "addEvent">;
 
 /** A decorated method as read back from a class with {@link decoratedMethods}. */
 export interface DecoratedMethod<O = CommonOptions> {

@@ -1,9 +1,9 @@
 import type { Attributes } from "@opentelemetry/api";
-import { defineKind, safeJson, truncateText } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind, isRecord, read, safeJson, truncateText } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
-import { isNumericVector, isRecord, read, summarizeVectors, toVector } from "./internal/vectors.js";
+import { isNumericVector, summarizeVectors, toVector } from "./internal/vectors.js";
 
 /** Default of {@link EmbeddingOptions.maxEmbeddings}. */
 export const DEFAULT_MAX_EMBEDDINGS = 100;
@@ -79,21 +79,21 @@ const options = z.object({
 
 const TEXT_KEYS = ["input", "texts", "values", "value"] as const;
 
-function state(call: CallInfo<EmbeddingOptions>): EmbeddingState {
+function state(call: CallStart<EmbeddingOptions, EmbeddingState>): EmbeddingState {
   return (call.data ??= {
     textsOmitted: 0,
     vectorsOmitted: 0,
     omittedIndices: new Set(),
     modelRecorded: false,
     textsFromRequest: false,
-  }) as EmbeddingState;
+  });
 }
 
-function maxEmbeddings(call: CallInfo<EmbeddingOptions>): number {
+function maxEmbeddings(call: CallStart<EmbeddingOptions, EmbeddingState>): number {
   return call.options.maxEmbeddings ?? DEFAULT_MAX_EMBEDDINGS;
 }
 
-function maxVectors(call: CallInfo<EmbeddingOptions>): number {
+function maxVectors(call: CallStart<EmbeddingOptions, EmbeddingState>): number {
   return Math.min(call.options.maxVectors ?? DEFAULT_MAX_VECTORS, maxEmbeddings(call));
 }
 
@@ -218,7 +218,7 @@ function omitEmbedding(s: EmbeddingState, index: number): void {
   }
 }
 
-function writeTexts(call: CallInfo<EmbeddingOptions>, attrs: Attributes, texts: readonly (string | undefined)[], indices?: readonly number[]): void {
+function writeTexts(call: CallStart<EmbeddingOptions, EmbeddingState>, attrs: Attributes, texts: readonly (string | undefined)[], indices?: readonly number[]): void {
   const s = state(call);
   const max = maxEmbeddings(call);
   texts.forEach((text, position) => {
@@ -230,7 +230,7 @@ function writeTexts(call: CallInfo<EmbeddingOptions>, attrs: Attributes, texts: 
   if (s.textsOmitted > 0) attrs[EMBEDDINGS_OMITTED] = s.textsOmitted;
 }
 
-function writeVectors(call: CallInfo<EmbeddingOptions>, attrs: Attributes, vectors: readonly { index: number; vector: unknown }[]): void {
+function writeVectors(call: CallStart<EmbeddingOptions, EmbeddingState>, attrs: Attributes, vectors: readonly { index: number; vector: unknown }[]): void {
   const s = state(call);
   const maxE = maxEmbeddings(call);
   const maxV = maxVectors(call);
@@ -273,7 +273,7 @@ function writeVectors(call: CallInfo<EmbeddingOptions>, attrs: Attributes, vecto
  *
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/embedding.md
  */
-export const embedding: Kind<EmbeddingOptions, EmbeddingRecord> = defineKind<EmbeddingOptions, EmbeddingRecord>({
+export const embedding: Kind<EmbeddingOptions, EmbeddingRecord> = defineKind<EmbeddingOptions, EmbeddingRecord, EmbeddingState>({
   name: "embedding",
   spanKind: OpenInferenceSpanKind.EMBEDDING,
   options,

@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
-import { defineKind, safeJson, truncateText } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind, isRecord, read, safeJson, truncateText } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
 
@@ -57,20 +57,8 @@ const options = z.object({
 /** Most results recorded from one call, so a runaway list cannot flood the span. */
 const MAX_RESULTS = 100;
 
-function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is object {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function state(call: CallInfo<EvaluatorOptions>): EvaluatorState {
-  return (call.data ??= { count: 0, manual: false }) as EvaluatorState;
+function state(call: CallStart<EvaluatorOptions, EvaluatorState>): EvaluatorState {
+  return (call.data ??= { count: 0, manual: false });
 }
 
 function text(value: unknown): string | undefined {
@@ -134,11 +122,11 @@ function key(index: number, field: string): string {
   return `${SC.EVALUATIONS}.${index}.${field}`;
 }
 
-function defaultName(call: CallInfo<EvaluatorOptions>): string {
+function defaultName(call: CallStart<EvaluatorOptions, EvaluatorState>): string {
   return call.options.metric ?? call.options.name ?? call.methodName;
 }
 
-function writeResults(call: CallInfo<EvaluatorOptions>, values: readonly unknown[]): Attributes {
+function writeResults(call: CallStart<EvaluatorOptions, EvaluatorState>, values: readonly unknown[]): Attributes {
   const s = state(call);
   const attrs: Attributes = {};
   for (const value of values) {
@@ -192,7 +180,7 @@ function resultList(result: unknown): readonly unknown[] {
  *
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/evaluator.md
  */
-export const evaluator: Kind<EvaluatorOptions, EvaluatorRecord> = defineKind<EvaluatorOptions, EvaluatorRecord>({
+export const evaluator: Kind<EvaluatorOptions, EvaluatorRecord> = defineKind<EvaluatorOptions, EvaluatorRecord, EvaluatorState>({
   name: "evaluator",
   spanKind: OpenInferenceSpanKind.EVALUATOR,
   options,

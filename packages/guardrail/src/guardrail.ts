@@ -1,5 +1,5 @@
-import { defineKind, truncateText } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind, truncateText } from "@calltree/core/kind";
+import type { CommonOptions, Kind } from "@calltree/core/kind";
 import type { Attributes } from "@opentelemetry/api";
 import { OpenInferenceSpanKind } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
@@ -80,20 +80,20 @@ function verdictOf(result: unknown): unknown {
  *
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/guardrail.md
  */
-export const guardrail: Kind<GuardrailKindOptions, GuardrailVerdict> = defineKind<GuardrailKindOptions, GuardrailVerdict>({
+export const guardrail: Kind<GuardrailKindOptions, GuardrailVerdict> = defineKind<GuardrailKindOptions, GuardrailVerdict, GuardrailCallData>({
   name: "guardrail",
   spanKind: OpenInferenceSpanKind.GUARDRAIL,
   options: optionsSchema,
   // The reason is words about the checked content: `captureOutput: false` leaves it off; the verdict stays.
   dataKeys: { output: [GUARDRAIL_REASON] },
   onResult(result, call) {
-    if ((call.data as GuardrailCallData | undefined)?.recorded === true) return undefined;
+    if (call.data?.recorded === true) return undefined;
     const read = call.options.verdict;
     return verdictAttributes(read !== undefined ? read(result) : verdictOf(result));
   },
-  record(data, call: CallInfo<GuardrailKindOptions>) {
+  record(data, call) {
     const attributes = verdictAttributes(data);
-    if (attributes !== undefined) call.data = { recorded: true } satisfies GuardrailCallData;
+    if (attributes !== undefined) call.data = { recorded: true };
     return attributes;
   },
 });

@@ -1,7 +1,7 @@
-import type { CallInfo } from "@calltree/core";
+import type { CallInfo, Kind } from "@calltree/core/kind";
 import { answerMessagesOf, createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
 import { answerOutput, noteModels, prepare, stateOf, streamAttributes } from "./llm.js";
-import type { LlmKind, LlmOptions } from "./llm.js";
+import type { LlmOptions, LlmRecord, LlmState } from "./llm.js";
 import { isRecord } from "./internal/extract/shape.js";
 
 type Fetch = typeof globalThis.fetch;
@@ -117,9 +117,9 @@ function guarded(fn: () => void): void {
  * counted once even when the method also returns the SDK's stream. Outside an `@llm` call, and for requests that
  * are not JSON, it is the global `fetch`. It never throws anything `fetch` would not.
  */
-export function createLlmFetch(kind: LlmKind): Fetch {
+export function createLlmFetch(kind: Kind<LlmOptions, LlmRecord, LlmState>): Fetch {
   const llmFetch = async function fetch(input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]): Promise<Response> {
-    const call = kind.current() as CallInfo<LlmOptions> | undefined;
+    const call = kind.current();
     const base: Fetch = globalThis.fetch;
     if (call === undefined) return base(input, init);
     let request: unknown;
@@ -163,7 +163,7 @@ export function createLlmFetch(kind: LlmKind): Fetch {
   return llmFetch as Fetch;
 }
 
-function observeStream(call: CallInfo<LlmOptions>, request: unknown, response: Response): Response {
+function observeStream(call: CallInfo<LlmOptions, LlmState>, request: unknown, response: Response): Response {
   const state = stateOf(call);
   // The wire is the one source of this answer: the returned stream's chunks are the same events.
   state.streamFromFetch = true;

@@ -1,8 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core";
+import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core/kind";
 import { GEN_AI } from "./internal/genai.js";
-import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
+import type { CallInfo, CallStart, ChildSpan, Kind } from "@calltree/core/kind";
 import { z } from "zod";
 import { computeCost, costAttributes } from "./internal/cost/index.js";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf, sdkAnswerMessagesOf } from "./internal/extract/index.js";
@@ -17,6 +17,7 @@ import {
 } from "./internal/extract/model.js";
 import type { Message, TokenCounts } from "./internal/extract/model.js";
 import { isRecord } from "./internal/extract/shape.js";
+import type { LlmTokenCount } from "./token-count.js";
 
 /** Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …). */
 export interface LlmOptions {
@@ -30,6 +31,18 @@ export interface LlmOptions {
   invocationParameters?: Record<string, unknown>;
 }
 
+// The schema that validates LlmOptions. The interface above is what users read (its TSDoc); the compile-time check
+// below makes them accept the same values, so neither can change alone.
+const optionsSchema = z.object({
+  provider: z.string().min(1).optional(),
+  system: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  invocationParameters: z.record(z.string(), z.unknown()).optional(),
+});
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _sameOptions: Same<Required<z.input<typeof optionsSchema>>, Required<LlmOptions>> = true;
+void _sameOptions;
+
 /** A chat message for {@link LlmRecord}. */
 export interface LlmMessage {
   role: string;
@@ -39,17 +52,7 @@ export interface LlmMessage {
   toolCalls?: Array<{ id?: string; name?: string; arguments?: string }>;
 }
 
-/** Token counts for {@link LlmRecord}, in OpenInference terms (prompt includes cache tokens). */
-export interface LlmTokenCount {
-  prompt?: number;
-  completion?: number;
-  total?: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  reasoning?: number;
-  promptAudio?: number;
-  completionAudio?: number;
-}
+export type { LlmTokenCount };
 
 /**
  * What `llm.record()` can add to the innermost `@llm` call. Everything is optional; what is given replaces what
@@ -111,8 +114,8 @@ const COST_PREFIX = `${SC.LLM_COST}.`;
 const INPUT_KEYS = [SC.LLM_INPUT_MESSAGES, SC.LLM_TOOLS, SC.LLM_INVOCATION_PARAMETERS, SC.LLM_PROMPTS, LLM_INPUT_MESSAGES_OMITTED];
 const OUTPUT_KEYS = [SC.LLM_OUTPUT_MESSAGES, LLM_OUTPUT_MESSAGES_OMITTED];
 
-export function stateOf(call: CallInfo<LlmOptions>): LlmState {
-  return (call.data ??= { usageWritten: false }) as LlmState;
+export function stateOf(call: CallStart<LlmOptions, LlmState>): LlmState {
+  return (call.data ??= { usageWritten: false });
 }
 
 // The argument that is the model request: an SDK params object, else a lone string prompt.
@@ -198,7 +201,7 @@ const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
  * end), the answering model wins `llm.model_name`, and `captureInput`/`captureOutput: false` remove the LLM data of
  * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags).
  */
-export function prepare(attrs: Attributes, call: CallInfo<LlmOptions>): Attributes {
+export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>): Attributes {
   const state = stateOf(call);
   const options = call.options;
   const counts = tokenCountsOf(attrs);
@@ -255,8 +258,8 @@ export function noteModels(state: LlmState, request: unknown, answered: string |
  * the cost of its counts (calltree cannot write on another library's span), so summing tokens and cost over a
  * trace counts each once.
  */
-function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefined {
-  const state = call.data as LlmState | undefined;
+function usageAttributes(call: CallStart<LlmOptions, LlmState>): Attributes | undefined {
+  const state = call.data;
   if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
   const attrs: Attributes = {};
@@ -315,7 +318,7 @@ export function answerOutput(messages: readonly Message[]): { value: string; mim
 }
 
 /** Attributes of the call's streamed answer so far (from whichever path fed its one aggregator). */
-export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
+export function streamAttributes(call: CallStart<LlmOptions, LlmState>): Attributes {
   const state = stateOf(call);
   const aggregator = state.stream;
   if (aggregator === undefined) return {};
@@ -339,7 +342,7 @@ function isRawResponse(value: unknown): boolean {
   return isRecord(value) && typeof value["status"] === "number" && isRecord(value["headers"]) && typeof value["json"] === "function" && "body" in value;
 }
 
-function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attributes {
+function recordAttributes(data: LlmRecord, call: CallStart<LlmOptions, LlmState>): Attributes {
   const state = stateOf(call);
   const attrs: Attributes = {};
   if (data.request !== undefined) {
@@ -379,7 +382,7 @@ function recordAttributes(data: LlmRecord, call: CallInfo<LlmOptions>): Attribut
 
 // The end of the call as the hooks see it: the first-token time `llm.fetch` saw when the engine saw
 // no chunk (the method read the stream itself).
-function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineSawChunks: boolean): Attributes {
+function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions, LlmState>, engineSawChunks: boolean): Attributes {
   const state = stateOf(call);
   if (!engineSawChunks && state.firstTokenAt !== undefined) {
     try {
@@ -392,14 +395,7 @@ function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions>, engineS
   return attrs;
 }
 
-const optionsSchema = z.object({
-  provider: z.string().min(1).optional(),
-  system: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  invocationParameters: z.record(z.string(), z.unknown()).optional(),
-});
-
-const kind = defineKind<LlmOptions, LlmRecord>({
+const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
   name: "llm",
   spanKind: OpenInferenceSpanKind.LLM,
   options: optionsSchema,

@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import type { CaptureOptions } from "./internal/core.js";
+import type { CaptureOptions, ModelPrice } from "./internal/core.js";
 
 /**
  * Where finished spans go.
@@ -75,20 +75,8 @@ export interface SpanLimitsOptions {
   attributePerLinkCountLimit?: number;
 }
 
-/**
- * A model's price in USD per 1 million tokens, as `@calltree/llm`'s `setModelPrices()` takes it.
- * Optional rates default to their parent's (`cacheRead`, `cacheWrite`, `promptAudio` to `prompt`;
- * `reasoning`, `completionAudio` to `completion`).
- */
-export interface ModelPrice {
-  prompt: number;
-  completion: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  promptAudio?: number;
-  reasoning?: number;
-  completionAudio?: number;
-}
+/** A model's price in USD per 1 million tokens (one type, `@calltree/core/sdk`'s, shared with `@calltree/llm`). */
+export type { ModelPrice };
 
 /**
  * An OpenTelemetry instrumentation (e.g. `new OpenAIInstrumentation()`): anything with `setTracerProvider()`,

@@ -1,34 +1,21 @@
 import { readFileSync } from "node:fs";
-import { context, createContextKey, diag, DiagConsoleLogger, DiagLogLevel, propagation, ProxyTracerProvider, trace } from "@opentelemetry/api";
-import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
-import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-} from "@opentelemetry/sdk-trace-base";
-import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { diag, DiagConsoleLogger, DiagLogLevel } from "@opentelemetry/api";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { InstrumentationLike, RegisterOptions } from "./options.js";
 import { resolveConfig, validateOptions } from "./internal/config.js";
-import type { ResolvedConfig, SamplerConfig } from "./internal/config.js";
-import { ConsoleTraceExporter } from "./internal/console-exporter.js";
-import { CalltreeError, configureCapture, createCalltreeSpanProcessor, useTracerProvider } from "./internal/core.js";
-import { createPrinter, DropReporter, FaultLog, maskUrl } from "./internal/diagnostics.js";
-import type { Printer } from "./internal/diagnostics.js";
-import { installExitHooks, reportLossAtExit } from "./internal/exit-hooks.js";
-import { JsonLinesFileExporter } from "./internal/file-exporter.js";
-import { MemorySpanExporter } from "./internal/memory-exporter.js";
+import type { ResolvedConfig } from "./internal/config.js";
+import { CalltreeError, configureCapture, sharedPart, useTracerProvider } from "./internal/core.js";
+import { createPrinter } from "./internal/diagnostics.js";
 import { autoInstrument, enableInstrumentation, manuallyInstrument } from "./internal/instrumentations.js";
 import type { EnabledInstrumentation } from "./internal/instrumentations.js";
-import { OtlpHttpSpanExporter } from "./internal/otlp.js";
 import { applyModelPrices } from "./internal/prices.js";
-import { CalltreeSpanProcessor } from "./internal/span-processor.js";
-import { GenAiConventionsProcessor } from "./internal/genai-conventions.js";
+import { describeDestination } from "./internal/register/describe.js";
+import { installExit } from "./internal/register/exit.js";
+import { abandonAfter, flushWithin } from "./internal/register/flush.js";
+import { installGlobals, uninstallGlobals } from "./internal/register/globals.js";
+import { createPipeline } from "./internal/register/pipeline.js";
+import { createProvider } from "./internal/register/provider.js";
 
 /** Counters of a registration. */
 export interface TracingStats {
@@ -86,10 +73,9 @@ interface RegistrationSlot {
   active: { site: string } | undefined;
 }
 
-// Shared by every copy of @calltree/otel in the process (ESM and CJS builds): two live registrations would each
-// install globals and exit hooks.
-const SLOT_KEY = Symbol.for("calltree.otel.registration.v1");
-const slot: RegistrationSlot = ((globalThis as { [SLOT_KEY]?: RegistrationSlot })[SLOT_KEY] ??= { active: undefined });
+// Shared by every copy of @calltree/otel in the process (ESM and CJS builds), in calltree's global slot: two live
+// registrations would each install globals and exit hooks.
+const slot: RegistrationSlot = sharedPart<RegistrationSlot>("otel.registration", () => ({ active: undefined }));
 
 const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
 
@@ -98,64 +84,6 @@ function callSite(): string {
   // Lines: "Error", callSite, register, then the caller.
   const frame = stack[3];
   return frame?.trim().replace(/^at\s+/, "") ?? "unknown location";
-}
-
-function makeSampler(config: SamplerConfig): Sampler {
-  switch (config.type) {
-    case "always_on": return new AlwaysOnSampler();
-    case "always_off": return new AlwaysOffSampler();
-    case "traceidratio": return new TraceIdRatioBasedSampler(config.ratio);
-    case "parentbased_always_on": return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case "parentbased_always_off": return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case "parentbased_traceidratio": return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.ratio) });
-  }
-}
-
-const PROBE = createContextKey("calltree.otel.context-probe");
-
-/** True when a real context manager is installed (the no-op one does not carry values into callbacks). */
-function hasContextManager(): boolean {
-  return context.with(context.active().setValue(PROBE, true), () => context.active().getValue(PROBE) === true);
-}
-
-const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
-
-function hasGlobalTracerProvider(): boolean {
-  const global = trace.getTracerProvider() as ProxyTracerProvider;
-  const delegate = typeof global.getDelegate === "function" ? global.getDelegate() : global;
-  return delegate !== NOOP_TRACER_PROVIDER;
-}
-
-function describeDestination(config: ResolvedConfig): string {
-  const e = config.exporter;
-  const project = `project "${config.projectName}"`;
-  switch (e.kind) {
-    case "otlp": {
-      const details: string[] = [e.protocol];
-      if (e.compression === "gzip") details.push("gzip");
-      details.push(project);
-      const names = Object.keys(e.headers);
-      if (names.length > 0) details.push(`headers: ${names.join(", ")}`);
-      return `traces → ${maskUrl(e.url)} (${details.join(", ")})`;
-    }
-    case "console":
-      return `traces → console, one tree per trace (${project}); set PHOENIX_COLLECTOR_ENDPOINT or register({ endpoint }) to export them`;
-    case "file":
-      return `traces → ${e.path} (OTLP/JSON lines, ${project}); view them with: npx calltree view ${e.path}`;
-    case "memory":
-      return `traces → memory (${project}); read them with tracing.spans()`;
-    case "none":
-      return `traces → no exporter (${project})`;
-    case "custom":
-      return `traces → ${e.exporter.constructor?.name || "custom exporter"} (${project})`;
-  }
-}
-
-function colorWanted(option: boolean | undefined): boolean {
-  if (option !== undefined) return option;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0") return true;
-  return process.stderr.isTTY === true;
 }
 
 function inertHandle(config: ResolvedConfig): Tracing {
@@ -172,6 +100,21 @@ function inertHandle(config: ResolvedConfig): Tracing {
     manuallyInstrument: () => undefined,
     [asyncDispose]: () => Promise.resolve(),
   };
+}
+
+// The instrumentations given to register(), then those found installed (autoInstrument). One that fails to enable
+// is reported and left out.
+function enableInstrumentations(config: ResolvedConfig, provider: NodeTracerProvider, printer: ReturnType<typeof createPrinter>): EnabledInstrumentation[] {
+  const enabled: EnabledInstrumentation[] = [];
+  for (const instrumentation of config.instrumentations) {
+    try {
+      enabled.push(enableInstrumentation(instrumentation, provider));
+    } catch (error) {
+      diag.warn(`calltree: enabling ${instrumentation.instrumentationName ?? "an instrumentation"} failed: ${(error as Error).message}`);
+    }
+  }
+  if (config.autoInstrument) enabled.push(...autoInstrument(provider, printer));
+  return enabled;
 }
 
 /**
@@ -211,186 +154,16 @@ export function register(options?: RegisterOptions): Tracing {
       suppressOverrideMessage: true,
     });
   }
-  const printer: Printer = createPrinter(config.logLevel);
+  const printer = createPrinter(config.logLevel);
   const destination = describeDestination(config);
-
-  // Exporter and processor.
-  let exporter: SpanExporter | undefined;
-  let memory: MemorySpanExporter | undefined;
-  let faults: FaultLog | undefined;
-  let otlpExporter: OtlpHttpSpanExporter | undefined;
-  let concurrent = 1;
-  let synchronous = false;
-  let consoleExporter: ConsoleTraceExporter | undefined;
-  const e = config.exporter;
-  switch (e.kind) {
-    case "otlp": {
-      faults = new FaultLog(maskUrl(e.url));
-      exporter = otlpExporter = new OtlpHttpSpanExporter(e, faults);
-      concurrent = Number.MAX_SAFE_INTEGER;
-      break;
-    }
-    case "console":
-      consoleExporter = new ConsoleTraceExporter({
-        write: (text) => process.stderr.write(text),
-        color: colorWanted(e.color),
-      });
-      exporter = consoleExporter;
-      synchronous = true;
-      break;
-    case "file":
-      exporter = new JsonLinesFileExporter(e.path);
-      faults = new FaultLog(e.path);
-      synchronous = true;
-      break;
-    case "memory":
-      exporter = memory = new MemorySpanExporter();
-      synchronous = true;
-      break;
-    case "custom":
-      exporter = e.exporter;
-      faults = new FaultLog(e.exporter.constructor?.name || "custom exporter");
-      break;
-    case "none":
-      break;
-  }
-  const drops = new DropReporter(printer, faults);
-  const processor = exporter === undefined ? undefined : new CalltreeSpanProcessor({
-    exporter,
-    // The memory exporter is read in place: spans are there as soon as they end.
-    maxExportBatchSize: e.kind === "memory" ? 1 : config.batch.maxExportBatchSize,
-    // The console exporter prints synchronously and groups traces itself: it gets spans at the next tick, so a span
-    // that ends just after its root (a fire-and-forget call) reaches it while the trace is still held.
-    scheduledDelayMillis: config.batch.enabled && e.kind !== "console" ? config.batch.scheduledDelayMillis : 0,
-    maxQueueSize: config.batch.maxQueueSize,
-    maxConcurrentExports: concurrent,
-    maxPendingBytes: config.batch.maxPendingMegabytes * 1024 * 1024,
-    exportGuardMillis: Math.max(30_000, 2 * (e.kind === "otlp" ? e.timeoutMillis : 10_000)),
-    exportOnLocalRootEnd: e.kind === "console" || !config.batch.enabled,
-    onDropped: (count, reason, error) => drops.add(count, reason, error),
-    onExportFailed: (error) => faults?.error(error),
-  });
-
-  const attributes: Record<string, string | number | boolean | string[] | number[] | boolean[]> = {};
-  for (const [k, v] of Object.entries(config.resourceAttributes)) if (v !== undefined) attributes[k] = v as string;
-  attributes[SEMRESATTRS_PROJECT_NAME] = config.projectName;
-  if (config.serviceName !== undefined) attributes[ATTR_SERVICE_NAME] = config.serviceName;
-  const provider = new NodeTracerProvider({
-    resource: defaultResource().merge(resourceFromAttributes(attributes)),
-    sampler: makeSampler(config.sampler),
-    spanLimits: {
-      attributeCountLimit: config.spanLimits.attributeCountLimit,
-      attributeValueLengthLimit: config.spanLimits.attributeValueLengthLimit ?? Infinity,
-      eventCountLimit: config.spanLimits.eventCountLimit,
-      linkCountLimit: config.spanLimits.linkCountLimit,
-      attributePerEventCountLimit: config.spanLimits.attributePerEventCountLimit,
-      attributePerLinkCountLimit: config.spanLimits.attributePerLinkCountLimit,
-    },
-    // Core's processor comes first: it shows a decorated call the spans that end inside it (an auto-instrumented
-    // LLM call inside an @llm method), before any exporter sees them.
-    // The GenAI mapping runs at onEnding, after core's bookkeeping and before any exporter or user processor.
-    spanProcessors: [
-      createCalltreeSpanProcessor() as SpanProcessor,
-      ...(config.conventions === "openinference" ? [] : [new GenAiConventionsProcessor(config.conventions)]),
-      ...(processor ? [processor] : []),
-      ...config.spanProcessors,
-    ],
-  });
-
-  // Globals. A context manager is needed for nesting in both modes; it is installed only where none is.
-  let ownsContext = false;
-  let ownsTrace = false;
-  let ownsPropagation = false;
-  if (!hasContextManager()) {
-    ownsContext = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  }
-  if (config.global) {
-    if (hasGlobalTracerProvider()) {
-      diag.warn(
-        "calltree: another OpenTelemetry tracer provider is already global; calltree's decorators and the " +
-          "instrumentations given to register() use calltree's provider, other instrumentation keeps using the other one.",
-      );
-    } else {
-      ownsTrace = trace.setGlobalTracerProvider(provider);
-    }
-    if (propagation.fields().length === 0) {
-      ownsPropagation = propagation.setGlobalPropagator(
-        new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-      );
-    }
-  }
+  const pipeline = createPipeline(config, printer);
+  const { processor, drops, memory, otlpExporter } = pipeline;
+  const provider = createProvider(config, processor);
+  const owned = installGlobals(provider, config.global);
   useTracerProvider(provider);
   printer.print("info", destination);
-
-  const enabled: EnabledInstrumentation[] = [];
-  for (const instrumentation of config.instrumentations) {
-    try {
-      enabled.push(enableInstrumentation(instrumentation, provider));
-    } catch (error) {
-      diag.warn(`calltree: enabling ${instrumentation.instrumentationName ?? "an instrumentation"} failed: ${(error as Error).message}`);
-    }
-  }
-  if (config.autoInstrument) enabled.push(...autoInstrument(provider, printer));
-
-  /**
-   * Waits for the processor's flush, at most `timeoutMillis`. With `giveUpOnFault` (at exit and shutdown), an
-   * endpoint that refuses connections or rejects requests ends the wait at once: it will not take the spans in the
-   * time left, and waiting would only delay the exit. A busy server (429/503) or a slow one gets until the deadline.
-   * Resolves with whether everything was delivered and, when it gave up on a fault, that fault.
-   */
-  const flushWithin = async (timeoutMillis: number, giveUpOnFault: boolean): Promise<{ complete: boolean; fault?: Error }> => {
-    if (processor === undefined) return { complete: true };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let unsubscribe: (() => void) | undefined;
-    const gaveUp = new Promise<{ complete: false; fault?: Error }>((resolve) => {
-      timer = setTimeout(() => resolve({ complete: false }), timeoutMillis);
-      if (giveUpOnFault && faults) {
-        unsubscribe = faults.onFault((key, text) => {
-          if (key.startsWith("net:") || /^http:4\d\d$/.test(key) && key !== "http:429") resolve({ complete: false, fault: new Error(text) });
-        });
-        // Exports waiting to retry try again now, so an endpoint that is still down says so at once rather than
-        // after a back-off of up to several seconds.
-        otlpExporter?.retryNow();
-      }
-    });
-    const outcome = await Promise.race([processor.forceFlush().then(() => ({ complete: true })), gaveUp]);
-    clearTimeout(timer);
-    unsubscribe?.();
-    return outcome;
-  };
-
-  /** Counts what a flush that gave up leaves unsent: as failed exports when the endpoint is at fault. */
-  const abandonAfter = (outcome: { complete: boolean; fault?: Error }): void => {
-    if (outcome.complete || processor === undefined) return;
-    if (outcome.fault !== undefined) processor.abandon("export-failed", outcome.fault);
-    else processor.abandon("exit");
-  };
-
-  const uninstallExitHooks = processor === undefined
-    ? undefined
-    : !config.flushOnExit
-    ? reportLossAtExit(() => {
-        processor.abandon("exit");
-        // Traces the console exporter holds were exported to it: they are printed, not lost.
-        if (consoleExporter) consoleExporter.printIncomplete();
-        drops.report();
-      })
-    : installExitHooks({
-        pending: () => !processor.idle(),
-        // Reports nothing: an `exit` event (flushSync) or, at a signal, flushSync right before the signal is raised
-        // again, follows and says once what was lost, including spans the app ended during this flush.
-        flushForExit: async () => {
-          const outcome = await flushWithin(config.flushTimeoutMillis, true);
-          abandonAfter(outcome);
-          if (consoleExporter) consoleExporter.printIncomplete();
-          return outcome.complete;
-        },
-        flushSync: () => {
-          processor.flushAtExit(synchronous);
-          if (consoleExporter) consoleExporter.printIncomplete();
-          drops.report();
-        },
-      });
+  const enabled = enableInstrumentations(config, provider, printer);
+  const uninstallExitHooks = installExit(config, pipeline);
 
   slot.active = { site: callSite() };
 
@@ -408,9 +181,9 @@ export function register(options?: RegisterOptions): Tracing {
       // One deadline for all of it: the flush, then the provider's shutdown.
       const deadline = Date.now() + config.flushTimeoutMillis;
       // As at exit: an endpoint that refuses connections ends the wait at once, and the report names the cause.
-      const outcome = await flushWithin(config.flushTimeoutMillis, true);
+      const outcome = await flushWithin(pipeline, config.flushTimeoutMillis, true);
       if (!outcome.complete) {
-        abandonAfter(outcome);
+        abandonAfter(pipeline, outcome);
         // Requests still running carry spans now counted as dropped. Ended here, they do not hold up the exporter's
         // shutdown below, which would otherwise wait for them.
         otlpExporter?.abort();
@@ -427,9 +200,7 @@ export function register(options?: RegisterOptions): Tracing {
       // Spans of calls still running end after this: they are counted and told (not lost silently).
       drops.close();
       useTracerProvider(undefined);
-      if (ownsTrace) trace.disable();
-      if (ownsPropagation) propagation.disable();
-      if (ownsContext) context.disable();
+      uninstallGlobals(owned);
       slot.active = undefined;
     })();
     return shutdownPromise;
@@ -437,11 +208,11 @@ export function register(options?: RegisterOptions): Tracing {
 
   return {
     provider,
-    exporter,
+    exporter: pipeline.exporter,
     instrumentations: enabled.map((x) => x.instrumentation),
     destination,
     forceFlush: async () => {
-      await flushWithin(config.flushTimeoutMillis, false);
+      await flushWithin(pipeline, config.flushTimeoutMillis, false);
       drops.report();
     },
     shutdown,

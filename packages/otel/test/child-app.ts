@@ -2,7 +2,7 @@
 // options as JSON in CT_OPTIONS. It prints "ready" on stdout when its spans are made, and, at exit, a JSON line
 // with its peak memory and calltree's counters.
 import { trace } from "@opentelemetry/api";
-import { TRACER_NAME } from "@calltree/core";
+import { TRACER_NAME } from "@calltree/core/sdk";
 import { register } from "@calltree/otel";
 
 const mode = process.argv[2] ?? "spans";

@@ -2,7 +2,8 @@
 // request headers and exports its half to CT_ENDPOINT.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { defineKind, withTraceHeaders } from "@calltree/core";
+import { withTraceHeaders } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { register } from "@calltree/otel";
 
 const tracing = register({ endpoint: process.env.CT_ENDPOINT, serviceName: "server", logLevel: "silent" });

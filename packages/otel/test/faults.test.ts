@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { defineKind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { register } from "@calltree/otel";
 import type { RegisterOptions, TracingStats } from "@calltree/otel";
 import { closedPort, startReceiver } from "@calltree-internal/otlp-receiver";

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Attributes } from "@opentelemetry/api";
-import { defineKind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { register } from "@calltree/otel";
 import type { Conventions } from "@calltree/otel";
 import { GEN_AI, GEN_AI_OPERATION } from "../dist/esm/internal/genai-conventions.js";

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { defineKind, traceHeaders } from "@calltree/core";
+import { traceHeaders } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { register } from "@calltree/otel";
 import { startReceiver } from "@calltree-internal/otlp-receiver";
 

@@ -1,7 +1,7 @@
 // Test helpers shared by the in-process tests.
 import { diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import type { Span, Tracer } from "@opentelemetry/api";
-import { TRACER_NAME } from "@calltree/core";
+import { TRACER_NAME } from "@calltree/core/sdk";
 
 /** Collects `diag` messages at warn level and above while installed. */
 export function collectDiag(): { messages: string[]; stop(): void } {

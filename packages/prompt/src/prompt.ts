@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
-import { defineKind, safeJson, truncateText } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind, safeJson, truncateText } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
 
@@ -67,7 +67,7 @@ function optionAttributes(data: PromptRecord | PromptOptions): Attributes {
 }
 
 // The variables of a call: the `variables` mapper, else the one plain-object argument, else `(template, variables)`.
-function variablesOf(call: CallInfo<PromptOptions>): { variables?: unknown; template?: string } {
+function variablesOf(call: CallStart<PromptOptions>): { variables?: unknown; template?: string } {
   const mapper = call.options.variables;
   if (mapper !== undefined) {
     try {

@@ -1,9 +1,9 @@
 import type { Attributes } from "@opentelemetry/api";
-import { defineKind } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind, isRecord, read } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
-import { finiteNumber, isEmpty, isRecord, read, toDocument, writeDocuments } from "./internal/documents.js";
+import { finiteNumber, isEmpty, toDocument, writeDocuments } from "./internal/documents.js";
 import type { FlatDocument } from "./internal/documents.js";
 
 /** Default of {@link RerankerOptions.maxDocuments}. */
@@ -99,7 +99,7 @@ const TOP_K_KEYS = ["topK", "top_k", "topN", "top_n", "k"] as const;
 const RESULT_LIST_KEYS = ["results", "data", "documents"] as const;
 const RESULT_SCORE_KEYS = ["relevance_score", "relevanceScore", "score"] as const;
 
-function state(call: CallInfo<RerankerOptions>): RerankerState {
+function state(call: CallStart<RerankerOptions, RerankerState>): RerankerState {
   return (call.data ??= {
     inputs: [],
     inputCount: 0,
@@ -108,10 +108,10 @@ function state(call: CallInfo<RerankerOptions>): RerankerState {
     outputOmitted: 0,
     manualOutput: false,
     modelKnown: false,
-  }) as RerankerState;
+  });
 }
 
-function limit(call: CallInfo<RerankerOptions>): number {
+function limit(call: CallStart<RerankerOptions, RerankerState>): number {
   return call.options.maxDocuments ?? RERANKER_DEFAULT_MAX_DOCUMENTS;
 }
 
@@ -150,7 +150,7 @@ function parseArgs(args: readonly unknown[]): ParsedArgs {
   return parsed;
 }
 
-function addInputs(call: CallInfo<RerankerOptions>, attrs: Attributes, documents: readonly unknown[]): void {
+function addInputs(call: CallStart<RerankerOptions, RerankerState>, attrs: Attributes, documents: readonly unknown[]): void {
   const s = state(call);
   s.inputs.push(...documents);
   const { written, omitted } = writeDocuments(
@@ -171,7 +171,7 @@ function documentText(value: unknown): string | undefined {
 }
 
 // An output item: an index into the input documents (with the item's score), or a document in its own right.
-function outputDocument(call: CallInfo<RerankerOptions>, item: unknown): FlatDocument | undefined {
+function outputDocument(call: CallStart<RerankerOptions, RerankerState>, item: unknown): FlatDocument | undefined {
   if (isRecord(item)) {
     const index = read(item, "index");
     if (typeof index === "number" && Number.isInteger(index) && index >= 0) {
@@ -203,7 +203,7 @@ function outputDocument(call: CallInfo<RerankerOptions>, item: unknown): FlatDoc
   return doc;
 }
 
-function addOutputs(call: CallInfo<RerankerOptions>, attrs: Attributes, documents: readonly unknown[]): void {
+function addOutputs(call: CallStart<RerankerOptions, RerankerState>, attrs: Attributes, documents: readonly unknown[]): void {
   const s = state(call);
   const { written, omitted } = writeDocuments(
     attrs,
@@ -251,7 +251,7 @@ function resultList(result: unknown): unknown[] | undefined {
  *
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/reranker.md
  */
-export const reranker: Kind<RerankerOptions, RerankerRecord> = defineKind<RerankerOptions, RerankerRecord>({
+export const reranker: Kind<RerankerOptions, RerankerRecord> = defineKind<RerankerOptions, RerankerRecord, RerankerState>({
   name: "reranker",
   spanKind: OpenInferenceSpanKind.RERANKER,
   options,

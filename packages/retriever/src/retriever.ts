@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
-import { defineKind } from "@calltree/core";
-import type { CallInfo, CommonOptions, Kind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
 import { documentList, isScoredPair, writeDocuments } from "./internal/documents.js";
@@ -64,11 +64,11 @@ const options = z.object({
   maxDocuments: z.number().int().min(0).optional(),
 });
 
-function state(call: CallInfo<RetrieverOptions>): RetrieverState {
-  return (call.data ??= { manual: false, recorded: 0, omitted: 0 }) as RetrieverState;
+function state(call: CallStart<RetrieverOptions, RetrieverState>): RetrieverState {
+  return (call.data ??= { manual: false, recorded: 0, omitted: 0 });
 }
 
-function limit(call: CallInfo<RetrieverOptions>): number {
+function limit(call: CallStart<RetrieverOptions, RetrieverState>): number {
   return call.options.maxDocuments ?? RETRIEVER_DEFAULT_MAX_DOCUMENTS;
 }
 
@@ -92,7 +92,7 @@ function limit(call: CallInfo<RetrieverOptions>): number {
  *
  * @see https://github.com/calltree/calltree/blob/main/docs/kinds/retriever.md
  */
-export const retriever: Kind<RetrieverOptions, RetrieverRecord> = defineKind<RetrieverOptions, RetrieverRecord>({
+export const retriever: Kind<RetrieverOptions, RetrieverRecord> = defineKind<RetrieverOptions, RetrieverRecord, RetrieverState>({
   name: "retriever",
   spanKind: OpenInferenceSpanKind.RETRIEVER,
   options,

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { context, ProxyTracerProvider, trace } from "@opentelemetry/api";
-import { defineKind, withSession } from "@calltree/core";
+import { withSession } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { captureTraces } from "./index.js";
 
 const step = defineKind({ name: "step", spanKind: "CHAIN" });

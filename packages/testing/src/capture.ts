@@ -1,4 +1,4 @@
-import { context, createContextKey, ProxyTracerProvider, ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { context, trace } from "@opentelemetry/api";
 import type { AttributeValue, TracerProvider } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import {
@@ -10,7 +10,13 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { expectTraces } from "./expect.js";
 import type { ExpectedSpan } from "./expect.js";
-import { createCalltreeSpanProcessor, currentTracerProvider, useTracerProvider } from "@calltree/core";
+import {
+  createCalltreeSpanProcessor,
+  currentTracerProvider,
+  hasContextManager,
+  isNoopTracerProvider,
+  useTracerProvider,
+} from "@calltree/core/sdk";
 
 /** Options of {@link captureTraces}. */
 export interface CaptureTracesOptions {
@@ -74,12 +80,6 @@ export interface CapturedTraces extends Disposable {
   readonly provider: TracerProvider;
 }
 
-const PROBE = createContextKey("calltree testing probe");
-
-function hasContextManager(): boolean {
-  return context.with(ROOT_CONTEXT.setValue(PROBE, true), () => context.active().getValue(PROBE) === true);
-}
-
 function spanId(s: ReadableSpan): string {
   return s.spanContext().spanId;
 }
@@ -92,9 +92,6 @@ function startNs(s: ReadableSpan): number {
   return s.startTime[0] * 1e9 + s.startTime[1];
 }
 
-/** The API's no-op provider: the delegate of a global proxy when no SDK is registered. */
-const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
-
 /**
  * Makes `provider` the global tracer provider and returns how to put back exactly what was global before: the
  * app's own provider (an app's test may register one before capturing), or nothing. The API refuses a second
@@ -105,7 +102,7 @@ function takeOverGlobalProvider(provider: TracerProvider): () => void {
   const global = asProxy(trace.getTracerProvider());
   if (global !== undefined) {
     const previous = global.getDelegate();
-    if (previous !== NOOP_PROVIDER) {
+    if (!isNoopTracerProvider(previous)) {
       global.setDelegate(provider);
       return () => {
         // Only undone while still ours: a later capture or the app may have changed it since.
@@ -119,11 +116,17 @@ function takeOverGlobalProvider(provider: TracerProvider): () => void {
   };
 }
 
+/** What the API's `ProxyTracerProvider` offers to point it elsewhere. */
+interface ProxyLike {
+  getDelegate(): TracerProvider;
+  setDelegate(delegate: TracerProvider): void;
+}
+
 /** The global proxy provider, told by shape: another copy of the API makes its own class. */
-function asProxy(p: TracerProvider): Pick<ProxyTracerProvider, "getDelegate" | "setDelegate"> | undefined {
-  const candidate = p as Partial<ProxyTracerProvider>;
+function asProxy(p: TracerProvider): ProxyLike | undefined {
+  const candidate = p as Partial<ProxyLike>;
   return typeof candidate.getDelegate === "function" && typeof candidate.setDelegate === "function"
-    ? (candidate as ProxyTracerProvider)
+    ? (candidate as ProxyLike)
     : undefined;
 }
 

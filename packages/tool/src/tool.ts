@@ -1,5 +1,5 @@
-import { CalltreeError, defineKind } from "@calltree/core";
-import type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod, Kind } from "@calltree/core";
+import { CalltreeError, defineKind } from "@calltree/core/kind";
+import type { AnyFunction, CallInfo, CommonOptions, DecoratedMethod, Kind } from "@calltree/core/kind";
 import type { Attributes } from "@opentelemetry/api";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";

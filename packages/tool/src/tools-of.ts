@@ -1,5 +1,5 @@
-import { CalltreeError } from "@calltree/core";
-import type { DecoratedMethod } from "@calltree/core";
+import { CalltreeError } from "@calltree/core/kind";
+import type { DecoratedMethod } from "@calltree/core/kind";
 import { toJsonSchema } from "./internal/parameters.js";
 import { tool, toolName } from "./tool.js";
 import type { JsonSchema, ToolKindOptions } from "./tool.js";

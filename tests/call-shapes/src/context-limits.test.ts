@@ -7,7 +7,6 @@ import { setMetadata, setPromptTemplate, setSession, setTags, setUser } from "@a
 import { chain } from "@calltree/chain";
 import {
   configureCapture,
-  defineKind,
   resetCapture,
   withMetadata,
   withPromptTemplate,
@@ -15,6 +14,7 @@ import {
   withTags,
   withUser,
 } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 
 afterEach(() => resetCapture());

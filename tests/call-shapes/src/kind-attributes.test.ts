@@ -2,7 +2,8 @@
 // place: a hook may hand back an object it shares between calls.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { configureCapture, defineKind, resetCapture } from "@calltree/core";
+import { configureCapture, resetCapture } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 
 describe("a kind hook's own attributes object", () => {

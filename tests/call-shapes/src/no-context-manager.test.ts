@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { defineKind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 
 const step = defineKind({ name: "step", spanKind: "CHAIN" });

@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import { chain } from "@calltree/chain";
-import { CalltreeError, defineKind, withSession } from "@calltree/core";
+import { CalltreeError, withSession } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 import { isChildOf, tick } from "./helpers.js";
 

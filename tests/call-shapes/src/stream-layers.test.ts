@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { trace } from "@opentelemetry/api";
 import { chain } from "@calltree/chain";
-import { defineKind } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 
 /** An async iterable shaped like a Stainless `Stream`: an own `iterator` factory its async iterator reads. */

@@ -4,8 +4,8 @@ import { captureConfig } from "./config.js";
 import { safeJson, truncateText, TRUNCATION_MARKER } from "./serialize.js";
 
 /**
- * Attribute keys a kind writes from a call's data, beyond the OpenInference keys core knows (see
- * {@link dataSide}): each entry is an exact key, or a prefix that covers `prefix.*`. With `captureInput: false`
+ * Attribute keys a kind writes from a call's data, beyond the OpenInference keys core knows (input and output
+ * values, messages, documents, embedding texts and vectors, reranker query, prompt template; docs/privacy.md): each entry is an exact key, or a prefix that covers `prefix.*`. With `captureInput: false`
  * every input key is left off the span; with `captureOutput: false` every output key.
  */
 export interface DataKeys {
@@ -44,7 +44,7 @@ const EVALUATION_OUTPUT_FIELDS: readonly string[] = [SC.EVALUATION_LABEL, SC.EVA
  * evaluation's label, explanation and metadata), or `undefined` for everything else (names, models, counts,
  * settings). Keys a kind declares in its {@link DataKeys} count too.
  */
-export function dataSide(key: string, kindKeys?: DataKeys): "input" | "output" | undefined {
+function dataSide(key: string, kindKeys?: DataKeys): "input" | "output" | undefined {
   for (const p of INPUT_PREFIXES) if (under(key, p)) return "input";
   for (const p of OUTPUT_PREFIXES) if (under(key, p)) return "output";
   if (key.startsWith(`${SC.EMBEDDING_EMBEDDINGS}.`)) {

@@ -1,8 +1,2 @@
-/**
- * How a returned stream ended: `completed` (read to the end), `cancelled` (the reader stopped early: `break`,
- * `return()`, `cancel()`), `errored`, or `abandoned` (never read to the end before the idle time, or collected).
- */
-export const STREAM_STATE = "calltree.stream.state";
-
-/** Event added when the first chunk of a returned stream arrives (the name OpenInference instrumentations use). */
-export const FIRST_TOKEN_EVENT = "First Token Stream Event";
+// The engine's import path for the span conventions; their home is ../conventions.ts.
+export { FIRST_TOKEN_EVENT, STREAM_STATE } from "../conventions.js";

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reportOnce } from "./diagnostics.js";
-import { shared, THIS_COPY } from "./global.js";
+import { foreignSlot, shared, THIS_COPY, VERSION } from "./global.js";
 
 const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 
@@ -30,6 +30,17 @@ let apiVersion: string | null | undefined = null;
  */
 export function diagnoseCopies(): void {
   try {
+    const foreign = foreignSlot?.version;
+    if (foreign !== undefined || shared.incompatible.size > 0) {
+      const met = foreign !== undefined ? `@calltree/core ${foreign} (loaded first)` : [...shared.incompatible].map((c) => `@calltree/core ${c}`).join(", ");
+      reportOnce(
+        "incompatible-copies",
+        `@calltree/core ${VERSION} at ${THIS_COPY} met ${met}: their versions are incompatible, so they share no ` +
+          "state: decorators loaded with one do not see the provider, capture settings or prices set through the " +
+          "other (spans go missing or start new traces). Install one version of the calltree packages " +
+          "(npm ls @calltree/core; overrides or resolutions)",
+      );
+    }
     if (shared.copies.size > 1) {
       reportOnce(
         "copies",

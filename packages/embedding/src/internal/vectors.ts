@@ -1,16 +1,4 @@
-/** Reads `key` of `obj` without letting a throwing getter or Proxy trap escape. @internal */
-export function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-/** A plain object or class instance (not an array, typed array or null). @internal */
-export function isRecord(value: unknown): value is object {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
+import { isRecord, read } from "@calltree/core/kind";
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

@@ -6,9 +6,9 @@ import { dirname, extname, join, resolve } from "node:path";
  * A `require` that resolves packages the way the app does: from its entry script's folder, else from the working
  * directory. Packages such as the OpenInference instrumentations are the app's dependencies, not calltree's.
  */
-export function appRequire(): NodeJS.Require {
+export function appRequire(fromWorkingDirectory = false): NodeJS.Require {
   const entry = process.argv[1];
-  const base = entry !== undefined && existsSync(entry) ? resolve(entry) : join(process.cwd(), "noop.js");
+  const base = !fromWorkingDirectory && entry !== undefined && existsSync(entry) ? resolve(entry) : join(process.cwd(), "noop.js");
   return createRequire(base);
 }
 

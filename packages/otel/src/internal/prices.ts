@@ -1,11 +1,12 @@
-import type { ModelPrice } from "../options.js";
-import { loadOptional } from "./app-modules.js";
-import { CalltreeError } from "./core.js";
+import { appRequire } from "./app-modules.js";
+import { CalltreeError, handOverModelPrices, hasModelPriceSetter } from "./core.js";
+import type { ModelPrice } from "./core.js";
 
 type SetModelPrices = (prices: Record<string, ModelPrice>) => void;
 
-// @calltree/otel does not depend on the kind packages (dependencies run one way); prices are handed to the app's
-// own copy of @calltree/llm, whose registry lives on globalThis and so is shared by its ESM and CJS builds.
+// @calltree/otel does not depend on the kind packages (dependencies run one way), and does not load them either:
+// @calltree/llm provides its price setter to @calltree/core when it loads, and core hands the prices over (at once,
+// or when @calltree/llm loads, if the app imports it after calling register()).
 let setter: SetModelPrices | undefined;
 
 /** Lets a caller (tests, an app bundling its own copy) say where prices go. */
@@ -13,19 +14,34 @@ export function useModelPriceSetter(fn: SetModelPrices | undefined): void {
   setter = fn;
 }
 
+// Whether the app could load @calltree/llm later: only resolved (never loaded), to fail at setup with a fix-it
+// message rather than keep prices that nothing would ever use.
+function llmInstalled(): boolean {
+  try {
+    appRequire().resolve("@calltree/llm");
+    return true;
+  } catch {
+    try {
+      appRequire(true).resolve("@calltree/llm");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
 /** Passes `prices` to `@calltree/llm`'s `setModelPrices()`. */
 export function applyModelPrices(prices: Record<string, ModelPrice>): void {
-  let set = setter;
-  if (set === undefined) {
-    const llm = loadOptional("@calltree/llm") as { setModelPrices?: unknown } | undefined;
-    if (typeof llm?.setModelPrices !== "function") {
-      throw new CalltreeError(
-        "PRICES_NEED_LLM",
-        "register({ prices }): prices are used by @llm spans, but @calltree/llm is not installed (or too old to have " +
-          "setModelPrices). Install it (`npm i @calltree/llm`) or leave `prices` out.",
-      );
-    }
-    set = llm.setModelPrices as SetModelPrices;
+  if (setter !== undefined) {
+    setter(prices);
+    return;
   }
-  set(prices);
+  if (!hasModelPriceSetter() && !llmInstalled()) {
+    throw new CalltreeError(
+      "PRICES_NEED_LLM",
+      "register({ prices }): prices are used by @llm spans, but @calltree/llm is not installed (or too old to have " +
+        "setModelPrices). Install it (`npm i @calltree/llm`) or leave `prices` out.",
+    );
+  }
+  handOverModelPrices(prices);
 }

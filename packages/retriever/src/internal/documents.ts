@@ -1,17 +1,9 @@
 // Documents come from @calltree/core (shared with the reranker kind); what is retriever-specific stays here.
-import { DOCUMENT_CONTENT_KEYS } from "@calltree/core";
-export { isScoredPair, writeDocuments } from "@calltree/core";
+import { DOCUMENT_CONTENT_KEYS, read } from "@calltree/core/kind";
+export { isScoredPair, writeDocuments } from "@calltree/core/kind";
 
 // Containers retrievers commonly wrap their hits in (LangChain-style stores, Pinecone `matches`, REST APIs).
 const CONTAINER_KEYS = ["documents", "docs", "matches", "results"] as const;
-
-function read(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The list of documents in a retriever's result: an array of documents, an object holding one under

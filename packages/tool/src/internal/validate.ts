@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { $ZodType } from "zod/v4/core";
-import { copyFunctionShape } from "@calltree/core";
-import type { AnyFunction } from "@calltree/core";
+import { copyFunctionShape } from "@calltree/core/kind";
+import type { AnyFunction } from "@calltree/core/kind";
 
 interface Parser {
   parse?: (value: unknown) => unknown;

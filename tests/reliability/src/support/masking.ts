@@ -6,7 +6,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import { OITracer } from "@arizeai/openinference-core";
 import type { TraceConfigOptions } from "@arizeai/openinference-core";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
-import { defineKind, withAttributes } from "@calltree/core";
+import { withAttributes } from "@calltree/core";
+import { defineKind } from "@calltree/core/kind";
 import type { HideOptions } from "@calltree/core";
 import type { CapturedTraces } from "@calltree/testing";
 

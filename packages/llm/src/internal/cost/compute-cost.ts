@@ -1,22 +1,8 @@
+import type { TokenCounts } from "../extract/model.js";
 import { findPrice } from "./find-price.js";
 import { pricePerMillion } from "./rates.js";
 import type { Rate } from "./rates.js";
 
-/**
- * Token counts of one LLM call, with OpenInference's meaning (the `llm.token_count.*` attributes): `prompt`
- * includes the cache reads, cache writes and audio tokens, and `completion` includes the reasoning and audio
- * tokens. (OpenAI reports usage that way; Anthropic's `input_tokens` leaves cache reads and writes out, so add
- * them before calling.) A count that is missing, not a finite number, or negative is ignored.
- */
-interface TokenCounts {
-  prompt?: number;
-  completion?: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  promptAudio?: number;
-  reasoning?: number;
-  completionAudio?: number;
-}
 
 /** What {@link computeCost} prices: a model as the span names it, its provider if known, and the token counts. */
 export interface CostInput {

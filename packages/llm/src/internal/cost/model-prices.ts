@@ -1,27 +1,10 @@
+import { provideModelPriceSetter, sharedPart } from "@calltree/core/sdk";
+import type { ModelPrice } from "@calltree/core/sdk";
 import { isPrice } from "./rates.js";
 import type { Rates } from "./rates.js";
 
-/**
- * A model's price, in USD per 1 million tokens, for {@link setModelPrices}. Every token category OpenInference
- * counts has a rate; an optional one left out is charged at its parent's rate, as providers do:
- * `cacheRead`, `cacheWrite` and `promptAudio` at `prompt`; `reasoning` and `completionAudio` at `completion`.
- */
-export interface ModelPrice {
-  /** Prompt tokens that are neither cache reads, cache writes nor audio. */
-  prompt: number;
-  /** Completion tokens that are neither reasoning nor audio. */
-  completion: number;
-  /** Prompt tokens read from the provider's prompt cache. */
-  cacheRead?: number;
-  /** Prompt tokens written to the provider's prompt cache. */
-  cacheWrite?: number;
-  /** Audio prompt tokens. */
-  promptAudio?: number;
-  /** Reasoning ("thinking") tokens. */
-  reasoning?: number;
-  /** Audio completion tokens. */
-  completionAudio?: number;
-}
+/** A model's price in USD per 1 million tokens: one type for `setModelPrices()` and `register({ prices })`. */
+export type { ModelPrice };
 
 const RATE_KEYS = ["prompt", "completion", "cacheRead", "cacheWrite", "promptAudio", "reasoning", "completionAudio"] as const;
 
@@ -31,11 +14,9 @@ interface PriceRegistry {
   version: number;
 }
 
-// On globalThis so the ESM and CJS builds (or two installs) of this package share one registry: prices set
-// through one copy must reach decorators loaded through the other.
-const KEY = Symbol.for("calltree.llm.model-prices.v1");
-type Holder = { [KEY]?: PriceRegistry };
-const registry: PriceRegistry = ((globalThis as Holder)[KEY] ??= { prices: new Map(), version: 0 });
+// In calltree's global slot so the ESM and CJS builds (or two installs) of this package share one registry: prices
+// set through one copy must reach decorators loaded through the other.
+const registry: PriceRegistry = sharedPart<PriceRegistry>("llm:model-prices", () => ({ prices: new Map(), version: 0 }));
 
 /**
  * Sets the price of models the catalog does not know, or overrides the catalog's price (a negotiated rate, a
@@ -115,3 +96,6 @@ function invalidPrice(message: string): TypeError {
   // isCalltreeError() recognises by name and code.
   return Object.assign(new TypeError(message), { name: "CalltreeError", code: "INVALID_MODEL_PRICE" });
 }
+
+// register({ prices }) of @calltree/otel hands its prices over through core (otel does not depend on this package).
+provideModelPriceSetter(setModelPrices);

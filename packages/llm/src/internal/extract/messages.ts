@@ -2,7 +2,7 @@
 // output blocks) into `Message`s. The part vocabularies of OpenAI chat, OpenAI responses,
 // Anthropic and the AI SDK barely overlap, so one reader dispatching on `type` serves them all.
 import type { ContentPart, Message, ToolCall } from "./model.js";
-import { REDACTED } from "@calltree/core";
+import { REDACTED } from "@calltree/core/kind";
 import { isRecord, list, nonEmpty, read, safeJson, str } from "./shape.js";
 import type { Rec } from "./shape.js";
 

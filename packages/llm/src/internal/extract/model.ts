@@ -1,6 +1,7 @@
 // The provider-neutral shape every extractor normalizes into, and the one writer that flattens it
 // into OpenInference attributes. Keeping a single writer means a request, a response and a
 // streamed response of any provider produce keys of exactly the same form.
+import type { LlmTokenCount } from "../../token-count.js";
 import type { Attributes } from "@opentelemetry/api";
 // Audio leaves are exported as constants but not included in the `SemanticConventions` object.
 import { AUDIO_MIME_TYPE, AUDIO_URL, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
@@ -56,18 +57,8 @@ export interface ToolDefinition {
   readonly description?: string;
 }
 
-/** Token usage in OpenInference terms. Every count is optional and only finite numbers are kept. */
-export interface TokenCounts {
-  /** All prompt tokens, cache reads and writes included. */
-  prompt?: number;
-  completion?: number;
-  total?: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  promptAudio?: number;
-  reasoning?: number;
-  completionAudio?: number;
-}
+/** Token usage in OpenInference terms: the one token-count type of this package (public as `LlmTokenCount`). */
+export type TokenCounts = LlmTokenCount;
 
 /** What a response (or an aggregated stream) says, before it is flattened. */
 export interface NormalizedResponse {

@@ -1,15 +1,13 @@
-import { safeJson as coreSafeJson } from "@calltree/core";
+import { isRecord, read, safeJson as coreSafeJson } from "@calltree/core/kind";
+
+// The safe readers every kind uses, from core.
+export { isRecord, read };
 
 // Small readers for values of unknown shape. Every extractor reads SDK objects through these so a
 // missing field, a wrong type or a throwing getter degrades to "not recorded" instead of an error.
 
 /** A non-null, non-array object whose fields may be read by name. */
 export type Rec = Readonly<Record<string, unknown>>;
-
-/** True for non-null objects that are not arrays. */
-export function isRecord(value: unknown): value is Rec {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The value if it is a string, else `undefined`. */
 export function str(value: unknown): string | undefined {
@@ -29,18 +27,6 @@ export function num(value: unknown): number | undefined {
 /** The value if it is an array, else `undefined`. */
 export function list(value: unknown): readonly unknown[] | undefined {
   return Array.isArray(value) ? value : undefined;
-}
-
-/**
- * Reads `obj[key]` once. A throwing getter or proxy trap yields `undefined`.
- */
-export function read(obj: unknown, key: string): unknown {
-  if (typeof obj !== "object" || obj === null) return undefined;
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
 }
 
 /**
