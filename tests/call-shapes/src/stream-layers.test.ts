@@ -87,6 +87,25 @@ describe("a stream with instrumented layers of its own", () => {
     assert.equal(traces.get({ name: "outer" }).attributes["output.value"], "pq");
   });
 
+  test("a call returning another call's stream (async or sync) ends when the app has read it, and so does the inner one", async () => {
+    for (const outerIsAsync of [true, false]) {
+      using traces = captureTraces();
+      const inner = chain.wrap(async function* words(t: string) {
+        yield "a";
+        yield t;
+      });
+      const outer = outerIsAsync ? chain.wrap(async function run(t: string) { return inner(t); }) : chain.wrap(function run(t: string) { return inner(t); });
+      const it = await outer("b");
+      let read = "";
+      for await (const x of it) read += x;
+      assert.equal(read, "ab");
+      await traces.flush();
+      assert.equal(traces.shape(), "CHAIN run\n  CHAIN words", `outer ${outerIsAsync ? "async" : "sync"}`);
+      assert.equal(traces.get({ name: "run" }).attributes["output.value"], "ab");
+      assert.equal(traces.get({ name: "words" }).attributes["output.value"], "ab");
+    }
+  });
+
   test("a span that ends in the outer layer after the inner one is done reaches the call before its span closes", async () => {
     using traces = captureTraces({ global: true });
     const { kind, seen } = countingKind();

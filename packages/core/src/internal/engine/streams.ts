@@ -42,7 +42,10 @@ export function observeStream(call: Call, stream: object, shape: StreamShape): u
   return stream;
 }
 
-const instrumented = new WeakSet<object>();
+// The calls observing each iterator. One call instruments an iterator once (an iterable's factories may hand out the
+// same iterator twice); another call returning the very same iterator (an `@agent` returning its `@llm`'s generator)
+// wraps it again, so each call's span ends when the app has read the stream.
+const instrumented = new WeakMap<object, WeakSet<Call>>();
 
 function define(target: object, key: PropertyKey, value: unknown): void {
   Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
@@ -52,8 +55,10 @@ function define(target: object, key: PropertyKey, value: unknown): void {
 // the very object the function returned, and each step runs in the call's context, so spans started while
 // producing a chunk are children of the generator's span.
 function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<unknown>, isAsync: boolean): void {
-  if (instrumented.has(it)) return;
-  instrumented.add(it);
+  let calls = instrumented.get(it);
+  if (calls === undefined) instrumented.set(it, (calls = new WeakSet()));
+  else if (calls.has(call)) return;
+  calls.add(call);
   const target = it as unknown as Record<string, (...a: unknown[]) => unknown>;
   const next = target.next!;
   const ret = target.return;
