@@ -2,7 +2,7 @@
 // The consumer's measurement with every module loaded through require(): calltree's CommonJS build.
 const { measure } = require("./measure.cjs");
 const { chain } = require("@calltree/chain");
-const { useTracerProvider } = require("@calltree/core");
+const { useTracerProvider } = require("@calltree/core/sdk");
 const { MimeType, SemanticConventions } = require("@arizeai/openinference-semantic-conventions");
 
 measure({
