@@ -25,6 +25,9 @@ const EXCLUDED = {
   "tests/backends": "the Python backends (Arize Phoenix, the Collector) judge the exported spans; the export path runs here in packages/otel",
   "tests/docs": "compiles the docs' code blocks with tsc: no Node-version-dependent code runs",
   "tests/testing-runners": "vitest and jest runs, not node:test (their runners pick their own Node APIs)",
+  "tests/runtimes": "serves its app on Node 20, 22 and 24 itself (and on Bun, Deno, workerd and edge-runtime)",
+  "tests/nextjs":
+    "builds and serves one Next.js app in its fixed folder (.next), which pnpm test's own run of the suite (Node 20) uses at the same time",
   "bench": "a benchmark: its smoke run proves every row runs (on Node 20); it asserts no behaviour another Node could change",
 };
 
