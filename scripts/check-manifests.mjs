@@ -21,6 +21,12 @@ for (const dir of dirs) {
     let actual = m[key];
     let want = expected;
     if (key === "exports" && m.bin !== undefined) actual = m[key];
+    // A package with a build for Workers and edge runtimes (src/web.ts) names it first, under the conditions their
+    // bundlers use (wrangler: workerd, worker; Vercel: edge-light, worker).
+    if (key === "exports" && existsSync(join(root, "packages", dir, "src", "web.ts"))) {
+      const web = { types: "./dist/esm/web.d.ts", default: "./dist/esm/web.js" };
+      want = { ...expected, ".": { workerd: web, "edge-light": web, worker: web, ...expected["."] } };
+    }
     if (key === "peerDependencies") {
       actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };
     }

@@ -8,7 +8,9 @@ import type {
   Conventions,
   LogLevel,
   ModelPrice,
+  AsyncLocalStorageClass,
   OtlpProtocol,
+  OtlpTransportName,
   RegisterOptions,
 } from "../options.js";
 import { CalltreeError } from "./core.js";
@@ -46,6 +48,8 @@ export type ExporterConfig =
       timeoutMillis: number;
       /** TLS material read from `OTEL_EXPORTER_OTLP_*CERTIFICATE` / `*CLIENT_KEY` variables. */
       tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+      /** The `transport` option; undefined: the runtime's default (register() decides). */
+      transport: OtlpTransportName | undefined;
     }
   | { kind: "console"; color: boolean | undefined }
   | { kind: "file"; path: string }
@@ -77,6 +81,7 @@ export interface ResolvedConfig {
   prices: Record<string, ModelPrice> | undefined;
   flushOnExit: boolean;
   flushTimeoutMillis: number;
+  asyncLocalStorage: AsyncLocalStorageClass | undefined;
   logLevel: LogLevel;
   conventions: Conventions;
   /** `OTEL_LOG_LEVEL`, when set: a console `diag` logger is installed at this level. */
@@ -144,6 +149,11 @@ const optionsSchema = z.strictObject({
   }).optional(),
   compression: z.enum(["gzip", "none"], { error: 'must be "gzip" or "none"' }).optional(),
   exportTimeoutMillis: positiveInt("exportTimeoutMillis").optional(),
+  transport: z.enum(["node", "fetch"], { error: 'must be "node" (node:http) or "fetch"' }).optional(),
+  asyncLocalStorage: z.custom<AsyncLocalStorageClass>(
+    (v) => typeof v === "function" && typeof (v as { prototype?: { run?: unknown } }).prototype?.run === "function",
+    { error: 'must be the AsyncLocalStorage class: import { AsyncLocalStorage } from "node:async_hooks"' },
+  ).optional(),
   exporter: exporterSchema.optional(),
   file: z.string().trim().min(1, "file must be a path such as traces.jsonl").optional(),
   color: z.boolean().optional(),
@@ -517,7 +527,7 @@ export function resolveConfig(
     if (cert) tls.cert = cert;
     if (key) tls.key = key;
 
-    exporter = { kind: "otlp", url: url ?? DEFAULT_ENDPOINT, protocol, headers, compression, timeoutMillis, tls };
+    exporter = { kind: "otlp", url: url ?? DEFAULT_ENDPOINT, protocol, headers, compression, timeoutMillis, tls, transport: options.transport };
   } else if (exporterKind === "file") {
     const path = pick("file", options.file, single("CALLTREE_FILE", (v) => v), DEFAULT_FILE);
     exporter = { kind: "file", path };
@@ -634,6 +644,7 @@ export function resolveConfig(
     prices: options.prices,
     flushOnExit: pick("flushOnExit", options.flushOnExit, () => undefined, true),
     flushTimeoutMillis: pick("flushTimeoutMillis", options.flushTimeoutMillis, () => undefined, 5_000),
+    asyncLocalStorage: options.asyncLocalStorage,
     logLevel,
     conventions,
     diagLogLevel,

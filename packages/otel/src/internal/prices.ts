@@ -1,5 +1,4 @@
 import type { ModelPrice } from "../options.js";
-import { loadOptional } from "./app-modules.js";
 import { CalltreeError } from "./core.js";
 
 type SetModelPrices = (prices: Record<string, ModelPrice>) => void;
@@ -14,10 +13,10 @@ export function useModelPriceSetter(fn: SetModelPrices | undefined): void {
 }
 
 /** Passes `prices` to `@calltree/llm`'s `setModelPrices()`. */
-export function applyModelPrices(prices: Record<string, ModelPrice>): void {
+export function applyModelPrices(prices: Record<string, ModelPrice>, load: (name: string) => unknown): void {
   let set = setter;
   if (set === undefined) {
-    const llm = loadOptional("@calltree/llm") as { setModelPrices?: unknown } | undefined;
+    const llm = load("@calltree/llm") as { setModelPrices?: unknown } | undefined;
     if (typeof llm?.setModelPrices !== "function") {
       throw new CalltreeError(
         "PRICES_NEED_LLM",
