@@ -1,8 +1,8 @@
-// The OTLP receiver the runtimes export to, behind the small interface the test needs. It is `calltree collect`'s
-// receiver (startCollector of @calltree/cli): real OTLP/HTTP on 127.0.0.1, protobuf and JSON.
+// The OTLP receiver the runtimes export to, behind the small interface the test needs: the suites' shared receiver
+// (@calltree-internal/otlp-receiver), real OTLP/HTTP on 127.0.0.1, protobuf and JSON decoded with the official
+// definitions.
 import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
-import { startCollector } from "@calltree/cli";
-import type { RenderNode } from "@calltree/render";
+import { startReceiver as startOtlpReceiver } from "@calltree-internal/otlp-receiver";
 
 /** One span as received. */
 export interface ReceivedSpan {
@@ -17,64 +17,46 @@ export interface ReceivedSpan {
 export interface Receiver {
   /** The URL to give register({ endpoint }). */
   readonly endpoint: string;
-  /** Spans accepted so far (each acknowledged request's spans). */
+  /** Distinct spans acknowledged so far (a span a retry delivered twice counts once). */
   spanCount(): number;
-  /** Resolves when `count` spans are in, or when `stop` resolves first. */
+  /** Arrivals of a span beyond its first (retries). */
+  duplicates(): number;
+  /** Resolves when `count` distinct spans are in, when `stop` resolves first, or at the receiver's guard against a hang. */
   waitForSpans(count: number, stop: Promise<unknown>): Promise<void>;
-  /** Every span received, grouped by trace id (call after the count is reached). */
+  /** Every span received, once, grouped by trace id. */
   traces(): Map<string, ReceivedSpan[]>;
   close(): Promise<void>;
 }
 
 export async function startReceiver(): Promise<Receiver> {
-  const collector = await startCollector({ port: 0, quietMs: 60_000, settleMs: 60_000 });
-  const byTrace = new Map<string, Map<string, ReceivedSpan>>();
-  collector.onTrace((trace) => {
-    let spans = byTrace.get(trace.traceId);
-    if (spans === undefined) byTrace.set(trace.traceId, (spans = new Map()));
-    const walk = (node: RenderNode) => {
-      const s = node.span;
-      spans.set(s.spanId, {
-        traceId: s.traceId,
-        spanId: s.spanId,
-        parentSpanId: s.parentSpanId,
-        name: s.name,
-        kind: s.attributes[SemanticConventions.OPENINFERENCE_SPAN_KIND],
-        input: s.attributes[SemanticConventions.INPUT_VALUE],
-      });
-      node.children.forEach(walk);
-    };
-    trace.roots.forEach(walk);
-  });
-  const waiters = new Set<() => void>();
-  // The collector has no per-request event; a short poll of its counter is how the wait sees it (no time is asserted).
-  const poll = setInterval(() => waiters.forEach((w) => w()), 50);
-  poll.unref();
+  const receiver = await startOtlpReceiver();
   return {
-    endpoint: collector.url,
-    spanCount: () => collector.stats.acceptedSpans,
-    waitForSpans: (count, stop) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (collector.stats.acceptedSpans >= count) {
-            waiters.delete(check);
-            resolve();
-          }
-        };
-        waiters.add(check);
-        void stop.finally(() => {
-          waiters.delete(check);
-          resolve();
-        });
-        check();
-      }),
+    endpoint: receiver.origin,
+    spanCount: () => receiver.acknowledgedIds().size,
+    duplicates: () => receiver.duplicateArrivals(),
+    waitForSpans: async (count, stop) => {
+      // The shared receiver counts arrivals; a retried span would arrive twice, so the wait is for distinct ids.
+      const arrived = receiver.waitFor(() => receiver.acknowledgedIds().size >= count).then(() => undefined, () => undefined);
+      await Promise.race([arrived, stop]);
+    },
     traces: () => {
-      collector.flush();
-      return new Map([...byTrace].map(([id, spans]) => [id, [...spans.values()]]));
+      const out = new Map<string, ReceivedSpan[]>();
+      for (const [traceId, spans] of receiver.traces()) {
+        const once = new Map<string, ReceivedSpan>();
+        for (const s of spans) {
+          once.set(s.spanId, {
+            traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId === "" ? undefined : s.parentSpanId,
+            name: s.name,
+            kind: s.attributes[SemanticConventions.OPENINFERENCE_SPAN_KIND],
+            input: s.attributes[SemanticConventions.INPUT_VALUE],
+          });
+        }
+        out.set(traceId, [...once.values()]);
+      }
+      return out;
     },
-    close: async () => {
-      clearInterval(poll);
-      await collector.close();
-    },
+    close: () => receiver.close(),
   };
 }
