@@ -22,6 +22,7 @@ export function nodeHttpTransport(config: OtlpConfig): OtlpTransport {
     send: (request) => post(secure ? https : http, url, agent, request),
     gzip: (data) => new Promise((resolve, reject) => gzip(data, (error, out) => (error ? reject(error) : resolve(out)))),
     close: () => agent.destroy(),
+    maxConcurrent: MAX_SOCKETS,
   };
 }
 

@@ -81,6 +81,11 @@ export interface OtlpTransport {
   gzip(data: Uint8Array): Promise<Uint8Array>;
   /** Frees connections kept for reuse; requests in progress are ended by their signals first. */
   close(): void;
+  /**
+   * Requests sent at once at most; further batches wait, already encoded, for a free slot (within their deadline).
+   * `node:http`: its sockets per endpoint. `fetch`: none (the runtime queues its own connections).
+   */
+  readonly maxConcurrent: number;
 }
 
 /** Keeps a timer from holding the process open where timers can (Node, Bun, Deno); a no-op elsewhere. */
@@ -122,6 +127,9 @@ export class OtlpHttpSpanExporter implements SpanExporter {
   private readonly sleepers = new Set<() => void>();
   private aborted = false;
   private closed = false;
+  /** Requests being sent, and the attempts waiting for one of them to end (see maxConcurrent). */
+  private active = 0;
+  private readonly queued: Array<() => void> = [];
 
   constructor(config: OtlpConfig, faults: FaultLog, transport: OtlpTransport) {
     this.config = config;
@@ -255,10 +263,44 @@ export class OtlpHttpSpanExporter implements SpanExporter {
     }), timeoutMs);
     unref(timer);
     try {
-      await this.transport.send({ body, headers, signal: controller.signal });
+      await this.acquire(controller.signal);
+      try {
+        await this.transport.send({ body, headers, signal: controller.signal });
+      } finally {
+        this.release();
+      }
     } finally {
       clearTimeout(timer);
       this.cancels.delete(cancel);
     }
+  }
+
+  /** A free request slot, or the signal's reason once aborted while waiting for one. */
+  private acquire(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.active < this.transport.maxConcurrent) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.queued.indexOf(take);
+        if (at >= 0) this.queued.splice(at, 1);
+        reject(signal.reason);
+      };
+      // The slot passes from the request that ends to this one: `active` stays as it is.
+      const take = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      this.queued.push(take);
+      signal.addEventListener("abort", onAbort);
+    });
+  }
+
+  private release(): void {
+    const next = this.queued.shift();
+    if (next) next();
+    else this.active--;
   }
 }
