@@ -37,7 +37,14 @@ async function send(url: string, q: string): Promise<string> {
 /** Serves 1,000 requests on the cell's runtime and checks every trace; returns the counts. */
 async function runPassing(cell: Cell): Promise<Row> {
   const receiver = await startReceiver();
-  const server = await cell.start(receiver.endpoint);
+  let server: Awaited<ReturnType<Cell["start"]>>;
+  try {
+    server = await cell.start(receiver.endpoint);
+  } catch (error) {
+    // A runtime that cannot start must not leave the receiver listening (the test process would never end).
+    await receiver.close();
+    throw error;
+  }
   try {
     let next = 0;
     const worker = async () => {
