@@ -27,10 +27,10 @@ export class AlsContextManager implements ContextManager {
 
   bind<T>(context: Context, target: T): T {
     if (typeof target !== "function") return target;
-    const manager = this;
     const fn = target as unknown as (...args: unknown[]) => unknown;
+    const run = (thisArg: unknown, args: unknown[]) => this.with(context, () => fn.apply(thisArg, args));
     const bound = function (this: unknown, ...args: unknown[]) {
-      return manager.with(context, () => fn.apply(this, args));
+      return run(this, args);
     };
     Object.defineProperty(bound, "length", { value: fn.length, configurable: true });
     return bound as unknown as T;

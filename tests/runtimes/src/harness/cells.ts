@@ -15,7 +15,7 @@ const work = join(pkgRoot, ".work");
 const require = createRequire(import.meta.url);
 const nodeVersions = createRequire(require.resolve("@calltree-internal/node-versions/package.json"));
 
-export const bins = {
+const bins = {
   node20: process.execPath,
   node22: nodeVersions.resolve("node22/bin/node"),
   node24: nodeVersions.resolve("node24/bin/node"),
@@ -27,7 +27,7 @@ export const bins = {
 };
 
 /** A runtime serving the app. */
-export interface Started {
+interface Started {
   url: string;
   /** What the runtime printed on stderr so far. */
   stderr(): string;
@@ -187,7 +187,7 @@ const denoEnv = { DENO_DIR: join(work, "deno-dir"), DENO_NO_UPDATE_CHECK: "1" };
 /** Before a compatibility date in August 2026 (after it, workerd turns nodejs_compat on by itself). */
 const OLD_DATE = "2025-09-01";
 const NEW_DATE = "2026-11-01";
-export const NO_ALS_ADVICE =
+const NO_ALS_ADVICE =
   'add the `nodejs_compat` compatibility flag (or `nodejs_als` and `register({ asyncLocalStorage: AsyncLocalStorage })`): register() throws `NO_ASYNC_CONTEXT` saying so';
 const NO_ALS_MUST_SAY = ["CalltreeError", "no AsyncLocalStorage", 'compatibility_flags = ["nodejs_compat"]', "asyncLocalStorage: AsyncLocalStorage"];
 

@@ -5,7 +5,7 @@ import { SemanticConventions } from "@arizeai/openinference-semantic-conventions
 import { startReceiver as startOtlpReceiver } from "@calltree-internal/otlp-receiver";
 
 /** One span as received. */
-export interface ReceivedSpan {
+interface ReceivedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string | undefined;
