@@ -20,7 +20,7 @@ for (const dir of dirs) {
   const hasTests = existsSync(join(root, "packages", dir, "test", "tsconfig.json"));
   for (const key of Object.keys(template)) {
     let actual = m[key];
-    const want = key === "scripts" && hasTests ? { ...template.scripts, build: template.scripts.build + TEST_BUILD_STEP } : template[key];
+    let want = key === "scripts" && hasTests ? { ...template.scripts, build: template.scripts.build + TEST_BUILD_STEP } : template[key];
     if (key === "exports" && actual !== undefined) {
       // Further entries (core's `./kind` and `./sdk`) have the root's shape, with their own file name, and a
       // `typesVersions` entry for resolvers that ignore `exports` (TypeScript's node10, used by the CJS builds).
@@ -40,6 +40,12 @@ for (const dir of dirs) {
         if (!existsSync(join(root, "packages", dir, "src", `${name}.ts`))) problems.push(`packages/${dir}/src/${name}.ts is missing`);
         delete actual[sub];
       }
+    }
+    // A package with a build for Workers and edge runtimes (src/web.ts) names it first, under the conditions their
+    // bundlers use (wrangler: workerd, worker; Vercel: edge-light, worker).
+    if (key === "exports" && existsSync(join(root, "packages", dir, "src", "web.ts"))) {
+      const web = { types: "./dist/esm/web.d.ts", default: "./dist/esm/web.js" };
+      want = { ...want, ".": { workerd: web, "edge-light": web, worker: web, ...want["."] } };
     }
     if (key === "peerDependencies") {
       actual = { "@opentelemetry/api": m.peerDependencies?.["@opentelemetry/api"] };

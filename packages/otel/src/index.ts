@@ -1,7 +1,8 @@
 // Public API of @calltree/otel, listed by name: nothing else is public.
 export { register } from "./register.js";
-export type { Tracing, TracingStats } from "./register.js";
+export type { FetchHandler, Tracing, TracingStats } from "./tracing.js";
 export type {
+  AsyncLocalStorageClass,
   BatchOptions,
   Conventions,
   ExporterChoice,
@@ -9,6 +10,7 @@ export type {
   LogLevel,
   ModelPrice,
   OtlpProtocol,
+  OtlpTransportName,
   RegisterOptions,
   SpanLimitsOptions,
 } from "./options.js";

@@ -91,6 +91,16 @@ export interface InstrumentationLike {
   instrumentationName?: string;
 }
 
+/** How OTLP requests are sent; see {@link RegisterOptions.transport}. */
+export type OtlpTransportName = "node" | "fetch";
+
+/** The `AsyncLocalStorage` class (of `node:async_hooks`), as {@link RegisterOptions.asyncLocalStorage} takes it. */
+export type AsyncLocalStorageClass = new () => {
+  getStore(): unknown;
+  run<R>(store: unknown, fn: (...args: unknown[]) => R, ...args: unknown[]): R;
+  disable(): void;
+};
+
 /**
  * Options of {@link register}. Every option is optional and most have an environment variable; an option
  * given in code always beats its environment variable. See docs/configuration.md for the full table.
@@ -128,6 +138,20 @@ export interface RegisterOptions {
    * Env `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`.
    */
   exportTimeoutMillis?: number;
+  /**
+   * How OTLP requests are sent: `"node"` (`node:http`, the default where it exists: Node, Bun, Deno) or `"fetch"`
+   * (the runtime's `fetch`; the only one in Cloudflare Workers and Vercel's edge runtime, where calltree's edge build
+   * is loaded). Both share one delivery policy: the export deadline, retries with back-off honouring `Retry-After`,
+   * fault reporting and drop counting. The `"fetch"` transport cannot use the `OTEL_EXPORTER_OTLP_*CERTIFICATE*` files.
+   * See docs/runtimes.md.
+   */
+  transport?: OtlpTransportName;
+  /**
+   * The `AsyncLocalStorage` class of `node:async_hooks`, for runtimes where calltree cannot find it itself: a
+   * Cloudflare Worker with only the `nodejs_als` compatibility flag (`import { AsyncLocalStorage } from
+   * "node:async_hooks"` and pass it here). Elsewhere it is found without help. Nesting (one trace per call tree) needs it.
+   */
+  asyncLocalStorage?: AsyncLocalStorageClass;
   /** Where spans go; see {@link ExporterChoice}. Env `OTEL_TRACES_EXPORTER`. Default `"otlp"` when an endpoint is configured, else `"console"`. */
   exporter?: ExporterChoice;
   /** File for the `"file"` exporter (setting it selects that exporter). Env `CALLTREE_FILE`; default `traces.jsonl`. */

@@ -38,10 +38,11 @@ async function runCalls(options: RegisterOptions, calls = 200): Promise<Outcome>
   }
 }
 
-describe("register() when the exporter fails", () => {
+// The delivery policy is one, over two transports: every fault below is met by node:http and by fetch alike.
+for (const transport of ["node", "fetch"] as const) describe(`register() when the exporter fails (transport "${transport}")`, () => {
   test("connection refused: calls unaffected, every span counted as dropped, one diagnostic", async () => {
     const port = await closedPort();
-    const out = await runCalls({ endpoint: `http://127.0.0.1:${port}` });
+    const out = await runCalls({ transport,  endpoint: `http://127.0.0.1:${port}` });
     assert.deepEqual(out.stats, { exportedSpans: 0, droppedSpans: 200, queuedSpans: 0, inFlightSpans: 0 });
     assert.deepEqual(out.rejections, []);
     assert.equal(out.faults.length, 1, out.faults.join("\n"));
@@ -56,7 +57,7 @@ describe("register() when the exporter fails", () => {
   test("HTTP 500: dropped, not retried, one diagnostic", async () => {
     await using server = await startReceiver();
     server.defaultReply = 500;
-    const out = await runCalls({ endpoint: server.origin });
+    const out = await runCalls({ transport,  endpoint: server.origin });
     assert.deepEqual(out.stats, { exportedSpans: 0, droppedSpans: 200, queuedSpans: 0, inFlightSpans: 0 });
     assert.equal(server.rejectedSpans, 200, "each span sent once: no retry");
     assert.deepEqual(out.rejections, []);
@@ -68,7 +69,7 @@ describe("register() when the exporter fails", () => {
   test("HTTP 415 (JSON sent to Phoenix): one diagnostic that says to use http/protobuf", async () => {
     await using server = await startReceiver();
     server.defaultReply = 415;
-    const out = await runCalls({ endpoint: server.origin, protocol: "http/json" });
+    const out = await runCalls({ transport,  endpoint: server.origin, protocol: "http/json" });
     assert.equal(out.stats.droppedSpans, 200);
     assert.deepEqual(out.rejections, []);
     assert.deepEqual(out.faults, [
@@ -81,7 +82,7 @@ describe("register() when the exporter fails", () => {
     await using server = await startReceiver();
     server.retryAfter = "0";
     server.replies = [503, 503, 503, 503];
-    const out = await runCalls({ endpoint: server.origin, exportTimeoutMillis: 5_000 });
+    const out = await runCalls({ transport,  endpoint: server.origin, exportTimeoutMillis: 5_000 });
     assert.deepEqual(out.stats, { exportedSpans: 200, droppedSpans: 0, queuedSpans: 0, inFlightSpans: 0 });
     assert.equal(server.spans().length, 200);
     assert.equal(new Set(server.spans().map((s) => s.spanId)).size, 200);
@@ -95,7 +96,7 @@ describe("register() when the exporter fails", () => {
     await using server = await startReceiver();
     server.retryAfter = "0";
     server.defaultReply = 503;
-    const out = await runCalls({ endpoint: server.origin, exportTimeoutMillis: 400 });
+    const out = await runCalls({ transport,  endpoint: server.origin, exportTimeoutMillis: 400 });
     assert.deepEqual(out.stats, { exportedSpans: 0, droppedSpans: 200, queuedSpans: 0, inFlightSpans: 0 });
     assert.equal(out.faults.length, 1, out.faults.join("\n"));
     assert.deepEqual(out.rejections, []);
@@ -104,7 +105,7 @@ describe("register() when the exporter fails", () => {
   test("a server that never answers: dropped after the export timeout, one diagnostic", async () => {
     await using server = await startReceiver();
     server.defaultReply = "hang";
-    const out = await runCalls({ endpoint: server.origin, exportTimeoutMillis: 300 });
+    const out = await runCalls({ transport,  endpoint: server.origin, exportTimeoutMillis: 300 });
     assert.deepEqual(out.stats, { exportedSpans: 0, droppedSpans: 200, queuedSpans: 0, inFlightSpans: 0 });
     assert.deepEqual(out.faults, [
       `calltree: export to ${server.url} failed: no answer within 300 ms; ${server.url} did not answer in time: is it overloaded, or is the address wrong?.`,
@@ -115,7 +116,7 @@ describe("register() when the exporter fails", () => {
   test("an answer dripped a byte at a time: exportTimeoutMillis ends the request (a deadline, not an idle timeout)", async () => {
     await using server = await startReceiver();
     server.defaultReply = "drip";
-    const out = await runCalls({ endpoint: server.origin, exportTimeoutMillis: 400, flushTimeoutMillis: 5_000 }, 20);
+    const out = await runCalls({ transport,  endpoint: server.origin, exportTimeoutMillis: 400, flushTimeoutMillis: 5_000 }, 20);
     assert.deepEqual(out.stats, { exportedSpans: 0, droppedSpans: 20, queuedSpans: 0, inFlightSpans: 0 });
     assert.deepEqual(out.faults, [
       `calltree: export to ${server.url} failed: no answer within 400 ms; ${server.url} did not answer in time: is it overloaded, or is the address wrong?.`,
@@ -127,7 +128,7 @@ describe("register() when the exporter fails", () => {
     await using server = await startReceiver();
     server.defaultReply = "hang";
     const diagnostics = collectDiag();
-    const tracing = register({
+    const tracing = register({ transport, 
       endpoint: server.origin,
       logLevel: "silent",
       exportTimeoutMillis: 10_000,
@@ -147,7 +148,7 @@ describe("register() when the exporter fails", () => {
   test("a retry that wakes after the export deadline fails with the fault that made it retry, not as a timeout", async () => {
     const port = await closedPort();
     const diagnostics = collectDiag();
-    const tracing = register({
+    const tracing = register({ transport, 
       endpoint: `http://127.0.0.1:${port}`,
       logLevel: "silent",
       exportTimeoutMillis: 1_500,
@@ -172,7 +173,7 @@ describe("register() when the exporter fails", () => {
     await using server = await startReceiver();
     server.defaultReply = "hang";
     const diagnostics = collectDiag();
-    const tracing = register({
+    const tracing = register({ transport, 
       endpoint: server.origin,
       logLevel: "silent",
       exportTimeoutMillis: 5_000,

@@ -1,14 +1,21 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { createRequire as CreateRequire } from "node:module";
+import type { dirname as Dirname, join as Join } from "node:path";
+import type { fileURLToPath as FileURLToPath } from "node:url";
 import { reportOnce } from "./diagnostics.js";
 import { foreignSlot, shared, THIS_COPY, VERSION } from "./global.js";
 
 const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 
 // The version of the @opentelemetry/api copy this copy of core resolves; undefined where it cannot be read.
+// Node's modules are looked up when this runs, not imported: core also loads where they do not exist (a Cloudflare
+// Worker without nodejs_compat, Vercel's edge runtime), and there the version is simply not read.
 function ownApiVersion(): string | undefined {
   try {
+    const builtin = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process?.getBuiltinModule;
+    if (typeof builtin !== "function") return undefined;
+    const { createRequire } = builtin("node:module") as { createRequire: typeof CreateRequire };
+    const { dirname, join } = builtin("node:path") as { dirname: typeof Dirname; join: typeof Join };
+    const { fileURLToPath } = builtin("node:url") as { fileURLToPath: typeof FileURLToPath };
     const from = THIS_COPY.startsWith("file://") ? fileURLToPath(THIS_COPY) : THIS_COPY;
     const req = createRequire(from);
     const main = req.resolve("@opentelemetry/api");

@@ -28,6 +28,19 @@ export function loadOptional(name: string): unknown {
   return req(path);
 }
 
+/** Whether the app could load `name` (from its entry's folder, else the working directory), without loading it. */
+export function isInstalled(name: string): boolean {
+  for (const fromWorkingDirectory of [false, true]) {
+    try {
+      appRequire(fromWorkingDirectory).resolve(name);
+      return true;
+    } catch {
+      // Not from here.
+    }
+  }
+  return false;
+}
+
 /** Names of the installed `@arizeai/openinference-instrumentation-*` packages, from the app's folder upwards. */
 export function findOpenInferenceInstrumentations(): string[] {
   const found = new Set<string>();

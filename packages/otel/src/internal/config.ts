@@ -11,7 +11,9 @@ import type {
   InstrumentationLike,
   LogLevel,
   ModelPrice,
+  AsyncLocalStorageClass,
   OtlpProtocol,
+  OtlpTransportName,
   RegisterOptions,
 } from "../options.js";
 import type { CaptureOptions } from "./core.js";
@@ -46,6 +48,8 @@ export type ExporterConfig =
       timeoutMillis: number;
       /** TLS material read from `OTEL_EXPORTER_OTLP_*CERTIFICATE` / `*CLIENT_KEY` variables. */
       tls: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+      /** The `transport` option; undefined: the runtime's default (register() decides). */
+      transport: OtlpTransportName | undefined;
     }
   | { kind: "console"; color: boolean | undefined }
   | { kind: "file"; path: string }
@@ -77,6 +81,7 @@ export interface ResolvedConfig {
   prices: Record<string, ModelPrice> | undefined;
   flushOnExit: boolean;
   flushTimeoutMillis: number;
+  asyncLocalStorage: AsyncLocalStorageClass | undefined;
   logLevel: LogLevel;
   conventions: Conventions;
   /** `OTEL_LOG_LEVEL`, when set: a console `diag` logger is installed at this level. */
@@ -144,6 +149,7 @@ export function resolveConfig(
     prices: options.prices,
     flushOnExit: r.pick("flushOnExit", options.flushOnExit, () => undefined, true),
     flushTimeoutMillis: r.pick("flushTimeoutMillis", options.flushTimeoutMillis, () => undefined, 5_000),
+    asyncLocalStorage: options.asyncLocalStorage,
     logLevel,
     conventions,
     diagLogLevel,

@@ -73,6 +73,7 @@ const NETWORK: Record<string, string> = {
   EHOSTUNREACH: "host unreachable",
   ENETUNREACH: "network unreachable",
   ECONNABORTED: "connection aborted",
+  EFETCH: "the request failed (fetch gave no reason)",
   CERT_HAS_EXPIRED: "TLS certificate expired",
   DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed TLS certificate",
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS certificate not trusted",

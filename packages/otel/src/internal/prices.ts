@@ -1,4 +1,3 @@
-import { appRequire } from "./app-modules.js";
 import { CalltreeError, handOverModelPrices, hasModelPriceSetter } from "./core.js";
 import type { ModelPrice } from "./core.js";
 
@@ -14,24 +13,12 @@ export function useModelPriceSetter(fn: SetModelPrices | undefined): void {
   setter = fn;
 }
 
-// Whether the app could load @calltree/llm later: only resolved (never loaded), to fail at setup with a fix-it
-// message rather than keep prices that nothing would ever use.
-function llmInstalled(): boolean {
-  try {
-    appRequire().resolve("@calltree/llm");
-    return true;
-  } catch {
-    try {
-      appRequire(true).resolve("@calltree/llm");
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-
-/** Passes `prices` to `@calltree/llm`'s `setModelPrices()`. */
-export function applyModelPrices(prices: Record<string, ModelPrice>): void {
+/**
+ * Passes `prices` to `@calltree/llm`'s `setModelPrices()`, through core. `llmInstalled` says whether the app could
+ * load `@calltree/llm` later (the platform finds it without loading it), so that prices nothing would ever use fail
+ * at setup with a fix-it message.
+ */
+export function applyModelPrices(prices: Record<string, ModelPrice>, llmInstalled: () => boolean): void {
   if (setter !== undefined) {
     setter(prices);
     return;

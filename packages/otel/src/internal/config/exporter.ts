@@ -111,7 +111,7 @@ function resolveOtlp(r: Resolver, options: RegisterOptions, url: string | undefi
   if (ca) tls.ca = ca;
   if (cert) tls.cert = cert;
   if (key) tls.key = key;
-  return { kind: "otlp", url: url ?? DEFAULT_ENDPOINT, protocol, headers, compression, timeoutMillis, tls };
+  return { kind: "otlp", url: url ?? DEFAULT_ENDPOINT, protocol, headers, compression, timeoutMillis, tls, transport: options.transport };
 }
 
 // Headers, lowest precedence first; names compare case-insensitively, so they are lower-cased. Their values are

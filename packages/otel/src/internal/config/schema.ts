@@ -1,7 +1,7 @@
 // register()'s options object: its zod schema, and validation with fix-it messages.
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { z } from "zod";
-import type { InstrumentationLike, ModelPrice, RegisterOptions } from "../../options.js";
+import type { AsyncLocalStorageClass, InstrumentationLike, ModelPrice, RegisterOptions } from "../../options.js";
 import { CalltreeError } from "../core.js";
 import { CONVENTIONS } from "../genai-conventions.js";
 
@@ -64,6 +64,11 @@ const optionsSchema = z.strictObject({
   }).optional(),
   compression: z.enum(["gzip", "none"], { error: 'must be "gzip" or "none"' }).optional(),
   exportTimeoutMillis: positiveInt("exportTimeoutMillis").optional(),
+  transport: z.enum(["node", "fetch"], { error: 'must be "node" (node:http) or "fetch"' }).optional(),
+  asyncLocalStorage: z.custom<AsyncLocalStorageClass>(
+    (v) => typeof v === "function" && typeof (v as { prototype?: { run?: unknown } }).prototype?.run === "function",
+    { error: 'must be the AsyncLocalStorage class: import { AsyncLocalStorage } from "node:async_hooks"' },
+  ).optional(),
   exporter: exporterSchema.optional(),
   file: z.string().trim().min(1, "file must be a path such as traces.jsonl").optional(),
   color: z.boolean().optional(),

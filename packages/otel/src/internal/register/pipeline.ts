@@ -3,11 +3,13 @@
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { ResolvedConfig } from "../config.js";
 import { ConsoleTraceExporter } from "../console-exporter.js";
+import { CalltreeError } from "../core.js";
 import { DropReporter, FaultLog, maskUrl } from "../diagnostics.js";
 import type { Printer } from "../diagnostics.js";
-import { JsonLinesFileExporter } from "../file-exporter.js";
 import { MemorySpanExporter } from "../memory-exporter.js";
 import { OtlpHttpSpanExporter } from "../otlp.js";
+import type { OtlpConfig, OtlpTransport } from "../otlp.js";
+import type { Platform } from "../platform.js";
 import { CalltreeSpanProcessor } from "../span-processor.js";
 
 /** What a registration exports through. Only the parts its exporter kind uses are set. */
@@ -24,16 +26,42 @@ export interface Pipeline {
   synchronous: boolean;
 }
 
-/** Whether the console tree is coloured: the option, else `NO_COLOR` / `FORCE_COLOR`, else whether stderr is a TTY. */
-function colorWanted(option: boolean | undefined): boolean {
-  if (option !== undefined) return option;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== "0") return true;
-  return process.stderr.isTTY === true;
+/**
+ * Throws the CalltreeError for an exporter `platform` cannot run (a file where none can be written, a transport it
+ * has not); otherwise returns the OTLP transport (undefined for the other exporters). Called before anything is set up.
+ */
+export function checkExporter(config: ResolvedConfig, platform: Platform): OtlpTransport | undefined {
+  if (config.exporter.kind === "file" && platform.fileExporter === undefined) {
+    throw new CalltreeError("INVALID_OPTIONS", `register(): the "file" exporter writes a file, which ${platform.name} cannot: use "otlp" with an endpoint, or "console".`);
+  }
+  return config.exporter.kind === "otlp" ? pickTransport(config.exporter, platform) : undefined;
 }
 
-/** Makes the exporter and its processor for `config`. */
-export function createPipeline(config: ResolvedConfig, printer: Printer): Pipeline {
+/** The transport the `transport` option names, or the runtime's default; a CalltreeError where it has not that one. */
+function pickTransport(e: OtlpConfig, platform: Platform): OtlpTransport {
+  const name = e.transport ?? (Object.keys(platform.transports)[0] as "node" | "fetch");
+  const make = platform.transports[name];
+  if (make === undefined) {
+    throw new CalltreeError(
+      "INVALID_OPTIONS",
+      `register(): transport "${name}" needs node:http, which ${platform.name} does not have: use transport "fetch", or leave it out.`,
+    );
+  }
+  if (name === "fetch" && Object.keys(e.tls).length > 0) {
+    throw new CalltreeError(
+      "INVALID_ENVIRONMENT",
+      "register(): the OTEL_EXPORTER_OTLP_*CERTIFICATE / *CLIENT_KEY files need transport \"node\" (fetch takes no TLS " +
+        "files): use transport \"node\", or trust the certificate in the runtime instead.",
+    );
+  }
+  return make(e);
+}
+
+/**
+ * Makes the exporter and its processor for `config` on `platform`; `transport` is {@link checkExporter}'s (set for
+ * the `otlp` exporter).
+ */
+export function createPipeline(config: ResolvedConfig, printer: Printer, platform: Platform, transport: OtlpTransport | undefined): Pipeline {
   let exporter: SpanExporter | undefined;
   let memory: MemorySpanExporter | undefined;
   let faults: FaultLog | undefined;
@@ -45,20 +73,20 @@ export function createPipeline(config: ResolvedConfig, printer: Printer): Pipeli
   switch (e.kind) {
     case "otlp": {
       faults = new FaultLog(maskUrl(e.url));
-      exporter = otlpExporter = new OtlpHttpSpanExporter(e, faults);
+      exporter = otlpExporter = new OtlpHttpSpanExporter(e, faults, transport!);
       concurrent = Number.MAX_SAFE_INTEGER;
       break;
     }
     case "console":
       consoleExporter = new ConsoleTraceExporter({
-        write: (text) => process.stderr.write(text),
-        color: colorWanted(e.color),
+        write: (text) => platform.write(text),
+        color: e.color ?? platform.colorDefault(),
       });
       exporter = consoleExporter;
       synchronous = true;
       break;
     case "file":
-      exporter = new JsonLinesFileExporter(e.path);
+      exporter = platform.fileExporter!(e.path);
       faults = new FaultLog(e.path);
       synchronous = true;
       break;

@@ -7,12 +7,12 @@ import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
 } from "@opentelemetry/sdk-trace-base";
-import type { Sampler, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import type { BasicTracerProvider, Sampler, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { ResolvedConfig, SamplerConfig } from "../config.js";
 import { createCalltreeSpanProcessor } from "../core.js";
 import { GenAiConventionsProcessor } from "../genai-conventions.js";
+import type { Platform } from "../platform.js";
 
 function makeSampler(config: SamplerConfig): Sampler {
   switch (config.type) {
@@ -25,13 +25,16 @@ function makeSampler(config: SamplerConfig): Sampler {
   }
 }
 
-/** The provider for `config`, exporting through `processor` (if any) after core's processor and the GenAI mapping. */
-export function createProvider(config: ResolvedConfig, processor: SpanProcessor | undefined): NodeTracerProvider {
+/**
+ * The provider for `config` (the platform's kind: Node's, or the basic one), exporting through `processor` (if any)
+ * after core's processor and the GenAI mapping.
+ */
+export function createProvider(config: ResolvedConfig, processor: SpanProcessor | undefined, platform: Platform): BasicTracerProvider {
   const attributes: Record<string, string | number | boolean | string[] | number[] | boolean[]> = {};
   for (const [k, v] of Object.entries(config.resourceAttributes)) if (v !== undefined) attributes[k] = v as string;
   attributes[SEMRESATTRS_PROJECT_NAME] = config.projectName;
   if (config.serviceName !== undefined) attributes[ATTR_SERVICE_NAME] = config.serviceName;
-  return new NodeTracerProvider({
+  return platform.createProvider({
     resource: defaultResource().merge(resourceFromAttributes(attributes)),
     sampler: makeSampler(config.sampler),
     spanLimits: {
