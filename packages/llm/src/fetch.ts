@@ -1,7 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { CallInfo } from "@calltree/core";
-import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
-import { noteModels, prepare, stateOf, streamAttributes } from "./llm.js";
+import { answerMessagesOf, createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
+import { answerOutput, noteModels, prepare, stateOf, streamAttributes } from "./llm.js";
 import type { LlmKind, LlmOptions } from "./llm.js";
 import { isRecord } from "./internal/extract/shape.js";
 
@@ -147,6 +147,9 @@ export function createLlmFetch(kind: LlmKind): Fetch {
               guarded(() => {
                 noteModels(state, request, responseModelOf(body));
                 call.setAttributes(prepare(extractLlmResponse(body, request), call));
+                const messages = answerMessagesOf(body);
+                const out = messages !== undefined ? answerOutput(messages) : undefined;
+                if (out !== undefined) state.answer = out;
               });
             },
             () => undefined,

@@ -30,6 +30,8 @@ export const llm: LlmKind & {
   readonly fetch: typeof globalThis.fetch;
 } = Object.assign(llmKind, { fetch: createLlmFetch(llmKind) });
 
+export { agentsModel, agentsModelProvider } from "./agents.js";
+export type { AgentsModel, AgentsModelOptions, AgentsModelProvider } from "./agents.js";
 export type { LlmKind, LlmMessage, LlmOptions, LlmRecord, LlmTokenCount } from "./llm.js";
 export { clearModelPrices, setModelPrices } from "./internal/cost/index.js";
 export { LLM_INPUT_MESSAGES_OMITTED, LLM_OUTPUT_MESSAGES_OMITTED, MESSAGE_ATTRIBUTES } from "./internal/extract/model.js";

@@ -5,7 +5,7 @@ import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
 import { z } from "zod";
 import { computeCost, costAttributes } from "./internal/cost/index.js";
-import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
+import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf, sdkAnswerMessagesOf } from "./internal/extract/index.js";
 import type { StreamAggregator } from "./internal/extract/index.js";
 import {
   addTokenCounts,
@@ -96,8 +96,16 @@ export interface LlmState {
   firstTokenAt?: number;
   /** An LLM (or GenAI) span ran inside this call: what it carried. */
   nested?: { tokens?: TokenCounts; hasCost: boolean; model?: string };
+  /** `output.value` of the answer as `llm.fetch` read it (its text, or the assistant message as JSON). */
+  answer?: { value: string; mimeType: string };
+  /**
+   * The method returned the raw HTTP `Response` of `.asResponse()`, which the app reads on its own: its output is the
+   * answer `llm.fetch` read, at close.
+   */
+  outputFromFetch?: boolean;
 }
 
+const DETAIL_COUNTS = ["cacheRead", "cacheWrite", "promptAudio", "reasoning", "completionAudio"] as const;
 const TOKEN_PREFIX = SC.LLM_TOKEN_COUNT_TOTAL.slice(0, SC.LLM_TOKEN_COUNT_TOTAL.lastIndexOf(".") + 1);
 const COST_PREFIX = `${SC.LLM_COST}.`;
 const INPUT_KEYS = [SC.LLM_INPUT_MESSAGES, SC.LLM_TOOLS, SC.LLM_INVOCATION_PARAMETERS, SC.LLM_PROMPTS, LLM_INPUT_MESSAGES_OMITTED];
@@ -261,7 +269,19 @@ export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefi
   };
   const nested = state.nested;
   if (nested?.tokens !== undefined) {
-    if (!nested.hasCost) price(nested.tokens, nested.model ?? model);
+    // Sub-counts the nested span does not carry (AI SDK 7's GenAI spans have no reasoning count) but this call
+    // read for the same usage stay here, without prompt, completion or total: each is then counted once.
+    const own = state.usage;
+    let priced = nested.tokens;
+    if (own !== undefined && own.prompt === nested.tokens.prompt && own.completion === nested.tokens.completion) {
+      const missing: TokenCounts = {};
+      for (const key of DETAIL_COUNTS) if (own[key] !== undefined && own[key] !== 0 && !nested.tokens[key]) missing[key] = own[key];
+      if (Object.keys(missing).length > 0) {
+        writeTokenCounts(attrs, missing);
+        priced = { ...nested.tokens, ...missing };
+      }
+    }
+    if (!nested.hasCost) price(priced, nested.model ?? model);
     return attrs;
   }
   if (state.usage !== undefined) writeTokenCounts(attrs, state.usage);
@@ -273,8 +293,11 @@ export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefi
   return attrs;
 }
 
-// `output.value` of a streamed answer: its text, else its messages (tool calls) as readable JSON.
-function streamOutput(messages: readonly Message[]): { value: string; mimeType: string } | undefined {
+/**
+ * `output.value` of an answer read into messages (a stream, an SDK result whose JSON is not the answer, what
+ * `llm.fetch` read): its text, else its messages (tool calls) as readable JSON.
+ */
+export function answerOutput(messages: readonly Message[]): { value: string; mimeType: string } | undefined {
   const first = messages[0];
   if (first === undefined) return undefined;
   if (messages.length === 1 && typeof first.content === "string" && (first.toolCalls ?? []).length === 0) {
@@ -299,13 +322,21 @@ export function streamAttributes(call: CallInfo<LlmOptions>): Attributes {
   noteModels(state, state.request, aggregator.model());
   const attrs = aggregator.attributes();
   if (call.options.captureOutput !== false) {
-    const out = streamOutput(aggregator.messages());
+    const out = answerOutput(aggregator.messages());
     if (out !== undefined) {
+      state.answer = out;
       attrs[SC.OUTPUT_VALUE] = out.value;
       attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
     }
   }
   return prepare(attrs, call);
+}
+
+// The HTTP `Response` itself (the openai and Anthropic SDKs' `.asResponse()`), in runtimes with or without a global
+// `Response` class (duck-typed: a status, headers and a body reader).
+function isRawResponse(value: unknown): boolean {
+  if (typeof Response === "function" && value instanceof Response) return true;
+  return isRecord(value) && typeof value["status"] === "number" && isRecord(value["headers"]) && typeof value["json"] === "function" && "body" in value;
 }
 
 /** Finishes attributes read by a path other than the hooks (`llm.fetch`, `record()`). */
@@ -407,6 +438,17 @@ const kind = defineKind<LlmOptions, LlmRecord>({
       writeMessages(attrs, SC.LLM_OUTPUT_MESSAGES, [{ role: "assistant", content: value }]);
     } else {
       attrs = extractLlmResponse(value, state.request);
+      if (isRawResponse(value)) state.outputFromFetch = true;
+      else if (call.options.captureOutput !== false && call.options.output === undefined) {
+        // An AI SDK result, a responses `Response`, a LangChain `AIMessage`, an Agents SDK model response: its JSON
+        // repeats the answer (steps, content, `output_text`) or is the SDK's own record; the output is the answer.
+        const messages = sdkAnswerMessagesOf(value);
+        const out = messages !== undefined ? answerOutput(messages) : undefined;
+        if (out !== undefined) {
+          attrs[SC.OUTPUT_VALUE] = out.value;
+          attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
+        }
+      }
     }
     return settleAttributes(prepare(attrs, call), call, false);
   },
@@ -432,6 +474,10 @@ const kind = defineKind<LlmOptions, LlmRecord>({
     const isLlm = attrs[SC.OPENINFERENCE_SPAN_KIND] === OpenInferenceSpanKind.LLM;
     const genAi = genAiTokenCountsOf(attrs);
     if (!isLlm && genAi === undefined && attrs[GEN_AI.OPERATION_NAME] === undefined) return;
+    // An agent's or workflow's GenAI span (AI SDK 7's `invoke_agent`) sums the model calls nested in it, which are
+    // seen too: its usage is not another call's.
+    const operation = attrs[GEN_AI.OPERATION_NAME];
+    if (!isLlm && (operation === "invoke_agent" || operation === "invoke_workflow")) return;
     const state = stateOf(call);
     const nested = (state.nested ??= { hasCost: false });
     const tokens = tokenCountsOf(attrs) ?? genAi;
@@ -440,7 +486,19 @@ const kind = defineKind<LlmOptions, LlmRecord>({
     const model = attrs[SC.LLM_MODEL_NAME] ?? attrs[GEN_AI.RESPONSE_MODEL] ?? attrs[GEN_AI.REQUEST_MODEL];
     if (typeof model === "string") nested.model = model;
   },
-  onClose: usageAttributes,
+  onClose(call) {
+    const attrs = usageAttributes(call);
+    const state = call.data as LlmState | undefined;
+    // `.asResponse()`: the app got the raw `Response` (serialized as `{}`) and read the answer itself; what the model
+    // answered is what `llm.fetch` read of it, known only now that its copy of the body has been read.
+    if (state?.outputFromFetch === true && state.answer !== undefined && call.options.captureOutput !== false && call.options.output === undefined) {
+      const out: Attributes = attrs ?? {};
+      out[SC.OUTPUT_VALUE] = state.answer.value;
+      out[SC.OUTPUT_MIME_TYPE] = state.answer.mimeType;
+      return out;
+    }
+    return attrs;
+  },
   record: recordAttributes,
 });
 

@@ -39,9 +39,9 @@ if (major < 22) {
   test("openai@7 and @anthropic-ai/sdk 1.17 need node >= 22: this file passes under node 22", () => {
     const require = createRequire(import.meta.url);
     const bin = join(dirname(require.resolve("node22/package.json")), "bin/node");
-    // Without NODE_TEST_CONTEXT: inherited from this test runner, it makes the nested runner skip every file.
+    // Without the runner's NODE_TEST_CONTEXT: with it, node 22 takes itself for a nested run and runs no file.
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const r = spawnSync(bin, ["--enable-source-maps", "--test", fileURLToPath(import.meta.url)], { encoding: "utf8", env });
+    const r = spawnSync(bin, ["--enable-source-maps", "--test", "--test-reporter=tap", fileURLToPath(import.meta.url)], { encoding: "utf8", env });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /# fail 0/);
   });

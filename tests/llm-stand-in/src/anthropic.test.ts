@@ -94,6 +94,23 @@ describe("anthropic messages", () => {
     assert.equal(final.stop_reason, "tool_use");
   });
 
+  test("parallelToolCalls: one message with a tool_use block per offered tool, streamed and not, unless disable_parallel_tool_use", async () => {
+    await using standIn = await startStandIn({ parallelToolCalls: true });
+    const anthropic = client(standIn.anthropicBaseURL);
+    const timeTool = { name: "get_time", description: "Local time", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } };
+    const request: Anthropic.MessageCreateParamsNonStreaming = {
+      model: "claude-sonnet-4-5",
+      max_tokens: 256,
+      tools: [weatherTool, timeTool],
+      messages: [{ role: "user", content: "What's the weather in Lisbon for 3 days?" }],
+    };
+    const uses = (m: Anthropic.Message) => m.content.map((b) => (b.type === "tool_use" ? [b.name, b.input] : []));
+    const both = [["get_weather", { city: "Lisbon", days: 3 }], ["get_time", { city: "Lisbon" }]];
+    assert.deepEqual(uses(await anthropic.messages.create(request)), both);
+    assert.deepEqual(uses(await anthropic.messages.stream(request).finalMessage()), both);
+    assert.deepEqual(uses(await anthropic.messages.create({ ...request, tool_choice: { type: "auto", disable_parallel_tool_use: true } })), both.slice(0, 1));
+  });
+
   test("after a tool_result it answers with the result", async () => {
     await using standIn = await startStandIn();
     const message = await client(standIn.anthropicBaseURL).messages.create({

@@ -140,6 +140,29 @@ describe("openai chat completions", () => {
     assert.equal(final.choices[0]?.finish_reason, "tool_calls");
   });
 
+  test("parallelToolCalls: one answer calls every offered tool, streamed (deltas by index) and not, unless parallel_tool_calls is false", async () => {
+    await using standIn = await startStandIn({ parallelToolCalls: true });
+    const openai = client(standIn.openaiBaseURL);
+    const timeTool = { type: "function", function: { name: "get_time", parameters: { type: "object", properties: { city: { type: "string" } } } } } as const;
+    const messages = [{ role: "user" as const, content: "What's the weather in Paris?" }];
+    const plain = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, tools: [weatherTool, timeTool] });
+    const fns = (m: OpenAI.Chat.Completions.ChatCompletionMessage | undefined) =>
+      (m?.tool_calls ?? []).map((c) => (c.type === "function" ? [c.function.name, c.function.arguments] : []));
+    const both = [["get_weather", '{"city":"Paris"}'], ["get_time", '{"city":"Paris"}']];
+    assert.deepEqual(fns(plain.choices[0]?.message), both);
+    const streamed = await openai.chat.completions.stream({ model: "gpt-4o-mini", messages, tools: [weatherTool, timeTool] }).finalChatCompletion();
+    assert.deepEqual(fns(streamed.choices[0]?.message), both);
+    assert.notEqual(streamed.choices[0]?.message.tool_calls?.[0]?.id, streamed.choices[0]?.message.tool_calls?.[1]?.id);
+    const one = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, tools: [weatherTool, timeTool], parallel_tool_calls: false });
+    assert.deepEqual(fns(one.choices[0]?.message), both.slice(0, 1));
+    const response = await openai.responses.stream({
+      model: "gpt-4o-mini",
+      input: "What's the weather in Paris?",
+      tools: [{ type: "function", name: "get_weather", parameters: weatherTool.function.parameters, strict: false }, { type: "function", name: "get_time", parameters: timeTool.function.parameters, strict: false }],
+    }).finalResponse();
+    assert.deepEqual(response.output.map((o) => (o.type === "function_call" ? [o.name, o.arguments] : [])), both);
+  });
+
   test("after a tool message it answers with the tool's result", async () => {
     await using standIn = await startStandIn();
     const completion = await client(standIn.openaiBaseURL).chat.completions.create({

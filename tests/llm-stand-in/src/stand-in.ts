@@ -177,6 +177,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       nextId,
       reply: options.reply,
       usage: options.usage ?? {},
+      parallelToolCalls: options.parallelToolCalls === true,
       embeddingDimensions: options.embeddingDimensions ?? 8,
       answerModel: options.answerModel ?? ((requested: string) => requested),
     });

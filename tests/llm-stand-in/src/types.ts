@@ -118,6 +118,13 @@ export interface StandInOptions {
   fault?: StandInFault | ((request: RecordedRequest) => StandInFault | undefined);
   /** Length of embedding vectors when the request has no `dimensions`. Default 8. */
   embeddingDimensions?: number;
+  /**
+   * Parallel tool calls: after a user message that offers several function tools (tool choice `auto` or
+   * `required`), one answer calls each of them, in order, as a model does when the question needs them all — unless
+   * the request disables it (OpenAI `parallel_tool_calls: false`, Anthropic `disable_parallel_tool_use`). Default
+   * false: the first tool only.
+   */
+  parallelToolCalls?: boolean;
   /** Fixed token counts; see {@link StandInUsage}. */
   usage?: StandInUsage;
   /**

@@ -111,8 +111,14 @@ export function check(traces: CapturedTraces, expect: Expect): string | undefine
   }
   // The text, tool calls and model are read where they were recorded: on the calling span, or, when an
   // instrumentation recorded them and @llm could not read the method's result, on the nested LLM span.
-  const holder = caller.attributes["llm.output_messages.0.message.role"] !== undefined ? caller
-    : spans.find((s) => s.attributes["llm.output_messages.0.message.role"] !== undefined) ?? caller;
+  const hasOutput = (s: ReadableSpan) => s.attributes["llm.output_messages.0.message.role"] !== undefined;
+  const isUnder = (s: ReadableSpan, ancestor: ReadableSpan): boolean => {
+    for (let p = traces.parentOf(s); p !== undefined; p = traces.parentOf(p)) if (p === ancestor) return true;
+    return false;
+  };
+  // Where a calltree LLM call's answer was recorded: on its span, else on the LLM span nested in it.
+  const holderOf = (c: ReadableSpan): ReadableSpan | undefined => (hasOutput(c) ? c : spans.filter((s) => hasOutput(s) && isUnder(s, c)).at(-1));
+  const holder = holderOf(caller) ?? spans.find(hasOutput) ?? caller;
   const a = holder.attributes;
   if (expect.text !== undefined) {
     const content = a["llm.output_messages.0.message.content"];
@@ -121,12 +127,18 @@ export function check(traces: CapturedTraces, expect: Expect): string | undefine
     if (occurrences(out, expect.text) !== 1) return `output.value has the text ${occurrences(out, expect.text)} times: ${out.slice(0, 200)}`;
   }
   if (expect.toolArgs !== undefined) {
-    const args: string[] = [];
-    for (let k = 0; ; k++) {
-      const v = a[`llm.output_messages.0.message.tool_calls.${k}.tool_call.function.arguments`];
-      if (v === undefined) break;
-      args.push(String(v));
-    }
+    // Over every model call calltree recorded (an agent's tool call, then its answer), in order; else the holder's.
+    const argsOf = (s: ReadableSpan): string[] => {
+      const out: string[] = [];
+      for (let k = 0; ; k++) {
+        const v = s.attributes[`llm.output_messages.0.message.tool_calls.${k}.tool_call.function.arguments`];
+        if (v === undefined) break;
+        out.push(String(v));
+      }
+      return out;
+    };
+    let args = callers.flatMap((c) => { const h = holderOf(c); return h === undefined ? [] : argsOf(h); });
+    if (args.length === 0) args = argsOf(holder);
     if (JSON.stringify(args) !== JSON.stringify(expect.toolArgs)) return `tool arguments ${JSON.stringify(args)}, expected ${JSON.stringify(expect.toolArgs)}`;
   }
   const withUsage = spans.filter((s) => !AGGREGATE_OPERATIONS.has(String(s.attributes["gen_ai.operation.name"])) && typeof s.attributes["llm.token_count.total"] === "number" || typeof s.attributes["gen_ai.usage.input_tokens"] === "number");

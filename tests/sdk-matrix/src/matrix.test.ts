@@ -32,8 +32,10 @@ const PLAN: ReadonlyArray<readonly [group: string, nodes: readonly NodeVersion[]
 ];
 
 const SCENARIOS = [
-  "plain", "streamed", "tool calls, streamed", "image", "cached prompt tokens", "reasoning tokens",
-  "error mid-stream", "aborted stream", ".withResponse()", ".asResponse()",
+  "plain", "streamed", "tool calls, streamed", "parallel tool calls", "parallel tool calls, streamed",
+  "responses API", "responses API, streamed", "responses API, tools", "image", "cached prompt tokens",
+  "reasoning tokens", "error mid-stream", "aborted stream", ".withResponse()", ".asResponse()", "tool-using agent",
+  "without llm.fetch",
 ];
 
 /**
@@ -41,23 +43,9 @@ const SCENARIOS = [
  * defect that is fixed changes the table, which then differs from the docs until they are regenerated.
  */
 const DEFECTS: ReadonlyArray<{ note: string; matches(r: CellResult): boolean }> = [
-  {
-    note: "a returned AI SDK `generateText` result is recorded whole as `output.value` (the answer text 3-4 times in its JSON) instead of the text",
-    matches: (r) => r.sdk.startsWith("ai") && /^output\.value has the text \d+ times/.test(r.reason ?? ""),
-  },
-  {
-    note: "a streamed Anthropic call with the SDK's own telemetry on counts its tokens twice: its `gen_ai.*` span ends after the `@llm` span has ended, so `@llm` keeps its own counts too (core's child-span bookkeeping; the `todo` in packages/llm/src/sdks-today.test.ts)",
-    matches: (r) => r.version.includes("telemetry on") && /^(tokens over the trace 74|a cut stream's usage on 2 spans)/.test(r.reason ?? ""),
-  },
-
-  {
-    note: "an `@openai/agents` run inside `@agent` gets no LLM span: the SDK's model calls are invisible to calltree (its own tracing is not OpenTelemetry, and `llm.fetch` records only inside an `@llm` call), so the trace has the agent span and no usage. It needs an `@llm` hook on the Agents SDK's model (a calltree `Model` wrapper or an OpenTelemetry bridge of its trace processor)",
-    matches: (r) => r.sdk.startsWith("@openai/agents") && /^tokens over the trace 0, expected/.test(r.reason ?? ""),
-  },
-  {
-    note: "`.asResponse()` on the APIPromise an `@llm` method returns, with `llm.fetch`: the app gets the raw `Response` and reads it, `llm.fetch` records the answer message, yet `output.value` is `{}` (the `Response` object serialized) instead of the answer text",
-    matches: (r) => r.scenario === ".asResponse()" && /^output\.value has the text 0 times: \{\}$/.test(r.reason ?? ""),
-  },
+  // None known. Fixed (issue 14): a returned AI SDK `generateText` result recorded whole as `output.value`; the
+  // `@openai/agents` model calls invisible (now `agentsModel()`/`agentsModelProvider()`); `.asResponse()` through
+  // `llm.fetch` recorded as `{}`; a streamed Anthropic call with its telemetry on counting its tokens twice.
 ];
 
 function runGroup(group: string, node: NodeVersion): Promise<CellResult[]> {
@@ -115,6 +103,9 @@ test("the SDK matrix: every cell holds the invariants or fails for a known callt
   process.stdout.write(`# sdk-matrix: ${results.length} cells in ${seconds.toFixed(1)} s\n`);
   const unknown = results.filter((r) => !r.ok && !DEFECTS.some((d) => d.matches(r)));
   assert.deepEqual(unknown.map((r) => `${r.sdk} ${r.version} node ${r.node} ${r.scenario}: ${r.reason}`), [], "failures with no known cause");
+
+  const unlisted = [...new Set(results.map((r) => r.scenario).filter((s) => !SCENARIOS.includes(s)))];
+  assert.deepEqual(unlisted, [], "scenarios missing from the table's columns");
 
   const generated = table(results);
   const doc = readFileSync(DOC, "utf8");

@@ -91,15 +91,17 @@ export async function messages(ex: Exchange): Promise<void> {
   }
   const model = body.model;
   const conversation = messagesConversation(body, model);
-  const decision = decide(conversation, ex.reply);
+  const choice = body.tool_choice;
+  const noParallel = typeof choice === "object" && choice !== null && (choice as { disable_parallel_tool_use?: unknown }).disable_parallel_tool_use === true;
+  const decision = decide(conversation, ex.reply, ex.parallelToolCalls && !noParallel);
   const usage = usageOf(conversation.turns, decision, ex.usage);
   const id = ex.nextId("msg_standin_");
-  const toolUseId = decision.type === "tool_call" ? ex.nextId("toolu_standin_") : "";
+  const calls = decision.type === "tool_call" ? decision.calls.map((c) => ({ ...c, id: ex.nextId("toolu_standin_") })) : [];
   const stopReason: Anthropic.StopReason = decision.type === "text" ? "end_turn" : "tool_use";
-  const block: Anthropic.ContentBlock =
+  const blocks: Anthropic.ContentBlock[] =
     decision.type === "text"
-      ? { type: "text", text: decision.text, citations: null }
-      : { type: "tool_use", id: toolUseId, name: decision.name, input: JSON.parse(decision.arguments) as unknown, caller: { type: "direct" } };
+      ? [{ type: "text", text: decision.text, citations: null }]
+      : calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: JSON.parse(c.arguments) as unknown, caller: { type: "direct" } }));
   const message = (content: Anthropic.ContentBlock[], stop: Anthropic.StopReason | null, outputTokens: number): Anthropic.Message => ({
     id,
     type: "message",
@@ -115,7 +117,7 @@ export async function messages(ex: Exchange): Promise<void> {
   });
 
   if (body.stream !== true) {
-    sendJson(ex.res, 200, message([block], stopReason, usage.completion), ex.headers);
+    sendJson(ex.res, 200, message(blocks, stopReason, usage.completion), ex.headers);
     return;
   }
 
@@ -129,14 +131,18 @@ export async function messages(ex: Exchange): Promise<void> {
     for (const text of chunkText(decision.text)) {
       events.push({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } });
     }
+    events.push({ type: "content_block_stop", index: 0 });
   } else {
-    events.push({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id: toolUseId, name: decision.name, input: {}, caller: { type: "direct" } } });
-    for (const partial_json of ["", ...slice(decision.arguments, 8)]) {
-      events.push({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json } });
-    }
+    // One content block per call, each started, filled and stopped before the next.
+    calls.forEach((call, index) => {
+      events.push({ type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {}, caller: { type: "direct" } } });
+      for (const partial_json of ["", ...slice(call.arguments, 8)]) {
+        events.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } });
+      }
+      events.push({ type: "content_block_stop", index });
+    });
   }
   events.splice(2, 0, { type: "ping" });
-  events.push({ type: "content_block_stop", index: 0 });
   const final = anthropicUsage(usage, usage.completion);
   events.push({
     type: "message_delta",

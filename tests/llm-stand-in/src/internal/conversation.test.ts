@@ -65,9 +65,23 @@ describe("decide", () => {
   test("a user message with tools leads to a tool call unless tool_choice is none", () => {
     const tools = [{ name: "search", parameters: { type: "object", properties: { q: { type: "string" } } } }];
     const turns = [{ role: "user" as const, text: "Find Oslo" }];
-    assert.deepEqual(decide(conversation({ turns, tools }), undefined), { type: "tool_call", name: "search", arguments: '{"q":"Oslo"}' });
+    assert.deepEqual(decide(conversation({ turns, tools }), undefined), { type: "tool_call", calls: [{ name: "search", arguments: '{"q":"Oslo"}' }] });
     assert.deepEqual(decide(conversation({ turns, tools, toolChoice: "none" }), undefined), { type: "text", text: "You said: Find Oslo" });
     assert.deepEqual(decide(conversation({ turns, tools, toolChoice: { name: "missing" } }), undefined), { type: "text", text: "You said: Find Oslo" });
+  });
+
+  test("parallel calls call every offered tool in one answer; a named tool_choice still picks one", () => {
+    const tools = [
+      { name: "search", parameters: { type: "object", properties: { q: { type: "string" } } } },
+      { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+    ];
+    const turns = [{ role: "user" as const, text: "Find Oslo" }];
+    assert.deepEqual(decide(conversation({ turns, tools }), undefined, true), {
+      type: "tool_call",
+      calls: [{ name: "search", arguments: '{"q":"Oslo"}' }, { name: "weather", arguments: '{"city":"Oslo"}' }],
+    });
+    assert.deepEqual(decide(conversation({ turns, tools }), undefined, false), { type: "tool_call", calls: [{ name: "search", arguments: '{"q":"Oslo"}' }] });
+    assert.deepEqual(decide(conversation({ turns, tools, toolChoice: { name: "weather" } }), undefined, true), { type: "tool_call", calls: [{ name: "weather", arguments: '{"city":"Oslo"}' }] });
   });
 
   test("a tool result is quoted with the name of the call it answers", () => {

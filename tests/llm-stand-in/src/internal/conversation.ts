@@ -34,9 +34,16 @@ export interface Conversation {
   body: Record<string, unknown>;
 }
 
+/** A tool call the stand-in makes. */
+export interface Call {
+  name: string;
+  arguments: string;
+}
+
+/** Text, or one answer of tool calls (several when parallel calls are on and the request allows them). */
 export type Decision =
   | { type: "text"; text: string }
-  | { type: "tool_call"; name: string; arguments: string };
+  | { type: "tool_call"; calls: readonly Call[] };
 
 export type ReplyFn = (context: ReplyContext) => string | undefined;
 
@@ -52,7 +59,7 @@ export function lastUserText(turns: readonly Turn[]): string {
  * Scripted reply first; then: after a tool result, a text that quotes it; after a user message with
  * tools on offer, a call of the chosen (or first) tool; otherwise the built-in answer.
  */
-export function decide(conversation: Conversation, reply: ReplyFn | undefined): Decision {
+export function decide(conversation: Conversation, reply: ReplyFn | undefined, parallel = false): Decision {
   const prompt = lastUserText(conversation.turns);
   if (reply !== undefined) {
     const scripted = reply({
@@ -72,11 +79,11 @@ export function decide(conversation: Conversation, reply: ReplyFn | undefined): 
   }
   if (last?.role === "user" && conversation.toolChoice !== "none") {
     const choice = conversation.toolChoice;
-    const tool = typeof choice === "object"
-      ? conversation.tools.find((t) => t.name === choice.name)
-      : conversation.tools[0];
-    if (tool !== undefined) {
-      return { type: "tool_call", name: tool.name, arguments: JSON.stringify(argumentsFor(tool.parameters, prompt)) };
+    const tools = typeof choice === "object"
+      ? conversation.tools.filter((t) => t.name === choice.name).slice(0, 1)
+      : parallel ? conversation.tools : conversation.tools.slice(0, 1);
+    if (tools.length > 0) {
+      return { type: "tool_call", calls: tools.map((tool) => ({ name: tool.name, arguments: JSON.stringify(argumentsFor(tool.parameters, prompt)) })) };
     }
   }
   return { type: "text", text: builtInAnswer(prompt) };
@@ -173,7 +180,7 @@ export function usageFor(promptCount: number, answer: string, overrides: StandIn
 }
 
 function decisionText(decision: Decision): string {
-  return decision.type === "text" ? decision.text : decision.name + decision.arguments;
+  return decision.type === "text" ? decision.text : decision.calls.map((c) => c.name + c.arguments).join(" ");
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -14,6 +14,8 @@ export interface Exchange {
   reply: ReplyFn | undefined;
   usage: StandInUsage;
   embeddingDimensions: number;
+  /** Several tools offered: call each of them in one answer, unless the request disables parallel calls. */
+  parallelToolCalls: boolean;
   /** The model named in answers, from the requested one (default: the same). */
   answerModel: (requested: string) => string;
 }

@@ -91,11 +91,11 @@ export async function chatCompletions(ex: Exchange): Promise<void> {
   }
   const conversation = chatConversation(body, body.model);
   const model = ex.answerModel(body.model);
-  const decision = decide(conversation, ex.reply);
+  const decision = decide(conversation, ex.reply, ex.parallelToolCalls && body.parallel_tool_calls !== false);
   const usage = usageOf(conversation.turns, decision, ex.usage);
   const id = ex.nextId("chatcmpl-standin-");
   const created = unixSeconds();
-  const callId = decision.type === "tool_call" ? ex.nextId("call_standin_") : "";
+  const calls = decision.type === "tool_call" ? decision.calls.map((c) => ({ ...c, id: ex.nextId("call_standin_") })) : [];
 
   if (body.stream !== true) {
     const completion: OpenAI.Chat.Completions.ChatCompletion = {
@@ -115,7 +115,7 @@ export async function chatCompletions(ex: Exchange): Promise<void> {
                   content: null,
                   refusal: null,
                   annotations: [],
-                  tool_calls: [{ id: callId, type: "function", function: { name: decision.name, arguments: decision.arguments } }],
+                  tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
                 },
           logprobs: null,
           finish_reason: decision.type === "text" ? "stop" : "tool_calls",
@@ -144,14 +144,16 @@ export async function chatCompletions(ex: Exchange): Promise<void> {
     for (const piece of chunkText(decision.text)) events.push(chunk({ content: piece }));
     events.push(chunk({}, "stop"));
   } else {
-    events.push(chunk({
-      role: "assistant",
-      content: null,
-      tool_calls: [{ index: 0, id: callId, type: "function", function: { name: decision.name, arguments: "" } }],
-    }));
-    for (const piece of slice(decision.arguments, 8)) {
-      events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
-    }
+    // As the API streams parallel calls: each call opens with its id and name at its index, then its arguments.
+    calls.forEach((call, index) => {
+      events.push(chunk({
+        ...(index === 0 ? { role: "assistant", content: null } : {}),
+        tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }],
+      }));
+      for (const piece of slice(call.arguments, 8)) {
+        events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      }
+    });
     events.push(chunk({}, "tool_calls"));
   }
   if (includeUsage) events.push({ ...base, choices: [], usage: openaiUsage(usage) });

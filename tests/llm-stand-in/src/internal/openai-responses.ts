@@ -67,18 +67,22 @@ function responsesUsage(usage: TokenUsage): OpenAI.Responses.ResponseUsage {
   };
 }
 
-function outputItem(decision: Decision, itemId: string, callId: string, done: boolean): OpenAI.Responses.ResponseOutputItem {
+/** One output item: the message, or one function call (`index` into the decision's calls). */
+interface Item { itemId: string; callId: string; index: number }
+
+function outputItem(decision: Decision, item: Item, done: boolean): OpenAI.Responses.ResponseOutputItem {
   const status = done ? "completed" : "in_progress";
   if (decision.type === "text") {
     return {
-      id: itemId,
+      id: item.itemId,
       type: "message",
       role: "assistant",
       status,
       content: done ? [{ type: "output_text", text: decision.text, annotations: [], logprobs: [] }] : [],
     };
   }
-  return { id: itemId, type: "function_call", call_id: callId, name: decision.name, arguments: done ? decision.arguments : "", status };
+  const call = decision.calls[item.index]!;
+  return { id: item.itemId, type: "function_call", call_id: item.callId, name: call.name, arguments: done ? call.arguments : "", status };
 }
 
 export async function responses(ex: Exchange): Promise<void> {
@@ -89,11 +93,13 @@ export async function responses(ex: Exchange): Promise<void> {
   }
   const model = body.model;
   const conversation = responsesConversation(body, model);
-  const decision = decide(conversation, ex.reply);
+  const decision = decide(conversation, ex.reply, ex.parallelToolCalls && body.parallel_tool_calls !== false);
   const usage = usageOf(conversation.turns, decision, ex.usage);
   const id = ex.nextId("resp_standin_");
-  const itemId = ex.nextId(decision.type === "text" ? "msg_standin_" : "fc_standin_");
-  const callId = decision.type === "tool_call" ? ex.nextId("call_standin_") : "";
+  // Each function call is its own output item.
+  const items: Item[] = decision.type === "text"
+    ? [{ itemId: ex.nextId("msg_standin_"), callId: "", index: 0 }]
+    : decision.calls.map((_, index) => ({ itemId: ex.nextId("fc_standin_"), callId: ex.nextId("call_standin_"), index }));
   const createdAt = unixSeconds();
 
   const response = (status: "in_progress" | "completed", output: OpenAI.Responses.ResponseOutputItem[]): WireResponse => ({
@@ -119,31 +125,35 @@ export async function responses(ex: Exchange): Promise<void> {
     ...(status === "completed" ? { usage: responsesUsage(usage) } : {}),
   });
 
-  const final = outputItem(decision, itemId, callId, true);
+  const finals = items.map((item) => outputItem(decision, item, true));
   if (body.stream !== true) {
-    sendJson(ex.res, 200, response("completed", [final]), ex.headers);
+    sendJson(ex.res, 200, response("completed", finals), ex.headers);
     return;
   }
 
   const events: Array<DistributiveOmit<StreamEvent, "sequence_number">> = [
     { type: "response.created", response: response("in_progress", []) as Responses },
     { type: "response.in_progress", response: response("in_progress", []) as Responses },
-    { type: "response.output_item.added", output_index: 0, item: outputItem(decision, itemId, callId, false) },
   ];
-  if (decision.type === "text") {
-    const where = { item_id: itemId, output_index: 0, content_index: 0 } as const;
-    events.push({ type: "response.content_part.added", ...where, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
-    for (const delta of chunkText(decision.text)) events.push({ type: "response.output_text.delta", ...where, delta, logprobs: [] });
-    events.push({ type: "response.output_text.done", ...where, text: decision.text, logprobs: [] });
-    events.push({ type: "response.content_part.done", ...where, part: { type: "output_text", text: decision.text, annotations: [], logprobs: [] } });
-  } else {
-    for (const delta of slice(decision.arguments, 8)) {
-      events.push({ type: "response.function_call_arguments.delta", item_id: itemId, output_index: 0, delta });
+  items.forEach((item, output_index) => {
+    const itemId = item.itemId;
+    events.push({ type: "response.output_item.added", output_index, item: outputItem(decision, item, false) });
+    if (decision.type === "text") {
+      const where = { item_id: itemId, output_index, content_index: 0 } as const;
+      events.push({ type: "response.content_part.added", ...where, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
+      for (const delta of chunkText(decision.text)) events.push({ type: "response.output_text.delta", ...where, delta, logprobs: [] });
+      events.push({ type: "response.output_text.done", ...where, text: decision.text, logprobs: [] });
+      events.push({ type: "response.content_part.done", ...where, part: { type: "output_text", text: decision.text, annotations: [], logprobs: [] } });
+    } else {
+      const call = decision.calls[item.index]!;
+      for (const delta of slice(call.arguments, 8)) {
+        events.push({ type: "response.function_call_arguments.delta", item_id: itemId, output_index, delta });
+      }
+      events.push({ type: "response.function_call_arguments.done", item_id: itemId, output_index, name: call.name, arguments: call.arguments });
     }
-    events.push({ type: "response.function_call_arguments.done", item_id: itemId, output_index: 0, name: decision.name, arguments: decision.arguments });
-  }
-  events.push({ type: "response.output_item.done", output_index: 0, item: final });
-  events.push({ type: "response.completed", response: response("completed", [final]) as Responses });
+    events.push({ type: "response.output_item.done", output_index, item: finals[output_index]! });
+  });
+  events.push({ type: "response.completed", response: response("completed", finals) as Responses });
 
   const sse = new SseWriter(ex.res, ex.fault, ex.headers);
   let sequence = 0;

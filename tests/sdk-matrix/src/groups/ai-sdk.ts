@@ -9,8 +9,9 @@ export interface AiSdk {
   streamText: AnyFn;
   jsonSchema: AnyFn;
   tool: AnyFn;
+  stepCountIs: AnyFn;
 }
-type CreateOpenAI = (options: Record<string, unknown>) => { chat(model: string): unknown };
+type CreateOpenAI = (options: Record<string, unknown>) => { chat(model: string): unknown; responses(model: string): unknown };
 
 // gpt-4o is answered as a dated snapshot, as the API resolves the alias; o4-mini as itself.
 const answered = (m: string) => (m.startsWith("gpt-4o") ? `${m}-2024-08-06` : m);
@@ -32,9 +33,11 @@ async function settled(traces: CellContext["traces"]): Promise<void> {
 
 export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI, telemetry = false): Scenario[] {
   const model = (url: string, id = "gpt-4o") => createOpenAI({ apiKey: "sk-test", baseURL: url }).chat(id);
-  const tools = () => ({
-    weather: ai.tool({ description: "Weather", inputSchema: ai.jsonSchema({ type: "object", properties: { city: { type: "string" } }, required: ["city"] }) }),
-  });
+  const responsesModel = (url: string) => createOpenAI({ apiKey: "sk-test", baseURL: url }).responses("gpt-4o");
+  const schema = () => ai.jsonSchema({ type: "object", properties: { city: { type: "string" } }, required: ["city"] });
+  const tools = () => ({ weather: ai.tool({ description: "Weather", inputSchema: schema() }) });
+  const twoTools = () => ({ ...tools(), time: ai.tool({ description: "Local time", inputSchema: schema() }) });
+  const PARALLEL_ARGS = ['{"city":"Paris"}', '{"city":"Paris"}'];
   const readAll = async (stream: AsyncIterable<Part>): Promise<string> => {
     let text = "";
     for await (const p of stream) if (p.type === "text-delta") text += p.text ?? p.delta ?? p.textDelta ?? "";
@@ -67,6 +70,66 @@ export function aiSdkScenarios(ai: AiSdk, createOpenAI: CreateOpenAI, telemetry 
         const ask = llm.wrap((prompt: string) => ai.streamText({ model: model(standIn.openaiBaseURL), prompt, tools: tools(), maxRetries: 0 }).fullStream, { name: "ask" });
         await readAll(await ask("Weather in Paris?"));
         return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const ask = llm.wrap((prompt: string) => ai.generateText({ model: model(standIn.openaiBaseURL), prompt, tools: twoTools(), maxRetries: 0 }), { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls, streamed",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const ask = llm.wrap((prompt: string) => ai.streamText({ model: model(standIn.openaiBaseURL), prompt, tools: twoTools(), maxRetries: 0 }).fullStream, { name: "ask" });
+        await readAll(await ask("Weather in Paris?"));
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "responses API",
+      standIn: base,
+      async run({ standIn }) {
+        const ask = llm.wrap((prompt: string) => ai.generateText({ model: responsesModel(standIn.openaiBaseURL), prompt, maxRetries: 0 }), { name: "ask" });
+        await ask("What is the capital of China?");
+        return { text: ANSWER, tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "responses API, streamed",
+      standIn: base,
+      async run({ standIn }) {
+        const ask = llm.wrap((prompt: string) => ai.streamText({ model: responsesModel(standIn.openaiBaseURL), prompt, maxRetries: 0 }).fullStream, { name: "ask" });
+        const text = await readAll(await ask("What is the capital of China?"));
+        if (text !== ANSWER) throw new Error(`the app read ${JSON.stringify(text)}`);
+        return { text: ANSWER, tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "responses API, tools",
+      standIn: base,
+      async run({ standIn }) {
+        const ask = llm.wrap((prompt: string) => ai.generateText({ model: responsesModel(standIn.openaiBaseURL), prompt, tools: tools(), maxRetries: 0 }), { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "tool-using agent",
+      standIn: base,
+      async run({ standIn }) {
+        // The AI SDK's own loop inside one @llm call: the model calls the tool, the SDK runs it, the model answers.
+        const weather = ai.tool({ description: "Weather", inputSchema: schema(), execute: async ({ city }: { city: string }) => `Sunny in ${city}` });
+        const ask = llm.wrap((prompt: string) =>
+          ai.generateText({ model: model(standIn.openaiBaseURL), prompt, tools: { weather }, stopWhen: ai.stepCountIs(2), maxRetries: 0 }), { name: "ask" });
+        const result = (await ask("Weather in Paris?")) as { text: string; steps: unknown[] };
+        if (result.steps.length !== 2 || !result.text.startsWith("Tool weather returned:")) throw new Error(`wrong answer ${JSON.stringify(result.text)}`);
+        // Both model calls' usage on the one @llm span (or on the SDK's two model-call spans under it), priced once.
+        return { text: result.text, tokens: 2 * TOTAL, model: answered("gpt-4o") };
       },
     },
     {

@@ -1,5 +1,7 @@
 // @anthropic-ai/sdk 1.x through @llm, with its own OpenTelemetry on (the default) or off.
+import { agent } from "@calltree/agent";
 import { llm } from "@calltree/llm";
+import { tool } from "@calltree/tool";
 import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { Scenario } from "../cell.js";
 
@@ -11,6 +13,8 @@ type AnthropicCtor = new (options: Record<string, unknown>) => Client;
 const MODEL = "claude-sonnet-4-5";
 const base = { usage: USAGE, reply: replyUnlessTools };
 const tools = [{ name: "weather", description: "Weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }];
+const twoTools = [...tools, { name: "time", description: "Local time", input_schema: { type: "object", properties: { city: { type: "string" } } } }];
+const PARALLEL_ARGS = ['{"city":"Paris"}', '{"city":"Paris"}'];
 const question = [{ role: "user", content: "What is the capital of China?" }];
 
 interface Event { type: string; delta?: { type: string; text?: string } }
@@ -52,6 +56,51 @@ export function anthropicScenarios(Anthropic: AnthropicCtor, telemetry: boolean)
         const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools, stream: true }), { name: "ask" });
         for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
         return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: "parallel tool calls",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = client(standIn.anthropicBaseURL);
+        const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools: twoTools }), { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: "parallel tool calls, streamed",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = client(standIn.anthropicBaseURL);
+        const ask = llm.wrap((q: string) => create(c, { messages: [{ role: "user", content: q }], tools: twoTools, stream: true }), { name: "ask" });
+        for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: MODEL };
+      },
+    },
+    {
+      name: "tool-using agent",
+      standIn: base,
+      async run({ standIn }) {
+        // An @agent loop: the model asks for the @tool (a tool_use block), gets its tool_result, and answers.
+        const c = client(standIn.anthropicBaseURL);
+        interface Block { type: string; id?: string; text?: string; input?: { city: string } }
+        const ask = llm.wrap((messages: unknown[]) => create(c, { messages, tools }) as Promise<{ content: Block[]; stop_reason: string }>, { name: "ask" });
+        const weather = tool.wrap(async (args: { city: string }) => `Sunny in ${args.city}`, { name: "weather" });
+        const run = agent.wrap(async (q: string) => {
+          const messages: unknown[] = [{ role: "user", content: q }];
+          for (;;) {
+            const message = await ask(messages);
+            if (message.stop_reason !== "tool_use") return message.content.find((b) => b.type === "text")?.text;
+            messages.push({ role: "assistant", content: message.content });
+            const results = [];
+            for (const b of message.content) if (b.type === "tool_use") results.push({ type: "tool_result", tool_use_id: b.id, content: await weather(b.input!) });
+            messages.push({ role: "user", content: results });
+          }
+        }, { name: "assistant" });
+        const answer = await run("Weather in Paris?");
+        if (answer !== "Tool weather returned: Sunny in Paris") throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+        return { text: answer, toolArgs: ['{"city":"Paris"}'], tokens: 2 * TOTAL, costed: 2, model: MODEL };
       },
     },
     {

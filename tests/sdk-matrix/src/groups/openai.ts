@@ -1,21 +1,27 @@
-// The openai SDK (5, 6, 7): chat completions through @llm.
+// The openai SDK (5, 6, 7): chat completions and the responses API through @llm, and a tool-using @agent loop.
+import { agent } from "@calltree/agent";
 import { llm } from "@calltree/llm";
+import { tool } from "@calltree/tool";
 import { ANSWER, PNG, replyUnlessTools, TOTAL, USAGE } from "../cell.js";
 import type { Scenario } from "../cell.js";
 
 // The three majors share the chat-completions surface used here; typed loosely so one file serves all.
-type Client = {
-  chat: { completions: { create(body: Record<string, unknown>, options?: Record<string, unknown>): Promise<unknown> & { withResponse(): Promise<{ data: unknown }>; asResponse(): Promise<Response> } } };
-};
+type Create = (body: Record<string, unknown>, options?: Record<string, unknown>) => Promise<unknown> & { withResponse(): Promise<{ data: unknown }>; asResponse(): Promise<Response> };
+type Client = { chat: { completions: { create: Create } }; responses: { create: Create } };
 type OpenAICtor = new (options: Record<string, unknown>) => Client;
 
 // gpt-4o is answered as a dated snapshot, as the API resolves the alias; o4-mini as itself.
 const answered = (m: string) => (m.startsWith("gpt-4o") ? `${m}-2024-08-06` : m);
 const base = { usage: USAGE, reply: replyUnlessTools, answerModel: answered };
 const tools = [{ type: "function", function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+const twoTools = [...tools, { type: "function", function: { name: "time", description: "Local time", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+const responsesTools = [{ type: "function", name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false }];
+const PARALLEL_ARGS = ['{"city":"Paris"}', '{"city":"Paris"}'];
 const question = [{ role: "user", content: "What is the capital of China?" }];
 
 interface Chunk { choices: Array<{ delta: { content?: string | null } }> }
+interface ResponsesEvent { type: string; delta?: string }
+interface Completion { choices: Array<{ message: { content: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> } }> }
 
 export function openaiScenarios(OpenAI: OpenAICtor): Scenario[] {
   const client = (url: string, fetch?: typeof globalThis.fetch) => new OpenAI({ apiKey: "sk-test", baseURL: url, maxRetries: 0, ...(fetch ? { fetch } : {}) });
@@ -52,6 +58,86 @@ export function openaiScenarios(OpenAI: OpenAICtor): Scenario[] {
           c.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }], tools, stream: true, stream_options: { include_usage: true } }), { name: "ask" });
         for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
         return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = client(standIn.openaiBaseURL);
+        const ask = llm.wrap((q: string) => c.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }], tools: twoTools }), { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls, streamed",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = client(standIn.openaiBaseURL);
+        const ask = llm.wrap((q: string) =>
+          c.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }], tools: twoTools, stream: true, stream_options: { include_usage: true } }), { name: "ask" });
+        for await (const _ of (await ask("Weather in Paris?")) as AsyncIterable<unknown>) void _;
+        return { toolArgs: PARALLEL_ARGS, tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "responses API",
+      standIn: base,
+      async run({ standIn }) {
+        const c = client(standIn.openaiBaseURL);
+        const ask = llm.wrap((input: string) => c.responses.create({ model: "gpt-4o", input }), { name: "ask" });
+        await ask("What is the capital of China?");
+        return { text: ANSWER, tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "responses API, streamed",
+      standIn: base,
+      async run({ standIn }) {
+        const c = client(standIn.openaiBaseURL);
+        const ask = llm.wrap((input: string) => c.responses.create({ model: "gpt-4o", input, stream: true }), { name: "ask" });
+        let text = "";
+        for await (const e of (await ask("What is the capital of China?")) as AsyncIterable<ResponsesEvent>) if (e.type === "response.output_text.delta") text += e.delta ?? "";
+        if (text !== ANSWER) throw new Error(`the app read ${JSON.stringify(text)}`);
+        return { text: ANSWER, tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "responses API, tools",
+      standIn: base,
+      async run({ standIn }) {
+        // Through llm.fetch: a method that hides the request, streamed, the app reading the events itself.
+        const c = client(standIn.openaiBaseURL, llm.fetch);
+        const ask = llm.wrap(async (input: string) => {
+          for await (const _ of (await c.responses.create({ model: "gpt-4o", input, tools: responsesTools, stream: true })) as AsyncIterable<unknown>) void _;
+        }, { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "tool-using agent",
+      standIn: base,
+      async run({ standIn }) {
+        // calltree's own loop: an @agent calls the model, runs the @tool it asked for, and calls the model again.
+        const c = client(standIn.openaiBaseURL);
+        const ask = llm.wrap((messages: unknown[]) => c.chat.completions.create({ model: "gpt-4o", messages, tools }) as Promise<Completion>, { name: "ask" });
+        const weather = tool.wrap(async (args: { city: string }) => `Sunny in ${args.city}`, { name: "weather" });
+        const run = agent.wrap(async (q: string) => {
+          const messages: unknown[] = [{ role: "user", content: q }];
+          for (;;) {
+            const message = (await ask(messages)).choices[0]!.message;
+            if (!message.tool_calls?.length) return message.content;
+            messages.push(message);
+            for (const call of message.tool_calls) {
+              messages.push({ role: "tool", tool_call_id: call.id, content: await weather(JSON.parse(call.function.arguments) as { city: string }) });
+            }
+          }
+        }, { name: "assistant" });
+        const answer = await run("Weather in Paris?");
+        if (answer !== "Tool weather returned: Sunny in Paris") throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+        return { text: answer, toolArgs: ['{"city":"Paris"}'], tokens: 2 * TOTAL, costed: 2, model: answered("gpt-4o") };
       },
     },
     {

@@ -214,6 +214,137 @@ export function normalizeAiSdkResult(r: unknown): NormalizedResponse {
   );
 }
 
+/**
+ * OpenAI Agents SDK usage (`Usage`/`RequestUsage`: `inputTokens`, `outputTokens`, `totalTokens`, with
+ * `inputTokensDetails`/`outputTokensDetails` as one record or a list of records in the wire's snake_case).
+ * `inputTokens` includes cached tokens, as OpenAI's does.
+ */
+export function agentsUsage(usage: unknown): TokenCounts | undefined {
+  if (!isRecord(usage)) return undefined;
+  const detail = (details: unknown, key: string): number | undefined => {
+    const each = list(details) ?? (details === undefined ? [] : [details]);
+    let sum: number | undefined;
+    for (const d of each) {
+      const n = num(read(d, key));
+      if (n !== undefined) sum = (sum ?? 0) + n;
+    }
+    return sum;
+  };
+  const inDetails = read(usage, "inputTokensDetails");
+  const outDetails = read(usage, "outputTokensDetails");
+  return counts({
+    prompt: num(read(usage, "inputTokens")),
+    completion: num(read(usage, "outputTokens")),
+    total: num(read(usage, "totalTokens")),
+    cacheRead: detail(inDetails, "cached_tokens"),
+    reasoning: detail(outDetails, "reasoning_tokens"),
+  });
+}
+
+/**
+ * OpenAI Agents SDK `ModelResponse` (what a `Model`'s `getResponse` resolves to, and the `response` of a streamed
+ * `response_done` event): its output items as one assistant message (`output_text`/`refusal` parts, `reasoning`
+ * items, `function_call` items as tool calls) and its `Usage`. It names no model.
+ */
+export function normalizeAgentsResponse(r: unknown): NormalizedResponse {
+  const parts: ContentPart[] = [];
+  const calls: ToolCall[] = [];
+  for (const item of list(read(r, "output")) ?? []) {
+    const type = str(read(item, "type"));
+    if (type === "function_call") {
+      const call: Mutable<ToolCall> = {};
+      const id = str(read(item, "callId")) ?? str(read(item, "call_id"));
+      if (id !== undefined) call.id = id;
+      const name = str(read(item, "name"));
+      if (name !== undefined) call.name = name;
+      const args = argumentsJson(read(item, "arguments"));
+      if (args !== undefined) call.arguments = args;
+      calls.push(call);
+    } else if (type === "reasoning") {
+      for (const c of list(read(item, "content")) ?? []) {
+        const text = str(read(c, "text"));
+        if (text !== undefined) parts.push({ type: "reasoning", text });
+      }
+    } else if ((type === undefined || type === "message") && read(item, "role") === "assistant") {
+      for (const c of list(read(item, "content")) ?? []) {
+        const ctype = str(read(c, "type"));
+        if (ctype === "output_text") {
+          const text = str(read(c, "text"));
+          if (text !== undefined) parts.push({ type: "text", text });
+        } else if (ctype === "refusal") {
+          const text = str(read(c, "refusal"));
+          if (text !== undefined) parts.push({ type: "text", text });
+        }
+      }
+    }
+  }
+  const messages: Message[] = [];
+  if (parts.length > 0 || calls.length > 0) {
+    messages.push({ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) });
+  }
+  return withDefined({ messages }, { model: nonEmpty(read(read(r, "providerData"), "model")), usage: agentsUsage(read(r, "usage")) });
+}
+
+/**
+ * A LangChain `AIMessage` (or `AIMessageChunk`), as `chatModel.invoke()` gives it: `content` (text or parts),
+ * `tool_calls` (`args` an object), `usage_metadata` (`input_tokens` includes cache reads, as OpenAI's) and
+ * `response_metadata` (`model_name`, `finish_reason`).
+ */
+export function normalizeLangChainMessage(r: unknown): NormalizedResponse {
+  const parts: ContentPart[] = [];
+  const calls: ToolCall[] = [];
+  const content = read(r, "content");
+  const text = str(content);
+  if (text !== undefined) {
+    if (text !== "") parts.push({ type: "text", text });
+  } else {
+    for (const item of list(content) ?? []) {
+      const p = normalizePart(item);
+      if (p?.kind === "part") parts.push(p.part);
+    }
+  }
+  for (const c of list(read(r, "tool_calls")) ?? []) {
+    const call: Mutable<ToolCall> = {};
+    const id = str(read(c, "id"));
+    if (id !== undefined) call.id = id;
+    const name = str(read(c, "name"));
+    if (name !== undefined) call.name = name;
+    const args = argumentsJson(read(c, "args"));
+    if (args !== undefined) call.arguments = args;
+    calls.push(call);
+  }
+  const messages: Message[] = [];
+  if (parts.length > 0 || calls.length > 0) {
+    messages.push({ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) });
+  }
+  const u = read(r, "usage_metadata");
+  const usage = isRecord(u)
+    ? counts({
+      prompt: num(read(u, "input_tokens")),
+      completion: num(read(u, "output_tokens")),
+      total: num(read(u, "total_tokens")),
+      cacheRead: num(read(read(u, "input_token_details"), "cache_read")),
+      cacheWrite: num(read(read(u, "input_token_details"), "cache_creation")),
+      reasoning: num(read(read(u, "output_token_details"), "reasoning")),
+    })
+    : undefined;
+  const meta = read(r, "response_metadata");
+  return withDefined(
+    { messages },
+    { model: nonEmpty(read(meta, "model_name")) ?? nonEmpty(read(meta, "model")), usage, finishReason: nonEmpty(read(meta, "finish_reason")) ?? nonEmpty(read(meta, "stop_reason")) },
+  );
+}
+
+/** A LangChain AI message: serializable (`lc_namespace`) with type `ai`. */
+function isLangChainMessage(response: Record<string, unknown>): boolean {
+  return "lc_namespace" in response && "content" in response && read(response, "type") === "ai";
+}
+
+/** An Agents SDK `ModelResponse`: `output` items and a camelCase `usage`, no `object`. */
+function isAgentsResponse(response: Record<string, unknown>): boolean {
+  return "output" in response && "usage" in response && !("object" in response) && isRecord(read(response, "usage")) && "inputTokens" in (read(response, "usage") as object);
+}
+
 /** Recognizes a response by shape and normalizes it; `undefined` for unknown shapes. */
 function normalizeAny(response: unknown): { normalized: NormalizedResponse; family: ProviderInfo } | undefined {
   if (typeof response === "string") {
@@ -245,10 +376,40 @@ function normalizeAny(response: unknown): { normalized: NormalizedResponse; fami
     if (isRecord(first) && "text" in first) return { normalized: normalizeCompletion(view), family: {} };
     return undefined;
   }
-  if ("finishReason" in response && ("content" in response || "text" in response || "toolCalls" in response)) {
-    return { normalized: normalizeAiSdkResult(response), family: {} };
-  }
+  if (isLangChainMessage(response)) return { normalized: normalizeLangChainMessage(response), family: {} };
+  if (isAiSdkResult(response)) return { normalized: normalizeAiSdkResult(response), family: {} };
+  if (isAgentsResponse(response)) return { normalized: normalizeAgentsResponse(response), family: {} };
   return undefined;
+}
+
+function isAiSdkResult(response: Record<string, unknown>): boolean {
+  return "finishReason" in response && ("content" in response || "text" in response || "toolCalls" in response);
+}
+
+/**
+ * The answer messages of a result whose own JSON repeats the answer or is an SDK's bookkeeping: an AI SDK
+ * `generateText` result (a class of getters whose JSON repeats the text in its steps, content and response
+ * messages), an OpenAI responses `Response` (the openai SDK adds `output_text`, the text again), an Agents SDK
+ * `ModelResponse` or a LangChain `AIMessage` (serialized as LangChain's constructor record). `undefined` for chat completions and Anthropic messages, whose JSON is the answer once, as the
+ * API sent it, and what OpenInference records as `output.value`; and for unknown shapes.
+ */
+export function sdkAnswerMessagesOf(response: unknown): readonly Message[] | undefined {
+  let messages: readonly Message[] | undefined;
+  guard(() => {
+    if (!isRecord(response)) return;
+    if (!(isAiSdkResult(response) || isAgentsResponse(response) || isLangChainMessage(response) || read(response, "object") === "response")) return;
+    messages = normalizeAny(response)?.normalized.messages;
+  });
+  return messages;
+}
+
+/** The answer messages of any response shape read here; `undefined` for unknown shapes. */
+export function answerMessagesOf(response: unknown): readonly Message[] | undefined {
+  let messages: readonly Message[] | undefined;
+  guard(() => {
+    messages = normalizeAny(response)?.normalized.messages;
+  });
+  return messages;
 }
 
 /** How a normalized response is written; shared with the stream aggregator. */
@@ -291,7 +452,8 @@ export function writeResponse(
  * Reads an LLM response into OpenInference attributes.
  *
  * Accepts an OpenAI `ChatCompletion`, responses `Response`, legacy `Completion`, an Anthropic
- * `Message`, an AI SDK `generateText` result, or a plain string (the answer text).
+ * `Message`, an AI SDK `generateText` result, an OpenAI Agents SDK `ModelResponse`, a LangChain
+ * `AIMessage`, or a plain string (the answer text).
  *
  * Produces `llm.output_messages.*` (role, content or ordered contents with reasoning, tool
  * calls `message.tool_calls.K.tool_call.{id,function.name,function.arguments}`),

@@ -9,6 +9,7 @@ import type { ProviderInfo, RequestModel } from "./provider.js";
 import { familyOf, requestModelOf } from "./provider.js";
 import {
   aiSdkUsage,
+  normalizeAgentsResponse,
   normalizeAnthropicMessage,
   normalizeChatCompletion,
   normalizeCompletion,
@@ -485,6 +486,28 @@ function aiSdkSink(): Sink {
   };
 }
 
+// ---- OpenAI Agents SDK model stream events --------------------------------------------------
+
+// `output_text_delta` events carry the text; `response_done` carries the whole `ModelResponse` and wins.
+function agentsSink(): Sink {
+  const text = new TextBuffer();
+  let done: unknown;
+  return {
+    push(chunk) {
+      const type = str(read(chunk, "type"));
+      if (type === "output_text_delta") {
+        const delta = str(read(chunk, "delta"));
+        if (delta !== undefined) text.append(delta);
+      } else if (type === "response_done") done = read(chunk, "response");
+    },
+    build() {
+      if (done !== undefined) return { normalized: normalizeAgentsResponse(done), family: {} };
+      const content = text.text();
+      return { normalized: { messages: content === "" ? [] : [{ role: "assistant", content }] }, family: {} };
+    },
+  };
+}
+
 // ---- dispatch ------------------------------------------------------------------------------
 
 const AI_SDK_PARTS: ReadonlySet<string> = new Set([
@@ -506,6 +529,9 @@ const AI_SDK_PARTS: ReadonlySet<string> = new Set([
   "finish",
 ]);
 
+// The Agents SDK's `StreamEvent`s (its `model` events wrap the provider's raw events and are not read).
+const AGENTS_EVENTS: ReadonlySet<string> = new Set(["response_started", "output_text_delta", "response_done"]);
+
 const ANTHROPIC_EVENTS: ReadonlySet<string> = new Set([
   "message_start",
   "content_block_start",
@@ -526,6 +552,7 @@ function sinkFor(chunk: unknown): Sink | undefined {
     if (type.startsWith("response.")) return responsesSink();
     if (ANTHROPIC_EVENTS.has(type)) return anthropicSink();
     if (AI_SDK_PARTS.has(type)) return aiSdkSink();
+    if (AGENTS_EVENTS.has(type)) return agentsSink();
     return undefined;
   }
   // OpenAI-compatible servers sometimes omit `object` on chunks.
@@ -544,7 +571,8 @@ function sinkFor(chunk: unknown): Sink | undefined {
  * response and win), Anthropic events (`message_start` usage, text/thinking/`input_json_delta`
  * block deltas, `message_delta` stop reason and cumulative usage), AI SDK `fullStream` parts
  * (`text-delta`, `reasoning-delta`, `tool-call`, `finish-step`, `finish` with `totalUsage`) and
- * plain strings (e.g. AI SDK `textStream`).
+ * plain strings (e.g. AI SDK `textStream`), and the OpenAI Agents SDK's model `StreamEvent`s
+ * (`output_text_delta`; `response_done` carries the whole `ModelResponse` and wins).
  *
  * Pass the `request` to weigh its model in provider detection and model naming, as
  * `extractLlmResponse` does. Text is collected in pieces and joined once: aggregating N
