@@ -233,7 +233,15 @@ export function openAiToolCalls(value: unknown): ToolCall[] {
     if (isRecord(custom)) {
       out.push(pickDefined({ id: str(read(call, "id")), name: str(read(custom, "name")), arguments: str(read(custom, "input")) }));
     } else {
-      out.push(pickDefined({ id: str(read(call, "id")), name: str(read(fn, "name")), arguments: argumentsJson(read(fn, "arguments")) }));
+      // Built field by field (not through pickDefined's Object.entries): the same keys in the same order.
+      const one: Mutable<ToolCall> = {};
+      const id = str(read(call, "id"));
+      if (id !== undefined) one.id = id;
+      const name = str(read(fn, "name"));
+      if (name !== undefined) one.name = name;
+      const args = argumentsJson(read(fn, "arguments"));
+      if (args !== undefined) one.arguments = args;
+      out.push(one);
     }
   }
   return out;
