@@ -21,7 +21,7 @@ export {
 export type { HeaderCarrier, PromptTemplate } from "./context.js";
 export { configureCapture, resetCapture, DEFAULT_REDACT_KEYS, HIDE_ENVIRONMENT_VARIABLES } from "./capture/config.js";
 export type { CaptureOptions, HideOptions } from "./capture/config.js";
-export { captureValue, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
+export { captureValue, hasRedactedKey, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
 export { maskAttributes, OPENINFERENCE_REDACTED } from "./capture/mask.js";
 export { dataSide } from "./capture/scope.js";
 export type { DataKeys } from "./capture/scope.js";

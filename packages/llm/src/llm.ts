@@ -4,7 +4,7 @@ import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core";
 import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, ChildSpan, Kind } from "@calltree/core";
 import { z } from "zod";
-import { computeCost, costAttributes } from "./internal/cost/index.js";
+import { computeCost, writeCostAttributes } from "./internal/cost/index.js";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf, sdkAnswerMessagesOf } from "./internal/extract/index.js";
 import type { StreamAggregator } from "./internal/extract/index.js";
 import {
@@ -127,20 +127,24 @@ function tokenCountsOf(attrs: Attributes): TokenCounts | undefined {
   if (attrs[SC.LLM_TOKEN_COUNT_PROMPT] === undefined && attrs[SC.LLM_TOKEN_COUNT_COMPLETION] === undefined && attrs[SC.LLM_TOKEN_COUNT_TOTAL] === undefined) {
     return undefined;
   }
-  const num = (k: string) => (typeof attrs[k] === "number" ? (attrs[k] as number) : undefined);
+  // No closures: this runs for every attribute set that carries usage (once per priced call at least).
   const counts: TokenCounts = {};
-  const set = (key: keyof TokenCounts, k: string) => {
-    const v = num(k);
-    if (v !== undefined) counts[key] = v;
-  };
-  set("prompt", SC.LLM_TOKEN_COUNT_PROMPT);
-  set("completion", SC.LLM_TOKEN_COUNT_COMPLETION);
-  set("total", SC.LLM_TOKEN_COUNT_TOTAL);
-  set("cacheRead", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ);
-  set("cacheWrite", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE);
-  set("reasoning", SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING);
-  set("promptAudio", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO);
-  set("completionAudio", SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO);
+  let v = attrs[SC.LLM_TOKEN_COUNT_PROMPT];
+  if (typeof v === "number") counts.prompt = v;
+  v = attrs[SC.LLM_TOKEN_COUNT_COMPLETION];
+  if (typeof v === "number") counts.completion = v;
+  v = attrs[SC.LLM_TOKEN_COUNT_TOTAL];
+  if (typeof v === "number") counts.total = v;
+  v = attrs[U_CACHE_READ];
+  if (typeof v === "number") counts.cacheRead = v;
+  v = attrs[U_CACHE_WRITE];
+  if (typeof v === "number") counts.cacheWrite = v;
+  v = attrs[U_REASONING];
+  if (typeof v === "number") counts.reasoning = v;
+  v = attrs[U_PROMPT_AUDIO];
+  if (typeof v === "number") counts.promptAudio = v;
+  v = attrs[U_COMPLETION_AUDIO];
+  if (typeof v === "number") counts.completionAudio = v;
   if (counts.prompt === undefined && counts.completion === undefined && counts.total === undefined) return undefined;
   return counts;
 }
@@ -279,7 +283,7 @@ export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefi
   const price = (tokens: TokenCounts, m: string | undefined) => {
     if (m === undefined) return;
     const cost = computeCost({ model: m, ...(provider !== undefined ? { provider } : {}), tokens });
-    if (cost !== undefined) Object.assign(attrs, costAttributes(cost));
+    if (cost !== undefined) writeCostAttributes(attrs, cost);
   };
   const nested = state.nested;
   if (nested?.tokens !== undefined) {

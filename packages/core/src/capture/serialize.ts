@@ -508,6 +508,36 @@ export function nativeJson(value: unknown, limit: number, maxDepth: number, reda
   return text;
 }
 
+/**
+ * True when {@link safeJson} of `value` could redact a key: some object key at any depth, own enumerable, is one the
+ * capture configuration redacts. Meant for what `JSON.parse` returns (plain objects and arrays); anything it cannot
+ * read (a throwing getter, a nesting too deep for the stack) counts as true, so a caller then serializes.
+ * @internal
+ */
+export function hasRedactedKey(value: unknown): boolean {
+  const redact = captureConfig().redact;
+  if (redact === undefined) return false;
+  try {
+    return anyKey(value, redact);
+  } catch {
+    return true;
+  }
+}
+
+function anyKey(value: unknown, redact: (key: string) => boolean): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (anyKey(value[i], redact)) return true;
+    return false;
+  }
+  const keys = objectKeys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (redact(key) || anyKey((value as Record<string, unknown>)[key], redact)) return true;
+  }
+  return false;
+}
+
 function safeMessage(e: unknown): string {
   try {
     return e instanceof Error ? e.message : String(e);

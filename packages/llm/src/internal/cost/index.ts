@@ -2,6 +2,6 @@
 // meant for the package's public index; the rest stays internal.
 export { computeCost } from "./compute-cost.js";
 export type { CostBreakdown, CostInput, TokenCounts } from "./compute-cost.js";
-export { costAttributes } from "./cost-attributes.js";
+export { costAttributes, writeCostAttributes } from "./cost-attributes.js";
 export { clearModelPrices, setModelPrices } from "./model-prices.js";
 export type { ModelPrice } from "./model-prices.js";
