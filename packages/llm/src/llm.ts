@@ -277,6 +277,8 @@ export function usageAttributes(call: CallInfo<LlmOptions>): Attributes | undefi
   const state = call.data as LlmState | undefined;
   if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
+  // Nothing learned (a call answered with plain text, an unknown SDK): no object, no pricing closure.
+  if (state.usage === undefined && state.cost === undefined && state.nested?.tokens === undefined) return undefined;
   const attrs: Attributes = {};
   const model = state.responseModel ?? state.model ?? call.options.model;
   const provider = call.options.provider;

@@ -14,9 +14,15 @@ type PartResult =
   | { readonly kind: "call"; readonly call: ToolCall }
   | { readonly kind: "result"; readonly message: Message };
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// for-in over the caller's fresh literal (no entry arrays, as Object.entries makes); own keys only, in its order.
 function pickDefined<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
+  for (const k in value) {
+    const v: unknown = value[k];
+    if (v !== undefined && hasOwn.call(value, k)) out[k] = v;
+  }
   return out as T;
 }
 
