@@ -42,6 +42,7 @@ const KIND = [
   "copyFunctionShape",
   "defineKind",
   "documentKey",
+  "hasRedactedKey",
   "isCalltreeError",
   "isRecord",
   "isScoredPair",

@@ -5,7 +5,7 @@ export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js
 export type { AnyFunction, CallInfo, CallStart, CommonOptions, DecoratedMethod } from "./types.js";
 export type { ChildSpan } from "./span-processor.js";
 export type { DataKeys } from "./capture/scope.js";
-export { safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
+export { hasRedactedKey, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
 export { isRecord, read } from "./read.js";
 export { DOCUMENT_CONTENT_KEYS, documentKey, isScoredPair, toDocument, writeDocument, writeDocuments } from "./documents.js";
 export type { FlatDocument } from "./documents.js";

@@ -4,7 +4,7 @@ import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core/kind";
 import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, CallStart, ChildSpan, Kind } from "@calltree/core/kind";
 import { z } from "zod";
-import { computeCost, costAttributes } from "./internal/cost/index.js";
+import { computeCost, writeCostAttributes } from "./internal/cost/index.js";
 import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf, sdkAnswerMessagesOf } from "./internal/extract/index.js";
 import type { StreamAggregator } from "./internal/extract/index.js";
 import {
@@ -130,20 +130,24 @@ function tokenCountsOf(attrs: Attributes): TokenCounts | undefined {
   if (attrs[SC.LLM_TOKEN_COUNT_PROMPT] === undefined && attrs[SC.LLM_TOKEN_COUNT_COMPLETION] === undefined && attrs[SC.LLM_TOKEN_COUNT_TOTAL] === undefined) {
     return undefined;
   }
-  const num = (k: string) => (typeof attrs[k] === "number" ? (attrs[k] as number) : undefined);
+  // No closures: this runs for every attribute set that carries usage (once per priced call at least).
   const counts: TokenCounts = {};
-  const set = (key: keyof TokenCounts, k: string) => {
-    const v = num(k);
-    if (v !== undefined) counts[key] = v;
-  };
-  set("prompt", SC.LLM_TOKEN_COUNT_PROMPT);
-  set("completion", SC.LLM_TOKEN_COUNT_COMPLETION);
-  set("total", SC.LLM_TOKEN_COUNT_TOTAL);
-  set("cacheRead", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ);
-  set("cacheWrite", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE);
-  set("reasoning", SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING);
-  set("promptAudio", SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO);
-  set("completionAudio", SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO);
+  let v = attrs[SC.LLM_TOKEN_COUNT_PROMPT];
+  if (typeof v === "number") counts.prompt = v;
+  v = attrs[SC.LLM_TOKEN_COUNT_COMPLETION];
+  if (typeof v === "number") counts.completion = v;
+  v = attrs[SC.LLM_TOKEN_COUNT_TOTAL];
+  if (typeof v === "number") counts.total = v;
+  v = attrs[U_CACHE_READ];
+  if (typeof v === "number") counts.cacheRead = v;
+  v = attrs[U_CACHE_WRITE];
+  if (typeof v === "number") counts.cacheWrite = v;
+  v = attrs[U_REASONING];
+  if (typeof v === "number") counts.reasoning = v;
+  v = attrs[U_PROMPT_AUDIO];
+  if (typeof v === "number") counts.promptAudio = v;
+  v = attrs[U_COMPLETION_AUDIO];
+  if (typeof v === "number") counts.completionAudio = v;
   if (counts.prompt === undefined && counts.completion === undefined && counts.total === undefined) return undefined;
   return counts;
 }
@@ -167,26 +171,40 @@ function genAiTokenCountsOf(attrs: Attributes): TokenCounts | undefined {
 }
 
 // A token count or cost detail without the counts or total (written by hand): checked by the keys calltree writes.
+// Unrolled, one lookup site per key: a loop over a key array makes its one keyed load megamorphic (every key a
+// different name), which cost 2.5% of the nested chain → agent → llm row's profile.
 function hasUsageKey(attrs: Attributes): boolean {
-  for (let i = 0; i < USAGE_KEYS.length; i++) if (attrs[USAGE_KEYS[i]!] !== undefined) return true;
-  return false;
+  return (
+    attrs[U_CACHE_READ] !== undefined ||
+    attrs[U_CACHE_WRITE] !== undefined ||
+    attrs[U_PROMPT_AUDIO] !== undefined ||
+    attrs[U_REASONING] !== undefined ||
+    attrs[U_COMPLETION_AUDIO] !== undefined ||
+    attrs[C_PROMPT] !== undefined ||
+    attrs[C_COMPLETION] !== undefined ||
+    attrs[C_INPUT] !== undefined ||
+    attrs[C_OUTPUT] !== undefined ||
+    attrs[C_CACHE_READ] !== undefined ||
+    attrs[C_CACHE_WRITE] !== undefined ||
+    attrs[C_PROMPT_AUDIO] !== undefined ||
+    attrs[C_REASONING] !== undefined ||
+    attrs[C_COMPLETION_AUDIO] !== undefined
+  );
 }
-const USAGE_KEYS = [
-  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ,
-  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE,
-  SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO,
-  SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING,
-  SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO,
-  SC.LLM_COST_PROMPT,
-  SC.LLM_COST_COMPLETION,
-  SC.LLM_COST_INPUT,
-  SC.LLM_COST_OUTPUT,
-  SC.LLM_COST_PROMPT_DETAILS_CACHE_READ,
-  SC.LLM_COST_PROMPT_DETAILS_CACHE_WRITE,
-  SC.LLM_COST_PROMPT_DETAILS_AUDIO,
-  SC.LLM_COST_COMPLETION_DETAILS_REASONING,
-  SC.LLM_COST_COMPLETION_DETAILS_AUDIO,
-];
+const U_CACHE_READ = SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ;
+const U_CACHE_WRITE = SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE;
+const U_PROMPT_AUDIO = SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO;
+const U_REASONING = SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING;
+const U_COMPLETION_AUDIO = SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO;
+const C_PROMPT = SC.LLM_COST_PROMPT;
+const C_COMPLETION = SC.LLM_COST_COMPLETION;
+const C_INPUT = SC.LLM_COST_INPUT;
+const C_OUTPUT = SC.LLM_COST_OUTPUT;
+const C_CACHE_READ = SC.LLM_COST_PROMPT_DETAILS_CACHE_READ;
+const C_CACHE_WRITE = SC.LLM_COST_PROMPT_DETAILS_CACHE_WRITE;
+const C_PROMPT_AUDIO = SC.LLM_COST_PROMPT_DETAILS_AUDIO;
+const C_REASONING = SC.LLM_COST_COMPLETION_DETAILS_REASONING;
+const C_COMPLETION_AUDIO = SC.LLM_COST_COMPLETION_DETAILS_AUDIO;
 
 // Keys under any of `prefixes` (each given with its trailing dot, or as an exact key).
 function under(key: string, exact: readonly string[], dotted: readonly string[]): boolean {
@@ -262,13 +280,15 @@ function usageAttributes(call: CallStart<LlmOptions, LlmState>): Attributes | un
   const state = call.data;
   if (state === undefined || state.usageWritten) return undefined;
   state.usageWritten = true;
+  // Nothing learned (a call answered with plain text, an unknown SDK): no object, no pricing closure.
+  if (state.usage === undefined && state.cost === undefined && state.nested?.tokens === undefined) return undefined;
   const attrs: Attributes = {};
   const model = state.responseModel ?? state.model ?? call.options.model;
   const provider = call.options.provider;
   const price = (tokens: TokenCounts, m: string | undefined) => {
     if (m === undefined) return;
     const cost = computeCost({ model: m, ...(provider !== undefined ? { provider } : {}), tokens });
-    if (cost !== undefined) Object.assign(attrs, costAttributes(cost));
+    if (cost !== undefined) writeCostAttributes(attrs, cost);
   };
   const nested = state.nested;
   if (nested?.tokens !== undefined) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { configureCapture, resetCapture } from "./config.js";
-import { captureValue, hasOwnKey, nativeJson, REDACTED, safeJson, truncateText, TRUNCATION_MARKER, walkJson } from "./serialize.js";
+import { captureValue, hasOwnKey, hasRedactedKey, nativeJson, REDACTED, safeJson, truncateText, TRUNCATION_MARKER, walkJson } from "./serialize.js";
 
 afterEach(() => resetCapture());
 
@@ -534,5 +534,39 @@ describe("safeJson's native fast path gives exactly the walker's text", () => {
     } finally {
       delete proto.toJSON;
     }
+  });
+});
+
+describe("hasRedactedKey", () => {
+  const values: unknown[] = [
+    { query: "churn", year: 2025 },
+    { user: "ann", password: "x" },
+    [{ a: 1 }, { nested: { deeper: [{ apiKey: "k" }] } }],
+    { list: [1, "two", null, true], remark: "[REDACTED]" },
+    { note: "kept" },
+    { "[REDACTED]": 1 },
+    "text",
+    42,
+    null,
+    [],
+    {},
+  ];
+
+  test("is true exactly when safeJson redacts a key of parsed JSON (default keys, custom keys, redaction off)", () => {
+    for (const setup of [undefined, { redactKeys: ["year", /^no/] }, { redactKeys: false as const }]) {
+      resetCapture();
+      if (setup !== undefined) configureCapture(setup);
+      for (const value of values) {
+        const parsed: unknown = JSON.parse(JSON.stringify(value));
+        // Small plain data: safeJson writes what JSON.stringify writes unless it redacted a key.
+        const redactedBySafeJson = safeJson(parsed) !== JSON.stringify(parsed);
+        assert.equal(hasRedactedKey(parsed), redactedBySafeJson, `${JSON.stringify(value)} with ${JSON.stringify(setup)}`);
+      }
+    }
+  });
+
+  test("counts what it cannot read as a possible redaction", () => {
+    const throwing = Object.defineProperty({}, "x", { enumerable: true, get: () => { throw new Error("no"); } });
+    assert.equal(hasRedactedKey(throwing), true);
   });
 });

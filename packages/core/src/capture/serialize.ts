@@ -471,11 +471,12 @@ function plain(s: Scan, value: unknown, level: number): boolean {
   if (proto !== objectProto && proto !== null) return false;
   // The walker trusts a tag that names no intrinsic it checks (a plain object tagged "Promise" is "[Promise]").
   if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== undefined) return false;
-  const keys = objectKeys(value);
   const redact = s.redact;
   s.size += 2;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  // for-in, not Object.keys: no key array per object, and V8 reads each value through the enum cache instead of
+  // a keyed lookup. It also visits enumerable keys of the prototype (only a polluted Object.prototype has any):
+  // checking more keys than JSON.stringify writes can only send more values to the walker.
+  for (const key in value) {
     // A redacted key is written even when its value is undefined: the walker's business.
     if (redact !== undefined && redact(key)) return false;
     const item: unknown = (value as Record<string, unknown>)[key];
@@ -506,6 +507,37 @@ export function nativeJson(value: unknown, limit: number, maxDepth: number, reda
   // text fits with those to spare, it cuts nothing, and its text is this one.
   if (typeof text !== "string" || text.length + (s.levels + 1) * LEVEL_RESERVE + VALUE_ROOM > limit) return undefined;
   return text;
+}
+
+/**
+ * True when {@link safeJson} of `value` could redact a key: some object key at any depth, own enumerable, is one the
+ * capture configuration redacts. Meant for what `JSON.parse` returns (plain objects and arrays); anything it cannot
+ * read (a throwing getter, a nesting too deep for the stack) counts as true, so a caller then serializes. A kind
+ * uses it to keep text it was given (tool-call arguments) as it is when nothing in it would be redacted, instead of
+ * parsing and serializing it again. Never throws.
+ */
+export function hasRedactedKey(value: unknown): boolean {
+  const redact = captureConfig().redact;
+  if (redact === undefined) return false;
+  try {
+    return anyKey(value, redact);
+  } catch {
+    return true;
+  }
+}
+
+function anyKey(value: unknown, redact: (key: string) => boolean): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (anyKey(value[i], redact)) return true;
+    return false;
+  }
+  const keys = objectKeys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (redact(key) || anyKey((value as Record<string, unknown>)[key], redact)) return true;
+  }
+  return false;
 }
 
 function safeMessage(e: unknown): string {

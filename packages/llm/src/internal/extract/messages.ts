@@ -2,7 +2,7 @@
 // output blocks) into `Message`s. The part vocabularies of OpenAI chat, OpenAI responses,
 // Anthropic and the AI SDK barely overlap, so one reader dispatching on `type` serves them all.
 import type { ContentPart, Message, ToolCall } from "./model.js";
-import { REDACTED } from "@calltree/core/kind";
+import { hasRedactedKey, REDACTED } from "@calltree/core/kind";
 import { isRecord, list, nonEmpty, read, safeJson, str } from "./shape.js";
 import type { Rec } from "./shape.js";
 
@@ -14,9 +14,15 @@ type PartResult =
   | { readonly kind: "call"; readonly call: ToolCall }
   | { readonly kind: "result"; readonly message: Message };
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// for-in over the caller's fresh literal (no entry arrays, as Object.entries makes); own keys only, in its order.
 function pickDefined<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = v;
+  for (const k in value) {
+    const v: unknown = value[k];
+    if (v !== undefined && hasOwn.call(value, k)) out[k] = v;
+  }
   return out as T;
 }
 
@@ -43,6 +49,9 @@ export function argumentsJson(input: unknown): string | undefined {
   } catch {
     return input; // Partial or raw arguments: kept as sent.
   }
+  // Serializing again can only bring a `"[REDACTED]"` the text lacks through a redacted key, or through an escape
+  // (`\u005b…`) that spells the marker: with neither, the text is kept without writing it out a second time.
+  if (!input.includes("\\") && !hasRedactedKey(parsed)) return input;
   const captured = safeJson(parsed);
   return captured !== undefined && captured.includes(`"${REDACTED}"`) && !input.includes(`"${REDACTED}"`) ? captured : input;
 }
@@ -233,7 +242,15 @@ export function openAiToolCalls(value: unknown): ToolCall[] {
     if (isRecord(custom)) {
       out.push(pickDefined({ id: str(read(call, "id")), name: str(read(custom, "name")), arguments: str(read(custom, "input")) }));
     } else {
-      out.push(pickDefined({ id: str(read(call, "id")), name: str(read(fn, "name")), arguments: argumentsJson(read(fn, "arguments")) }));
+      // Built field by field (not through pickDefined's Object.entries): the same keys in the same order.
+      const one: Mutable<ToolCall> = {};
+      const id = str(read(call, "id"));
+      if (id !== undefined) one.id = id;
+      const name = str(read(fn, "name"));
+      if (name !== undefined) one.name = name;
+      const args = argumentsJson(read(fn, "arguments"));
+      if (args !== undefined) one.arguments = args;
+      out.push(one);
     }
   }
   return out;
@@ -244,7 +261,7 @@ export function openAiToolCalls(value: unknown): ToolCall[] {
  * `tool_result` blocks of a user message, AI SDK `tool-result` parts) become messages of their
  * own with role `tool`, so each carries its `tool_call_id` the way OpenInference expects.
  */
-function normalizeMessage(message: Rec): Message[] {
+function normalizeMessage(message: Rec, into: Message[]): void {
   const role = str(read(message, "role"));
   const content = read(message, "content");
   const out: Mutable<Message> = {};
@@ -254,8 +271,11 @@ function normalizeMessage(message: Rec): Message[] {
   const toolCallId = str(read(message, "tool_call_id"));
   if (toolCallId !== undefined) out.toolCallId = toolCallId;
 
-  const calls: ToolCall[] = openAiToolCalls(read(message, "tool_calls"));
-  const results: Message[] = [];
+  // `tool_calls` is read only when present, and the lists below are made only when a part needs them: most
+  // messages of a chat are plain text (this runs for every message of every request).
+  const rawCalls = read(message, "tool_calls");
+  let calls: ToolCall[] | undefined = rawCalls === undefined ? undefined : openAiToolCalls(rawCalls);
+  let results: Message[] | undefined;
   const text = str(content);
   if (text !== undefined) {
     out.content = text;
@@ -265,22 +285,27 @@ function normalizeMessage(message: Rec): Message[] {
       const r = normalizePart(item);
       if (r === undefined) continue;
       if (r.kind === "part") parts.push(r.part);
-      else if (r.kind === "call") calls.push(r.call);
-      else results.push(r.message);
+      else if (r.kind === "call") (calls ??= []).push(r.call);
+      else (results ??= []).push(r.message);
     }
     if (parts.length > 0) out.contents = parts;
   }
-  if (calls.length > 0) out.toolCalls = calls;
+  if (calls !== undefined && calls.length > 0) out.toolCalls = calls;
   const fc = read(message, "function_call");
   if (isRecord(fc)) {
     out.functionCall = pickDefined({ name: str(read(fc, "name")), arguments: argumentsJson(read(fc, "arguments")) });
   }
+  if (results === undefined) {
+    into.push(out);
+    return;
+  }
   // A message that held nothing but tool results is fully replaced by them.
-  const keepMain = results.length === 0 || out.contents !== undefined || out.toolCalls !== undefined || out.content !== undefined;
-  if (!keepMain) return results;
+  const keepMain = out.contents !== undefined || out.toolCalls !== undefined || out.content !== undefined;
   // Tool results answer earlier calls: they go before the user's text (Anthropic requires them
   // first), and after an assistant's own calls (provider-executed tools in the AI SDK).
-  return role === "assistant" ? [out, ...results] : [...results, out];
+  if (keepMain && role === "assistant") into.push(out);
+  for (const r of results) into.push(r);
+  if (keepMain && role !== "assistant") into.push(out);
 }
 
 /**
@@ -326,7 +351,7 @@ export function normalizeMessages(items: readonly unknown[]): Message[] {
     }
     if (type !== undefined && type !== "message") continue;
     if (read(item, "role") === undefined && read(item, "content") === undefined) continue;
-    out.push(...normalizeMessage(item));
+    normalizeMessage(item, out);
   }
   return out;
 }

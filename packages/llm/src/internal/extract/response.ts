@@ -11,10 +11,14 @@ import { guard, isRecord, list, nonEmpty, num, read, str } from "./shape.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+// for-in over the caller's fresh literal (no entry arrays, as Object.entries makes); own keys only, in its order.
 function counts(entries: Mutable<TokenCounts>): TokenCounts {
   const out: TokenCounts = {};
-  for (const [k, v] of Object.entries(entries) as Array<[keyof TokenCounts, number | undefined]>) {
-    if (v !== undefined) out[k] = v;
+  for (const k in entries) {
+    const v = entries[k as keyof TokenCounts];
+    if (v !== undefined && hasOwn.call(entries, k)) out[k as keyof TokenCounts] = v;
   }
   return out;
 }
