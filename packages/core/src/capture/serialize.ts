@@ -245,8 +245,9 @@ function walkValue(w: Walk, value: unknown): void {
   }
 }
 
-function walkArray(w: Walk, arr: readonly unknown[]): void {
-  const n = arr.length;
+// Writes `n` items as a JSON array, each by `writeItem` (false: there are no more), and once the room runs out, a
+// marker saying how many were left out. Arrays, Sets and Maps with keys that are not all strings share it.
+function walkItems(w: Walk, n: number, writeItem: (i: number) => boolean): void {
   push(w, "[");
   for (let i = 0; i < n; i++) {
     if (i > 0) push(w, ",");
@@ -255,16 +256,23 @@ function walkArray(w: Walk, arr: readonly unknown[]): void {
       push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
       break;
     }
+    if (!writeItem(i)) break;
+  }
+  push(w, "]");
+}
+
+function walkArray(w: Walk, arr: readonly unknown[]): void {
+  walkItems(w, arr.length, (i) => {
     let item: unknown;
     try {
       item = arr[i];
     } catch (e) {
       pushString(w, `[Unreadable: ${safeMessage(e)}]`);
-      continue;
+      return true;
     }
     walk(w, item);
-  }
-  push(w, "]");
+    return true;
+  });
 }
 
 // Maps and Sets are read through the intrinsics (a subclass cannot make them lie about their size) and one entry
@@ -280,21 +288,13 @@ const setValues = Set.prototype.values;
 const MIN_ENTRY = 5;
 
 function walkSet(w: Walk, set: Set<unknown>): void {
-  const n = setSize.call(set);
   const values = setValues.call(set);
-  push(w, "[");
-  for (let i = 0; i < n; i++) {
-    if (i > 0) push(w, ",");
-    if (w.full || room(w) < VALUE_ROOM) {
-      w.full = true;
-      push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
-      break;
-    }
+  walkItems(w, setSize.call(set), () => {
     const r = values.next();
-    if (r.done === true) break;
+    if (r.done === true) return false;
     walk(w, r.value);
-  }
-  push(w, "]");
+    return true;
+  });
 }
 
 function keyText(k: unknown): string {
@@ -318,20 +318,13 @@ function walkMap(w: Walk, map: Map<unknown, unknown>): void {
   const redact = w.redact;
   if (!stringKeys) {
     // Written as `[key, value]` pairs; a string key that looks secret still hides its value.
-    push(w, "[");
-    for (let i = 0; i < n; i++) {
-      if (i > 0) push(w, ",");
-      if (w.full || room(w) < VALUE_ROOM) {
-        w.full = true;
-        push(w, JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more items]`));
-        break;
-      }
+    walkItems(w, n, () => {
       const r = entries.next();
-      if (r.done === true) break;
+      if (r.done === true) return false;
       const [k, v] = r.value;
       walk(w, [k, typeof k === "string" && redact !== undefined && redact(k) ? REDACTED : v]);
-    }
-    push(w, "]");
+      return true;
+    });
     return;
   }
   push(w, "{");
