@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm test`: lint (ESLint), unused code (knip), manifest check, then every package's build (tsc: type checks)
-// and tests through turbo, never from cache. Ends with one summary line counting the tests of every package.
+// `pnpm test`: every package's build (tsc: type checks), lint (ESLint), unused code (knip), the manifest check, then
+// the tests through turbo, never from cache. Ends with one summary line counting the tests of every package.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
@@ -8,7 +8,14 @@ const root = join(new URL(".", import.meta.url).pathname, "..");
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", FORCE_COLOR: "0" };
 
 const bin = (name) => join(root, "node_modules", ".bin", name);
-for (const [command, ...args] of [[bin("eslint"), "."], [bin("knip")], [process.execPath, join(root, "scripts", "check-manifests.mjs")]]) {
+// The build comes first: knip follows the imports tests in test/ folders make of their package's dist/esm.
+const steps = [
+  [bin("turbo"), "run", "build", "--concurrency=2", "--output-logs=errors-only"],
+  [bin("eslint"), "."],
+  [bin("knip")],
+  [process.execPath, join(root, "scripts", "check-manifests.mjs")],
+];
+for (const [command, ...args] of steps) {
   const r = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
