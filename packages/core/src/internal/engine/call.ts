@@ -4,7 +4,7 @@ import { captureConfig } from "../../capture/config.js";
 import { maskAttributes } from "../../capture/mask.js";
 import type { CallInfo, CommonOptions } from "../../types.js";
 import { reportOnce } from "../diagnostics.js";
-import { FIRST_TOKEN_EVENT, STREAM_STATE } from "../constants.js";
+import { FIRST_TOKEN_EVENT, STREAM_STATE } from "../../conventions.js";
 import {
   EMPTY,
   kindAttributes,

@@ -1,12 +1,12 @@
 import type { Attributes, AttributeValue, SpanOptions } from "@opentelemetry/api";
 import type { DataKeys } from "../../capture/scope.js";
-import type { CallInfo, CommonOptions } from "../../types.js";
+import type { CallInfo, CallStart, CommonOptions } from "../../types.js";
 
 /** The hooks a kind supplies; see `defineKind`. @internal */
 export interface KindHooks {
   name: string;
   spanKind: string;
-  onStart?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
+  onStart?: ((call: CallStart<any, any>) => Attributes | undefined | void) | undefined;
   onResult?: ((result: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onChunk?: ((chunk: unknown, call: CallInfo<any>) => void) | undefined;
   onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
