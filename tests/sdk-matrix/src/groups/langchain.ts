@@ -12,10 +12,10 @@ import type { Scenario } from "../cell.js";
 const answered = (m: string) => `${m}-2024-08-06`;
 const base = { usage: USAGE, reply: replyUnlessTools, answerModel: answered };
 
-interface AIMessage { content: unknown; tool_calls?: Array<{ id?: string; name: string; args: Record<string, unknown> }> }
+interface AIMessage { content: unknown; text: string; tool_calls?: Array<{ id?: string; name: string; args: Record<string, unknown> }> }
 interface Chat {
   invoke(input: unknown): Promise<AIMessage>;
-  stream(input: unknown, options?: unknown): Promise<AsyncIterable<{ content: unknown }>>;
+  stream(input: unknown, options?: unknown): Promise<AsyncIterable<{ content: unknown; text: string; tool_call_chunks?: unknown[] }>>;
   bindTools(tools: unknown[]): Chat;
 }
 
@@ -42,8 +42,10 @@ export async function langchainScenarios(): Promise<Scenario[]> {
   const { ToolMessage } = (await import("@langchain/core/messages")) as unknown as { ToolMessage: new (o: Record<string, unknown>) => unknown };
   const weatherTool = { type: "function", function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
   const timeTool = { type: "function", function: { name: "time", description: "Local time", parameters: { type: "object", properties: { city: { type: "string" } } } } };
-  const chat = (url: string, model = "gpt-4o", fetch = false) =>
-    new ChatOpenAI({ model, apiKey: "sk-test", maxRetries: 0, configuration: { baseURL: url, ...(fetch ? { fetch: llm.fetch } : {}) }, streamUsage: true });
+  const chat = (url: string, model = "gpt-4o", fetch = false, responses = false) =>
+    new ChatOpenAI({ model, apiKey: "sk-test", maxRetries: 0, configuration: { baseURL: url, ...(fetch ? { fetch: llm.fetch } : {}) }, streamUsage: true, ...(responses ? { useResponsesApi: true } : {}) });
+  // The responses API answers with the model it was asked for (the stand-in's responses route names no snapshot).
+  const responsesChat = (url: string) => chat(url, "gpt-4o", false, true);
   return [
     {
       name: "plain",
@@ -182,6 +184,59 @@ export async function langchainScenarios(): Promise<Scenario[]> {
         }, { name: "ask" });
         await ask("Weather in Paris?");
         return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "parallel tool calls, streamed",
+      standIn: { ...base, parallelToolCalls: true },
+      async run({ standIn }) {
+        const c = chat(standIn.openaiBaseURL).bindTools([weatherTool, timeTool]);
+        const ask = llm.wrap(async (q: string) => {
+          for await (const _ of await c.stream(q)) void _;
+        }, { name: "ask" });
+        await ask("Weather in Paris?");
+        return { toolArgs: ['{"city":"Paris"}', '{"city":"Paris"}'], tokens: TOTAL, model: answered("gpt-4o") };
+      },
+    },
+    {
+      name: "responses API",
+      standIn: base,
+      async run({ standIn }) {
+        const c = responsesChat(standIn.openaiBaseURL);
+        const ask = llm.wrap(async (q: string) => (await c.invoke(q)).text, { name: "ask" });
+        const text = await ask("What is the capital of China?");
+        if (text !== ANSWER) throw new Error(`wrong answer ${JSON.stringify(text)}`);
+        if (!standIn.requests.some((r) => r.path === "/v1/responses")) throw new Error("not the responses API");
+        return { text: ANSWER, tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "responses API, streamed",
+      standIn: base,
+      async run({ standIn }) {
+        const c = responsesChat(standIn.openaiBaseURL);
+        const ask = llm.wrap(async (q: string) => {
+          let text = "";
+          for await (const chunk of await c.stream(q)) text += chunk.text;
+          return text;
+        }, { name: "ask" });
+        const text = await ask("What is the capital of China?");
+        if (text !== ANSWER) throw new Error(`the app read ${JSON.stringify(text)}`);
+        if (!standIn.requests.some((r) => r.path === "/v1/responses" && (r.body as { stream?: unknown }).stream === true)) throw new Error("not a streamed responses API call");
+        return { text: ANSWER, tokens: TOTAL, model: "gpt-4o" };
+      },
+    },
+    {
+      name: "responses API, tools",
+      standIn: base,
+      async run({ standIn }) {
+        // The method returns the AIMessage, so @llm records its tool calls: OpenInference's LangChain span records
+        // none for a responses API message (it reads them from additional_kwargs, where only chat completions put them).
+        const c = responsesChat(standIn.openaiBaseURL).bindTools([weatherTool]);
+        const ask = llm.wrap((q: string) => c.invoke(q), { name: "ask" });
+        if ((await ask("Weather in Paris?")).tool_calls?.length !== 1) throw new Error("not one tool call");
+        if (!standIn.requests.some((r) => r.path === "/v1/responses")) throw new Error("not the responses API");
+        return { toolArgs: ['{"city":"Paris"}'], tokens: TOTAL, model: "gpt-4o" };
       },
     },
   ];
