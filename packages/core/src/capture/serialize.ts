@@ -332,20 +332,16 @@ function walkMap(w: Walk, map: Map<unknown, unknown>): void {
   for (let i = 0; i < n; i++) {
     // Entries JSON leaves out (undefined, functions) take no room; the walk still stops after `limit` of them.
     if (i >= w.limit) {
-      w.full = true;
-      if (!first) push(w, ",");
-      push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
+      cutKeys(w, first, n - i);
       break;
     }
     const r = entries.next();
     if (r.done === true) break;
     const [k, v] = r.value;
     const key = keyText(k);
-    const encodedKey = w.full || room(w) < key.length + 2 + VALUE_ROOM ? "" : JSON.stringify(key);
-    if (encodedKey === "" || room(w) < encodedKey.length + 2 + VALUE_ROOM) {
-      w.full = true;
-      if (!first) push(w, ",");
-      push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
+    const encodedKey = fittingKey(w, key);
+    if (encodedKey === "") {
+      cutKeys(w, first, n - i);
       break;
     }
     const item = redact !== undefined && redact(key) ? REDACTED : v;
@@ -359,19 +355,29 @@ function walkMap(w: Walk, map: Map<unknown, unknown>): void {
   push(w, "}");
 }
 
+// A key as JSON text, or "" when it and a value no longer fit. The raw length is a lower bound of the escaped one: a
+// key that cannot fit is not escaped at all (it may be megabytes long).
+function fittingKey(w: Walk, key: string): string {
+  const encoded = w.full || room(w) < key.length + 2 + VALUE_ROOM ? "" : JSON.stringify(key);
+  return encoded === "" || room(w) < encoded.length + 2 + VALUE_ROOM ? "" : encoded;
+}
+
+// Ends an object that ran out of room (or of its key limit) with a marker saying how many keys were left out.
+function cutKeys(w: Walk, first: boolean, left: number): void {
+  w.full = true;
+  if (!first) push(w, ",");
+  push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${left} more keys]`)}`);
+}
+
 function walkObject(w: Walk, obj: object, keys: string[]): void {
   push(w, "{");
   let first = true;
   const n = keys.length;
   for (let i = 0; i < n; i++) {
     const key = keys[i]!;
-    // The raw length is a lower bound of the escaped one: a key that cannot fit is not escaped at all (it may
-    // be megabytes long).
-    const encodedKey = w.full || room(w) < key.length + 2 + VALUE_ROOM ? "" : JSON.stringify(key);
-    if (encodedKey === "" || room(w) < encodedKey.length + 2 + VALUE_ROOM) {
-      w.full = true;
-      if (!first) push(w, ",");
-      push(w, `"…":${JSON.stringify(`${TRUNCATION_MARKER.slice(0, -1)} ${n - i} more keys]`)}`);
+    const encodedKey = fittingKey(w, key);
+    if (encodedKey === "") {
+      cutKeys(w, first, n - i);
       break;
     }
     let item: unknown;
