@@ -1,9 +1,10 @@
 import { trace } from "@opentelemetry/api";
-import type { Attributes } from "@opentelemetry/api";
-import { OpenInferenceSpanKind } from "@arizeai/openinference-semantic-conventions";
+import type { Attributes, Span } from "@opentelemetry/api";
+import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { getLLMAttributes, traceChain } from "@arizeai/openinference-core";
 import type { Message } from "@arizeai/openinference-core";
 import { observe as langfuseObserve } from "@langfuse/tracing";
+import { calcPrice } from "@pydantic/genai-prices";
 import { chain } from "@calltree/chain";
 import { llm } from "@calltree/llm";
 import { chatCompletion, chatRequest20, jsonOfSize } from "../fixtures/openai.js";
@@ -71,7 +72,7 @@ function requestLLMAttributes(req: ChatRequest): Attributes {
     provider: "openai",
     system: "openai",
     modelName: req.model,
-    invocationParameters: { temperature: req.temperature, max_tokens: req.max_tokens },
+    invocationParameters: { model: req.model, temperature: req.temperature, max_tokens: req.max_tokens },
     inputMessages: toMessages(req.messages),
     tools: req.tools.map((t) => ({ jsonSchema: t })),
   });
@@ -106,8 +107,83 @@ function fullRequestAttributes(req: ChatRequest): Attributes {
 
 interface Completion {
   model: string;
-  choices: Array<{ message: ChatRequest["messages"][number] }>;
-  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; prompt_tokens_details: { cached_tokens: number } };
+  choices: Array<{ message: ChatRequest["messages"][number]; finish_reason: string }>;
+  usage: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details: { cached_tokens: number; audio_tokens: number };
+    completion_tokens_details: { reasoning_tokens: number; audio_tokens: number };
+  };
+}
+
+// What @llm records that getLLMAttributes() has no field for, written by hand in the tight form: the tools' names
+// and descriptions, the finish reason, the token counts' completion details and audio, and the cost. The cost
+// comes from the same price catalog @llm uses (@pydantic/genai-prices), its rates looked up once for the model,
+// as a person writing it by hand would (a catalog lookup per call costs tens of microseconds).
+const TOOL_NAME_KEYS = [0, 1].map((i) => `${SC.LLM_TOOLS}.${i}.${SC.TOOL_NAME}`);
+const TOOL_DESCRIPTION_KEYS = [0, 1].map((i) => `${SC.LLM_TOOLS}.${i}.${SC.TOOL_DESCRIPTION}`);
+const FINISH_REASON = SC.LLM_FINISH_REASON;
+const PROMPT_AUDIO_TOKENS = SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO;
+const REASONING_TOKENS = SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING;
+const COMPLETION_AUDIO_TOKENS = SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO;
+const COST_PROMPT = SC.LLM_COST_PROMPT;
+const COST_COMPLETION = SC.LLM_COST_COMPLETION;
+const COST_TOTAL = SC.LLM_COST_TOTAL;
+const COST_INPUT = SC.LLM_COST_INPUT;
+const COST_OUTPUT = SC.LLM_COST_OUTPUT;
+const COST_CACHE_READ = SC.LLM_COST_PROMPT_DETAILS_CACHE_READ;
+const COST_PROMPT_AUDIO = SC.LLM_COST_PROMPT_DETAILS_AUDIO;
+const COST_REASONING = SC.LLM_COST_COMPLETION_DETAILS_REASONING;
+const COST_COMPLETION_AUDIO = SC.LLM_COST_COMPLETION_DETAILS_AUDIO;
+
+/** Rates in USD per token of the fixture's model, from the catalog, once. */
+function ratesOf(model: string): { input: number; cacheRead: number; output: number } {
+  const price = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, { providerId: "openai" })?.model_price as
+    | { input_mtok?: number; cache_read_mtok?: number; output_mtok?: number }
+    | undefined;
+  const input = (price?.input_mtok ?? 0) / 1e6;
+  return { input, cacheRead: (price?.cache_read_mtok ?? price?.input_mtok ?? 0) / 1e6, output: (price?.output_mtok ?? 0) / 1e6 };
+}
+
+function setRequestExtras(span: Span, req: ChatRequest): void {
+  const tools = req.tools;
+  for (let i = 0; i < tools.length && i < TOOL_NAME_KEYS.length; i++) {
+    span.setAttribute(TOOL_NAME_KEYS[i]!, tools[i]!.function.name);
+    span.setAttribute(TOOL_DESCRIPTION_KEYS[i]!, tools[i]!.function.description);
+  }
+}
+
+function setResponseExtras(span: Span, res: Completion, rates: { input: number; cacheRead: number; output: number }): void {
+  const finish = res.choices[0]?.finish_reason;
+  if (finish !== undefined) span.setAttribute(FINISH_REASON, finish);
+  const usage = res.usage;
+  const cached = usage.prompt_tokens_details.cached_tokens;
+  const promptAudio = usage.prompt_tokens_details.audio_tokens;
+  const reasoning = usage.completion_tokens_details.reasoning_tokens;
+  const completionAudio = usage.completion_tokens_details.audio_tokens;
+  span.setAttribute(PROMPT_AUDIO_TOKENS, promptAudio);
+  span.setAttribute(REASONING_TOKENS, reasoning);
+  span.setAttribute(COMPLETION_AUDIO_TOKENS, completionAudio);
+  // Rounded as @llm rounds (to 1e-12 USD), so both write the same values.
+  const round = (usd: number) => Math.round(usd * 1e12) / 1e12;
+  const input = round((usage.prompt_tokens - cached - promptAudio) * rates.input);
+  const cacheRead = round(cached * rates.cacheRead);
+  const promptAudioCost = round(promptAudio * rates.input);
+  const output = round((usage.completion_tokens - reasoning - completionAudio) * rates.output);
+  const reasoningCost = round(reasoning * rates.output);
+  const completionAudioCost = round(completionAudio * rates.output);
+  const prompt = round(input + cacheRead + promptAudioCost);
+  const completion = round(output + reasoningCost + completionAudioCost);
+  span.setAttribute(COST_PROMPT, prompt);
+  span.setAttribute(COST_COMPLETION, completion);
+  span.setAttribute(COST_TOTAL, round(prompt + completion));
+  span.setAttribute(COST_INPUT, input);
+  span.setAttribute(COST_OUTPUT, output);
+  span.setAttribute(COST_CACHE_READ, cacheRead);
+  span.setAttribute(COST_PROMPT_AUDIO, promptAudioCost);
+  span.setAttribute(COST_REASONING, reasoningCost);
+  span.setAttribute(COST_COMPLETION_AUDIO, completionAudioCost);
 }
 
 function fullResponseAttributes(res: Completion): Attributes {
@@ -164,15 +240,27 @@ function llmRows(): Row[] {
   const full = handAsync(tracer, "Client.complete", fullRequestAttributes, complete, fullResponseAttributes);
   // The tight form with openinference-core's helpers: kind, input, output, MIME types and code.* with one
   // setAttribute each, and getLLMAttributes() for the request's and the response's LLM attributes.
-  const tight = tightAsync(tracer, "Client.complete", OpenInferenceSpanKind.LLM, site("complete"), complete, {
+  const tightSubset = tightAsync(tracer, "Client.complete", OpenInferenceSpanKind.LLM, site("complete"), complete, {
     start: (span, req) => span.setAttributes(requestLLMAttributes(req)),
     end: (span, res) => span.setAttributes(responseLLMAttributes(res)),
+  });
+  const rates = ratesOf(completion.model);
+  const tight = tightAsync(tracer, "Client.complete", OpenInferenceSpanKind.LLM, site("complete"), complete, {
+    start: (span, req) => {
+      span.setAttributes(requestLLMAttributes(req));
+      setRequestExtras(span, req);
+    },
+    end: (span, res) => {
+      span.setAttributes(responseLLMAttributes(res));
+      setResponseExtras(span, res, rates);
+    },
   });
   return [
     { id: "undecorated", label: "undecorated", spansPerCall: 0, run: async (n) => { for (let i = 0; i < n; i++) sink = await plain.complete(request); } },
     { id: "by-hand", label: "by hand: JSON.stringify request and response only (old reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await ref(request); } },
     { id: "by-hand-full", label: "by hand: all LLM attributes with getLLMAttributes(), as objects in the options (old form)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await full(request); } },
-    { id: "oi-helpers-tight", label: "by hand, tight: getLLMAttributes() + setAttribute for kind, I/O and code.* (reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await tight(request); } },
+    { id: "oi-helpers-tight-subset", label: "by hand, tight, without the 17 attributes getLLMAttributes() has no field for (the reference until this run)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await tightSubset(request); } },
+    { id: "oi-helpers-tight", label: "by hand, tight: getLLMAttributes() + setAttribute for kind, I/O, code.*, tool names, finish reason, token details and cost (reference)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await tight(request); } },
     { id: "calltree-llm", label: "calltree @llm (full extraction)", spansPerCall: 1, run: async (n) => { for (let i = 0; i < n; i++) sink = await client.complete(request); } },
     ...(oldClient === undefined
       ? []
