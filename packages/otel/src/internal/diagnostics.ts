@@ -239,6 +239,10 @@ export class DropReporter {
     if (full) parts.push(`${full} found the export queue full (the exporter could not keep up, or the app did not let the event loop turn to send)`);
     const exit = this.byReason.get("exit");
     if (exit) parts.push(`${exit} were still pending when the process ended`);
+    const unconfirmed = this.byReason.get("unconfirmed");
+    if (unconfirmed) {
+      parts.push(`${unconfirmed} ${unconfirmed === 1 ? "was" : "were"} sent, but the process ended before the endpoint confirmed ${unconfirmed === 1 ? "it" : "them"} (${unconfirmed === 1 ? "it" : "they"} may have arrived)`);
+    }
     const late = this.byReason.get("after-shutdown");
     if (late) parts.push(`${late} ended after tracing.shutdown() (shut down once the traced calls have finished)`);
     this.printer.print(

@@ -5,7 +5,7 @@ import type { ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 /** Why spans were lost. `after-shutdown`: the span ended after the processor was shut down. */
-export type DropReason = "queue-full" | "export-failed" | "exit" | "after-shutdown";
+export type DropReason = "queue-full" | "export-failed" | "exit" | "unconfirmed" | "after-shutdown";
 
 export interface ProcessorOptions {
   exporter: SpanExporter;
@@ -162,18 +162,25 @@ export class CalltreeSpanProcessor implements SpanProcessor {
 
   /**
    * Counts queued and in-flight spans as dropped: `exit` when the process ends before they were sent,
-   * `export-failed` (with the endpoint's fault) when a flush gave up because the endpoint refused them.
+   * `export-failed` (with the endpoint's fault) when a flush gave up because the endpoint refused them. At exit,
+   * spans already sent but not yet answered count as `unconfirmed`: calltree cannot know whether they arrived (a
+   * server that answers slowly, or a process ended by a signal right after sending), so they are told apart from
+   * spans that were never sent.
    */
   abandon(reason: DropReason = "exit", error?: unknown): void {
-    let lost = this.queue.length;
+    const queued = this.queue.length;
     this.queue = [];
+    let sent = 0;
     for (const entry of this.inFlight) {
       if (!entry.settled) {
         entry.settled = true;
-        lost += entry.count;
+        sent += entry.count;
       }
     }
-    if (lost > 0) this.drop(lost, reason, error);
+    if (reason === "exit") {
+      if (queued > 0) this.drop(queued, "exit");
+      if (sent > 0) this.drop(sent, "unconfirmed");
+    } else if (queued + sent > 0) this.drop(queued + sent, reason, error);
     this.release();
   }
 

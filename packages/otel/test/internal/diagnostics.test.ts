@@ -47,6 +47,26 @@ describe("diagnostics", () => {
     assert.equal(log.messages.filter((m) => m.includes("7 more span(s) dropped")).length, 1);
   });
 
+  test("at exit, spans never sent and spans sent but not answered are told apart", () => {
+    const lines: string[] = [];
+    const drops = new DropReporter(createPrinter("error", (t) => lines.push(t)), undefined);
+    drops.add(20, "exit");
+    drops.add(512, "unconfirmed");
+    drops.report();
+    assert.deepEqual(lines, [
+      "[calltree] 532 spans were dropped: 20 were still pending when the process ended; 512 were sent, but the process " +
+        "ended before the endpoint confirmed them (they may have arrived). Later drops are counted in tracing.stats().droppedSpans.\n",
+    ]);
+    const one: string[] = [];
+    const single = new DropReporter(createPrinter("error", (t) => one.push(t)), undefined);
+    single.add(1, "unconfirmed");
+    single.report();
+    assert.deepEqual(one, [
+      "[calltree] 1 span was dropped: 1 was sent, but the process ended before the endpoint confirmed it (it may have arrived). " +
+        "Later drops are counted in tracing.stats().droppedSpans.\n",
+    ]);
+  });
+
   test("logLevel silent prints nothing, error prints errors only", () => {
     const lines: string[] = [];
     createPrinter("silent", (t) => lines.push(t)).print("error", "x");
