@@ -3,7 +3,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { safeJson, truncateText } from "./capture/serialize.js";
-import { isRecord, read } from "./read.js";
+import { isRecord, read, readFirst } from "./read.js";
 
 /**
  * One OpenInference document (`document.{id,content,score,metadata}`) as recorded by the retriever and reranker
@@ -14,6 +14,23 @@ export interface FlatDocument {
   content?: string;
   score?: number;
   metadata?: string;
+}
+
+/**
+ * A document with named fields, as {@link toDocument} reads it: e.g. a LangChain `Document` (`pageContent`,
+ * `metadata`, `id`), a search hit, a rerank result.
+ */
+export interface DocumentLike {
+  /** Recorded as `document.id` (strings and numbers as they are). */
+  id?: string | number | undefined;
+  /** The text; `pageContent`, `page_content` and `text` are read too, in that order after `content`. */
+  content?: unknown;
+  pageContent?: unknown;
+  text?: unknown;
+  /** Recorded as `document.score` (finite numbers only); `relevance_score` and `relevanceScore` are read too. */
+  score?: number | undefined;
+  /** Recorded as `document.metadata`, a JSON string (a string is kept as it is). */
+  metadata?: unknown;
 }
 
 /** Keys a document's text is read from, in order (OpenInference, LangChain, Cohere-style). */
@@ -41,12 +58,8 @@ function idOf(value: unknown): string | number | undefined {
   return undefined;
 }
 
-function contentOf(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return typeof value === "string" ? truncateText(value) : safeJson(value);
-}
-
-function metadataOf(value: unknown): string | undefined {
+// A document's content or metadata as recorded: a string bounded as it is, anything else as JSON; nothing for null.
+function textOf(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === "string" ? truncateText(value) : safeJson(value);
 }
@@ -78,26 +91,16 @@ export function toDocument(value: unknown): FlatDocument | undefined {
     if (score !== undefined) doc.score = score;
     return doc;
   }
-  if (!isRecord(value)) return { content: contentOf(value)! };
+  if (!isRecord(value)) return { content: textOf(value)! };
   const doc: FlatDocument = {};
   let known = false;
   const id = idOf(read(value, "id"));
   if (id !== undefined) doc.id = id;
-  for (const key of DOCUMENT_CONTENT_KEYS) {
-    const content = read(value, key);
-    if (content !== undefined && content !== null) {
-      doc.content = contentOf(content)!;
-      break;
-    }
-  }
-  for (const key of SCORE_KEYS) {
-    const score = finiteNumber(read(value, key));
-    if (score !== undefined) {
-      doc.score = score;
-      break;
-    }
-  }
-  const metadata = metadataOf(read(value, "metadata"));
+  const content = readFirst(value, DOCUMENT_CONTENT_KEYS, textOf);
+  if (content !== undefined) doc.content = content;
+  const score = readFirst(value, SCORE_KEYS, finiteNumber);
+  if (score !== undefined) doc.score = score;
+  const metadata = textOf(read(value, "metadata"));
   if (metadata !== undefined) doc.metadata = metadata;
   try {
     for (const key of Object.keys(value)) {

@@ -47,6 +47,7 @@ const KIND = [
   "isRecord",
   "isScoredPair",
   "read",
+  "readFirst",
   "safeJson",
   "toDocument",
   "truncateText",

@@ -6,9 +6,9 @@ export type { AnyFunction, CallInfo, CallStart, CommonOptions, DecoratedMethod }
 export type { ChildSpan } from "./span-processor.js";
 export type { DataKeys } from "./capture/scope.js";
 export { hasRedactedKey, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
-export { isRecord, read } from "./read.js";
+export { isRecord, read, readFirst } from "./read.js";
 export { DOCUMENT_CONTENT_KEYS, documentKey, isScoredPair, toDocument, writeDocument, writeDocuments } from "./documents.js";
-export type { FlatDocument } from "./documents.js";
+export type { DocumentLike, FlatDocument } from "./documents.js";
 export { copyFunctionShape } from "./function-shape.js";
 export { CalltreeError, isCalltreeError } from "./errors.js";
 export { FIRST_TOKEN_EVENT } from "./conventions.js";

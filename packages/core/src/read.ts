@@ -21,3 +21,17 @@ export function read(obj: unknown, key: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * The first of `keys` whose field in `obj` (read with {@link read}) `accept` takes, as `accept` returns it; `undefined`
+ * when it takes none. For a value known under several names (`topK`, `top_k`, `top_n`; `score`, `relevance_score`):
+ * keys are read in order, and reading stops at the first accepted. `accept` gives `undefined` to pass a field by
+ * (e.g. a number reader that refuses strings). Never throws unless `accept` does.
+ */
+export function readFirst<T>(obj: unknown, keys: readonly string[], accept: (field: unknown) => T | undefined): T | undefined {
+  for (const key of keys) {
+    const found = accept(read(obj, key));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

@@ -3,8 +3,8 @@ import { defineKind, isRecord, read } from "@calltree/core/kind";
 import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
-import { finiteNumber, isEmpty, toDocument, writeDocuments } from "./internal/documents.js";
-import type { FlatDocument } from "./internal/documents.js";
+import { finiteNumber, readFirst, toDocument, writeDocuments } from "./internal/documents.js";
+import type { DocumentLike, FlatDocument } from "./internal/documents.js";
 
 /** Default of {@link RerankerOptions.maxDocuments}. */
 export const RERANKER_DEFAULT_MAX_DOCUMENTS = 100;
@@ -28,19 +28,8 @@ export interface RerankerOptions {
   maxDocuments?: number;
 }
 
-/** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
-export interface RerankDocumentLike {
-  /** Recorded as `document.id`. */
-  id?: string | number | undefined;
-  /** The text; `pageContent`, `page_content` and `text` are read too, in that order after `content`. */
-  content?: unknown;
-  pageContent?: unknown;
-  text?: unknown;
-  /** Recorded as `document.score`; `relevance_score` and `relevanceScore` are read too. */
-  score?: number | undefined;
-  /** Recorded as `document.metadata`, a JSON string (a string is kept as it is). */
-  metadata?: unknown;
-}
+/** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`): core's {@link DocumentLike}. */
+export type RerankDocumentLike = DocumentLike;
 
 /**
  * An output item that points back at an input document by position, as Cohere, Voyage and Jina rerank
@@ -72,12 +61,16 @@ export interface RerankerRecord {
   outputDocuments?: readonly RerankDocument[];
 }
 
+/** Documents of one list recorded so far in a call, and how many `maxDocuments` left out. */
+interface Tally {
+  count: number;
+  omitted: number;
+}
+
 interface RerankerState {
   inputs: unknown[];
-  inputCount: number;
-  inputOmitted: number;
-  outputCount: number;
-  outputOmitted: number;
+  input: Tally;
+  output: Tally;
   manualOutput: boolean;
   modelKnown: boolean;
 }
@@ -100,15 +93,7 @@ const RESULT_LIST_KEYS = ["results", "data", "documents"] as const;
 const RESULT_SCORE_KEYS = ["relevance_score", "relevanceScore", "score"] as const;
 
 function state(call: CallStart<RerankerOptions, RerankerState>): RerankerState {
-  return (call.data ??= {
-    inputs: [],
-    inputCount: 0,
-    inputOmitted: 0,
-    outputCount: 0,
-    outputOmitted: 0,
-    manualOutput: false,
-    modelKnown: false,
-  });
+  return (call.data ??= { inputs: [], input: { count: 0, omitted: 0 }, output: { count: 0, omitted: 0 }, manualOutput: false, modelKnown: false });
 }
 
 function limit(call: CallStart<RerankerOptions, RerankerState>): number {
@@ -121,6 +106,10 @@ function positiveInteger(value: unknown): number | undefined {
 
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function arrayOf(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
 }
 
 // The argument shapes rerankers are written with: `(query, documents, topK?)`, a request object
@@ -138,31 +127,33 @@ function parseArgs(args: readonly unknown[]): ParsedArgs {
   if (typeof query === "string") parsed.query = query;
   const documents = read(a, "documents");
   if (Array.isArray(documents)) parsed.documents = documents;
-  for (const key of TOP_K_KEYS) {
-    const k = positiveInteger(read(a, key));
-    if (k !== undefined) {
-      parsed.topK = k;
-      break;
-    }
-  }
+  const topK = readFirst(a, TOP_K_KEYS, positiveInteger);
+  if (topK !== undefined) parsed.topK = topK;
   const model = nonEmptyString(read(a, "model"));
   if (model !== undefined) parsed.model = model;
   return parsed;
 }
 
+// Writes `documents` after those of the list recorded so far (within `maxDocuments`) and counts what is left out.
+function addDocuments(
+  call: CallStart<RerankerOptions, RerankerState>,
+  attrs: Attributes,
+  documents: readonly unknown[],
+  tally: Tally,
+  prefix: string,
+  omittedKey: string,
+  convert?: (item: unknown) => FlatDocument | undefined,
+): void {
+  const { written, omitted } = writeDocuments(attrs, prefix, documents, tally.count, Math.max(0, limit(call) - tally.count), convert);
+  tally.count += written;
+  tally.omitted += omitted;
+  if (tally.omitted > 0) attrs[omittedKey] = tally.omitted;
+}
+
 function addInputs(call: CallStart<RerankerOptions, RerankerState>, attrs: Attributes, documents: readonly unknown[]): void {
   const s = state(call);
   s.inputs.push(...documents);
-  const { written, omitted } = writeDocuments(
-    attrs,
-    SC.RERANKER_INPUT_DOCUMENTS,
-    documents,
-    s.inputCount,
-    Math.max(0, limit(call) - s.inputCount),
-  );
-  s.inputCount += written;
-  s.inputOmitted += omitted;
-  if (s.inputOmitted > 0) attrs[RERANKER_INPUT_DOCUMENTS_OMITTED] = s.inputOmitted;
+  addDocuments(call, attrs, documents, s.input, SC.RERANKER_INPUT_DOCUMENTS, RERANKER_INPUT_DOCUMENTS_OMITTED);
 }
 
 // Cohere returns `document: { text }` (v1) or `document: "..."`; Jina `document: { text }`.
@@ -177,18 +168,13 @@ function outputDocument(call: CallStart<RerankerOptions, RerankerState>, item: u
     if (typeof index === "number" && Number.isInteger(index) && index >= 0) {
       const inputs = state(call).inputs;
       const base: FlatDocument = index < inputs.length ? { ...(toDocument(inputs[index]) ?? {}) } : {};
-      for (const key of RESULT_SCORE_KEYS) {
-        const score = finiteNumber(read(item, key));
-        if (score !== undefined) {
-          base.score = score;
-          break;
-        }
-      }
+      const score = readFirst(item, RESULT_SCORE_KEYS, finiteNumber);
+      if (score !== undefined) base.score = score;
       if (base.content === undefined) {
         const text = documentText(read(item, "document"));
         if (text !== undefined) base.content = text;
       }
-      return isEmpty(base) ? undefined : base;
+      return base; // writeDocuments skips a document that carries nothing.
     }
   }
   const doc = toDocument(item);
@@ -205,27 +191,15 @@ function outputDocument(call: CallStart<RerankerOptions, RerankerState>, item: u
 
 function addOutputs(call: CallStart<RerankerOptions, RerankerState>, attrs: Attributes, documents: readonly unknown[]): void {
   const s = state(call);
-  const { written, omitted } = writeDocuments(
-    attrs,
-    SC.RERANKER_OUTPUT_DOCUMENTS,
-    documents,
-    s.outputCount,
-    Math.max(0, limit(call) - s.outputCount),
-    (item) => outputDocument(call, item),
+  addDocuments(call, attrs, documents, s.output, SC.RERANKER_OUTPUT_DOCUMENTS, RERANKER_OUTPUT_DOCUMENTS_OMITTED, (item) =>
+    outputDocument(call, item),
   );
-  s.outputCount += written;
-  s.outputOmitted += omitted;
-  if (s.outputOmitted > 0) attrs[RERANKER_OUTPUT_DOCUMENTS_OMITTED] = s.outputOmitted;
 }
 
 function resultList(result: unknown): unknown[] | undefined {
   if (Array.isArray(result)) return result;
   if (!isRecord(result)) return undefined;
-  for (const key of RESULT_LIST_KEYS) {
-    const list = read(result, key);
-    if (Array.isArray(list)) return list;
-  }
-  return undefined;
+  return readFirst(result, RESULT_LIST_KEYS, arrayOf);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { defineKind } from "@calltree/core/kind";
-import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, DocumentLike, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
 import { documentList, isScoredPair, writeDocuments } from "./internal/documents.js";
@@ -23,19 +23,8 @@ export interface RetrieverOptions {
   maxDocuments?: number;
 }
 
-/** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
-export interface RetrievedDocumentLike {
-  /** Recorded as `document.id` (strings and numbers as they are). */
-  id?: string | number | undefined;
-  /** The text; `pageContent`, `page_content` and `text` are read too, in that order after `content`. */
-  content?: unknown;
-  pageContent?: unknown;
-  text?: unknown;
-  /** Relevance score, recorded as `document.score` (finite numbers only). */
-  score?: number | undefined;
-  /** Recorded as `document.metadata`, a JSON string (a string is kept as it is). */
-  metadata?: unknown;
-}
+/** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`): core's {@link DocumentLike}. */
+export type RetrievedDocumentLike = DocumentLike;
 
 /**
  * A document in any shape `@retriever` reads: a string, a {@link RetrievedDocumentLike}, or a `[document, score]` pair

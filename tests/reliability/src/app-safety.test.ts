@@ -281,9 +281,12 @@ function decorateClass(mode: Mode, method: Function, decorators: Array<(...args:
   return Service as unknown as { new (): object; prototype: { m: Function } };
 }
 
+// Checked apart from core's own test (Reflect.construct with fn as new.target): a Proxy can be called with `new`
+// exactly when its target can, and its trap answers in fn's place, so fn never runs.
 function isConstructor(fn: Function): boolean {
+  const probe = new Proxy(fn, { construct: () => ({}) }) as unknown as new () => object;
   try {
-    Reflect.construct(String, [], fn);
+    new probe();
     return true;
   } catch {
     return false;

@@ -173,22 +173,8 @@ export function summarize(trace: RenderTrace, ordered = walk(trace).map((item) =
 
 /** Messages under `prefix` (`llm.input_messages` or `llm.output_messages`), in index order. */
 function messagesOf(attributes: Record<string, unknown>, prefix: string): ChatMessage[] {
-  const byIndex = new Map<number, Record<string, unknown>>();
-  const head = `${prefix}.`;
-  for (const key of Object.keys(attributes)) {
-    if (!key.startsWith(head)) continue;
-    const rest = key.slice(head.length);
-    const dot = rest.indexOf(".");
-    if (dot < 0) continue;
-    const index = Number(rest.slice(0, dot));
-    if (!Number.isInteger(index) || index < 0) continue;
-    let fields = byIndex.get(index);
-    if (!fields) byIndex.set(index, (fields = {}));
-    fields[rest.slice(dot + 1)] = attributes[key];
-  }
   const out: ChatMessage[] = [];
-  for (const index of [...byIndex.keys()].sort((a, b) => a - b)) {
-    const fields = byIndex.get(index) as Record<string, unknown>;
+  for (const fields of indexed(attributes, prefix)) {
     const message: ChatMessage = { role: text(fields[SC.MESSAGE_ROLE]) ?? "?" };
     const name = text(fields[SC.MESSAGE_NAME]);
     if (name) message.name = name;
@@ -229,8 +215,9 @@ function indexed(fields: Record<string, unknown>, prefix: string): Array<Record<
     if (!key.startsWith(head)) continue;
     const rest = key.slice(head.length);
     const dot = rest.indexOf(".");
-    const index = Number(dot < 0 ? rest : rest.slice(0, dot));
-    if (!Number.isInteger(index) || index < 0 || dot < 0) continue;
+    if (dot < 0) continue;
+    const index = Number(rest.slice(0, dot));
+    if (!Number.isInteger(index) || index < 0) continue;
     let item = byIndex.get(index);
     if (!item) byIndex.set(index, (item = {}));
     item[rest.slice(dot + 1)] = fields[key];

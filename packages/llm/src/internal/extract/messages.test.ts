@@ -8,16 +8,21 @@ afterEach(() => resetCapture());
 
 // What argumentsJson gave before it skipped the second serialization: the text re-serialized whenever that brought
 // a redaction marker the text did not have. The shortcut must give the same text for every input.
-function reference(input: string): string {
-  const trimmed = input.trimStart();
-  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return input;
-  let parsed: unknown;
+// Written apart from the code under test (a regular expression for "looks like JSON", a parse that answers
+// undefined), so the two cannot share a mistake.
+function parsedJson(input: string): { value: unknown } | undefined {
+  if (!/^\s*[[{]/.test(input)) return undefined;
   try {
-    parsed = JSON.parse(input);
+    return { value: JSON.parse(input) as unknown };
   } catch {
-    return input;
+    return undefined;
   }
-  const captured = safeJson(parsed);
+}
+
+function reference(input: string): string {
+  const parsed = parsedJson(input);
+  if (parsed === undefined) return input;
+  const captured = safeJson(parsed.value);
   return captured.includes(`"${REDACTED}"`) && !input.includes(`"${REDACTED}"`) ? captured : input;
 }
 

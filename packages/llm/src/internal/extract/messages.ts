@@ -1,12 +1,11 @@
 // Normalizes chat messages and content parts of every supported request (and Anthropic/OpenAI
 // output blocks) into `Message`s. The part vocabularies of OpenAI chat, OpenAI responses,
 // Anthropic and the AI SDK barely overlap, so one reader dispatching on `type` serves them all.
-import type { ContentPart, Message, ToolCall } from "./model.js";
+import type { ContentPart, Message, Mutable, ToolCall } from "./model.js";
+import { toolCall } from "./model.js";
 import { hasRedactedKey, REDACTED } from "@calltree/core/kind";
-import { isRecord, list, nonEmpty, read, safeJson, str } from "./shape.js";
+import { isRecord, list, nonEmpty, pickDefined, read, safeJson, str } from "./shape.js";
 import type { Rec } from "./shape.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What one content part of a message turns into. */
 type PartResult =
@@ -14,24 +13,25 @@ type PartResult =
   | { readonly kind: "call"; readonly call: ToolCall }
   | { readonly kind: "result"; readonly message: Message };
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
-// for-in over the caller's fresh literal (no entry arrays, as Object.entries makes); own keys only, in its order.
-function pickDefined<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k in value) {
-    const v: unknown = value[k];
-    if (v !== undefined && hasOwn.call(value, k)) out[k] = v;
-  }
-  return out as T;
-}
-
 function textPart(text: string | undefined): PartResult | undefined {
   return text === undefined ? undefined : { kind: "part", part: { type: "text", text } };
 }
 
 function imagePart(url: string | undefined): PartResult | undefined {
   return url === undefined ? undefined : { kind: "part", part: { type: "image", url } };
+}
+
+function reasoningPart(part: ContentPart): PartResult {
+  return { kind: "part", part: pickDefined(part) };
+}
+
+function callPart(id: string | undefined, name: string | undefined, args: string | undefined): PartResult {
+  return { kind: "call", call: toolCall(id, name, args) };
+}
+
+/** A tool result as a message of its own (role `tool`), with its defined fields only. */
+function toolMessage(toolCallId: string | undefined, name: string | undefined, content: string | undefined): Message {
+  return pickDefined({ role: "tool", toolCallId, name, content });
 }
 
 /**
@@ -177,56 +177,20 @@ export function normalizePart(part: unknown): PartResult | undefined {
       return undefined;
     }
     case "thinking":
-      return {
-        kind: "part",
-        part: pickDefined({
-          type: "reasoning",
-          text: str(read(part, "thinking")),
-          signature: nonEmpty(read(part, "signature")),
-        }),
-      };
+      return reasoningPart({ type: "reasoning", text: str(read(part, "thinking")), signature: nonEmpty(read(part, "signature")) });
     case "redacted_thinking":
-      return { kind: "part", part: pickDefined({ type: "reasoning", data: str(read(part, "data")) }) };
+      return reasoningPart({ type: "reasoning", data: str(read(part, "data")) });
     case "reasoning":
-      return { kind: "part", part: pickDefined({ type: "reasoning", text: str(read(part, "text")) }) };
+      return reasoningPart({ type: "reasoning", text: str(read(part, "text")) });
     case "tool_use":
     case "server_tool_use":
-      return {
-        kind: "call",
-        call: pickDefined({
-          id: str(read(part, "id")),
-          name: str(read(part, "name")),
-          arguments: argumentsJson(read(part, "input")),
-        }),
-      };
+      return callPart(str(read(part, "id")), str(read(part, "name")), argumentsJson(read(part, "input")));
     case "tool-call":
-      return {
-        kind: "call",
-        call: pickDefined({
-          id: str(read(part, "toolCallId")),
-          name: str(read(part, "toolName")),
-          arguments: argumentsJson(read(part, "input") ?? read(part, "args")),
-        }),
-      };
+      return callPart(str(read(part, "toolCallId")), str(read(part, "toolName")), argumentsJson(read(part, "input") ?? read(part, "args")));
     case "tool_result":
-      return {
-        kind: "result",
-        message: pickDefined({
-          role: "tool",
-          toolCallId: str(read(part, "tool_use_id")),
-          content: toolResultText(read(part, "content")),
-        }),
-      };
+      return { kind: "result", message: toolMessage(str(read(part, "tool_use_id")), undefined, toolResultText(read(part, "content"))) };
     case "tool-result":
-      return {
-        kind: "result",
-        message: pickDefined({
-          role: "tool",
-          toolCallId: str(read(part, "toolCallId")),
-          name: str(read(part, "toolName")),
-          content: aiSdkToolOutput(part),
-        }),
-      };
+      return { kind: "result", message: toolMessage(str(read(part, "toolCallId")), str(read(part, "toolName")), aiSdkToolOutput(part)) };
     default:
       return undefined;
   }
@@ -239,19 +203,8 @@ export function openAiToolCalls(value: unknown): ToolCall[] {
     if (!isRecord(call)) continue;
     const fn = read(call, "function");
     const custom = read(call, "custom");
-    if (isRecord(custom)) {
-      out.push(pickDefined({ id: str(read(call, "id")), name: str(read(custom, "name")), arguments: str(read(custom, "input")) }));
-    } else {
-      // Built field by field (not through pickDefined's Object.entries): the same keys in the same order.
-      const one: Mutable<ToolCall> = {};
-      const id = str(read(call, "id"));
-      if (id !== undefined) one.id = id;
-      const name = str(read(fn, "name"));
-      if (name !== undefined) one.name = name;
-      const args = argumentsJson(read(fn, "arguments"));
-      if (args !== undefined) one.arguments = args;
-      out.push(one);
-    }
+    if (isRecord(custom)) out.push(toolCall(str(read(call, "id")), str(read(custom, "name")), str(read(custom, "input"))));
+    else out.push(toolCall(str(read(call, "id")), str(read(fn, "name")), argumentsJson(read(fn, "arguments"))));
   }
   return out;
 }
@@ -326,11 +279,11 @@ export function normalizeMessages(items: readonly unknown[]): Message[] {
     if (!isRecord(item)) continue;
     const type = str(read(item, "type"));
     if (type === "function_call" || type === "custom_tool_call") {
-      const call = pickDefined({
-        id: str(read(item, "call_id")),
-        name: str(read(item, "name")),
-        arguments: type === "function_call" ? argumentsJson(read(item, "arguments")) : str(read(item, "input")),
-      });
+      const call = toolCall(
+        str(read(item, "call_id")),
+        str(read(item, "name")),
+        type === "function_call" ? argumentsJson(read(item, "arguments")) : str(read(item, "input")),
+      );
       if (callTurn === undefined) {
         callTurn = { calls: [call] };
         out.push({ role: "assistant", toolCalls: callTurn.calls });
@@ -341,7 +294,7 @@ export function normalizeMessages(items: readonly unknown[]): Message[] {
     }
     callTurn = undefined;
     if (type === "function_call_output" || type === "custom_tool_call_output") {
-      out.push(pickDefined({ role: "tool", toolCallId: str(read(item, "call_id")), content: toolResultText(read(item, "output")) }));
+      out.push(toolMessage(str(read(item, "call_id")), undefined, toolResultText(read(item, "output"))));
       continue;
     }
     if (type === "reasoning") {

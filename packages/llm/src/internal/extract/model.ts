@@ -57,6 +57,18 @@ export interface ToolDefinition {
   readonly description?: string;
 }
 
+/** `T` with its fields writable, for building a value field by field. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A tool call with only its defined fields, always in the order id, name, arguments (no intermediate object). */
+export function toolCall(id: string | undefined, name: string | undefined, args: string | undefined): ToolCall {
+  const call: Mutable<ToolCall> = {};
+  if (id !== undefined) call.id = id;
+  if (name !== undefined) call.name = name;
+  if (args !== undefined) call.arguments = args;
+  return call;
+}
+
 /** Token usage in OpenInference terms: the one token-count type of this package (public as `LlmTokenCount`). */
 export type TokenCounts = LlmTokenCount;
 
@@ -328,4 +340,10 @@ export function contentOf(parts: readonly ContentPart[]): Pick<Message, "content
   if (parts.length === 0) return {};
   if (parts.every((p) => p.type === "text")) return { content: parts.map((p) => p.text ?? "").join("") };
   return { contents: parts };
+}
+
+/** The one assistant message of an answer made of `parts` and tool `calls`; none when both are empty. */
+export function assistantMessages(parts: readonly ContentPart[], calls: readonly ToolCall[]): Message[] {
+  if (parts.length === 0 && calls.length === 0) return [];
+  return [{ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) }];
 }

@@ -3,25 +3,15 @@
 import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { argumentsJson, normalizePart, openAiToolCalls, responsesReasoningPart } from "./messages.js";
-import type { ContentPart, Message, NormalizedResponse, TokenCounts, ToolCall } from "./model.js";
-import { contentOf, writeMessages, writeTokenCounts } from "./model.js";
+import type { ContentPart, Message, Mutable, NormalizedResponse, TokenCounts, ToolCall } from "./model.js";
+import { assistantMessages, contentOf, toolCall, writeMessages, writeTokenCounts } from "./model.js";
 import type { ProviderInfo, RequestModel } from "./provider.js";
 import { familyOf, requestModelOf, resolveProvider } from "./provider.js";
-import { guard, isRecord, list, nonEmpty, num, read, str } from "./shape.js";
+import type { Rec } from "./shape.js";
+import { guard, isRecord, list, nonEmpty, num, pickDefined, read, str } from "./shape.js";
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-// for-in over the caller's fresh literal (no entry arrays, as Object.entries makes); own keys only, in its order.
-function counts(entries: Mutable<TokenCounts>): TokenCounts {
-  const out: TokenCounts = {};
-  for (const k in entries) {
-    const v = entries[k as keyof TokenCounts];
-    if (v !== undefined && hasOwn.call(entries, k)) out[k as keyof TokenCounts] = v;
-  }
-  return out;
-}
+// Token counts with only the fields a usage record had.
+const counts: (entries: Mutable<TokenCounts>) => TokenCounts = pickDefined;
 
 /**
  * OpenAI usage, chat/legacy (`prompt_tokens`, `prompt_tokens_details.cached_tokens`, ...) or
@@ -89,43 +79,52 @@ function withDefined(base: { messages: Message[] }, extra: { model?: string | un
   return out;
 }
 
-/** OpenAI `ChatCompletion`: one output message per choice, finish reason of the first. */
-export function normalizeChatCompletion(r: unknown): NormalizedResponse {
+/** The message of a `ChatCompletion` choice; `undefined` when it has none. */
+function chatChoiceMessage(choice: Rec): Message | undefined {
+  const m = read(choice, "message");
+  if (!isRecord(m)) return undefined;
+  const out: Mutable<Message> = { role: str(read(m, "role")) ?? "assistant" };
+  // A refusal is the visible answer when there is no content.
+  const content = str(read(m, "content")) ?? str(read(m, "refusal"));
+  if (content !== undefined) out.content = content;
+  const calls = openAiToolCalls(read(m, "tool_calls"));
+  if (calls.length > 0) out.toolCalls = calls;
+  const fc = read(m, "function_call");
+  if (isRecord(fc)) {
+    const name = str(read(fc, "name"));
+    const args = argumentsJson(read(fc, "arguments"));
+    out.functionCall = { ...(name === undefined ? {} : { name }), ...(args === undefined ? {} : { arguments: args }) };
+  }
+  return out;
+}
+
+/** A legacy `Completion` choice's `text` as an assistant message. */
+function completionChoiceMessage(choice: Rec): Message {
+  const text = str(read(choice, "text"));
+  return text === undefined ? { role: "assistant" } : { role: "assistant", content: text };
+}
+
+/** An OpenAI response with `choices`: one output message per choice (as `messageOf` reads it), finish reason of the first. */
+function normalizeChoices(r: unknown, messageOf: (choice: Rec) => Message | undefined): NormalizedResponse {
   const messages: Message[] = [];
   let finishReason: string | undefined;
   for (const choice of list(read(r, "choices")) ?? []) {
     if (!isRecord(choice)) continue;
     finishReason ??= nonEmpty(read(choice, "finish_reason"));
-    const m = read(choice, "message");
-    if (!isRecord(m)) continue;
-    const out: Mutable<Message> = { role: str(read(m, "role")) ?? "assistant" };
-    // A refusal is the visible answer when there is no content.
-    const content = str(read(m, "content")) ?? str(read(m, "refusal"));
-    if (content !== undefined) out.content = content;
-    const calls = openAiToolCalls(read(m, "tool_calls"));
-    if (calls.length > 0) out.toolCalls = calls;
-    const fc = read(m, "function_call");
-    if (isRecord(fc)) {
-      const name = str(read(fc, "name"));
-      const args = argumentsJson(read(fc, "arguments"));
-      out.functionCall = { ...(name === undefined ? {} : { name }), ...(args === undefined ? {} : { arguments: args }) };
-    }
-    messages.push(out);
+    const message = messageOf(choice);
+    if (message !== undefined) messages.push(message);
   }
   return withDefined({ messages }, { model: nonEmpty(read(r, "model")), usage: openAiUsage(read(r, "usage")), finishReason });
 }
 
+/** OpenAI `ChatCompletion`: one output message per choice, finish reason of the first. */
+export function normalizeChatCompletion(r: unknown): NormalizedResponse {
+  return normalizeChoices(r, chatChoiceMessage);
+}
+
 /** OpenAI legacy `Completion`: each choice's `text` as an assistant message. */
 export function normalizeCompletion(r: unknown): NormalizedResponse {
-  const messages: Message[] = [];
-  let finishReason: string | undefined;
-  for (const choice of list(read(r, "choices")) ?? []) {
-    if (!isRecord(choice)) continue;
-    finishReason ??= nonEmpty(read(choice, "finish_reason"));
-    const text = str(read(choice, "text"));
-    messages.push(text === undefined ? { role: "assistant" } : { role: "assistant", content: text });
-  }
-  return withDefined({ messages }, { model: nonEmpty(read(r, "model")), usage: openAiUsage(read(r, "usage")), finishReason });
+  return normalizeChoices(r, completionChoiceMessage);
 }
 
 /**
@@ -144,35 +143,36 @@ export function normalizeResponsesResponse(r: unknown): NormalizedResponse {
         if (p?.kind === "part") parts.push(p.part);
       }
     } else if (type === "function_call" || type === "custom_tool_call" || type === "mcp_call") {
-      const call: Mutable<ToolCall> = {};
-      const id = str(read(item, type === "mcp_call" ? "id" : "call_id"));
-      if (id !== undefined) call.id = id;
-      const name = str(read(item, "name"));
-      if (name !== undefined) call.name = name;
-      const args = type === "custom_tool_call" ? str(read(item, "input")) : argumentsJson(read(item, "arguments"));
-      if (args !== undefined) call.arguments = args;
-      calls.push(call);
+      calls.push(
+        toolCall(
+          str(read(item, type === "mcp_call" ? "id" : "call_id")),
+          str(read(item, "name")),
+          type === "custom_tool_call" ? str(read(item, "input")) : argumentsJson(read(item, "arguments")),
+        ),
+      );
     } else if (type === "reasoning") {
       parts.push(responsesReasoningPart(item));
     }
   }
-  const messages: Message[] = [];
-  if (parts.length > 0 || calls.length > 0) {
-    messages.push({ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) });
-  }
+  const messages = assistantMessages(parts, calls);
   const finishReason = nonEmpty(read(read(r, "incomplete_details"), "reason")) ?? nonEmpty(read(r, "status"));
   return withDefined({ messages }, { model: nonEmpty(read(r, "model")), usage: openAiUsage(read(r, "usage")), finishReason });
+}
+
+/** Reads content blocks or parts into `parts` and tool `calls` (tool results and unknown items are skipped). */
+function readParts(items: readonly unknown[], parts: ContentPart[], calls: ToolCall[]): void {
+  for (const item of items) {
+    const p = normalizePart(item);
+    if (p?.kind === "part") parts.push(p.part);
+    else if (p?.kind === "call") calls.push(p.call);
+  }
 }
 
 /** Anthropic `Message`: content blocks (text, thinking, tool_use) as one message. */
 export function normalizeAnthropicMessage(r: unknown): NormalizedResponse {
   const parts: ContentPart[] = [];
   const calls: ToolCall[] = [];
-  for (const block of list(read(r, "content")) ?? []) {
-    const p = normalizePart(block);
-    if (p?.kind === "part") parts.push(p.part);
-    else if (p?.kind === "call") calls.push(p.call);
-  }
+  readParts(list(read(r, "content")) ?? [], parts, calls);
   const role = str(read(r, "role")) ?? "assistant";
   const messages: Message[] = [{ role, ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) }];
   return withDefined(
@@ -191,11 +191,7 @@ function normalizeAiSdkResult(r: unknown): NormalizedResponse {
   const calls: ToolCall[] = [];
   const content = list(read(r, "content"));
   if (content !== undefined) {
-    for (const item of content) {
-      const p = normalizePart(item);
-      if (p?.kind === "part") parts.push(p.part);
-      else if (p?.kind === "call") calls.push(p.call);
-    }
+    readParts(content, parts, calls);
   } else {
     const reasoning = str(read(r, "reasoningText"));
     if (reasoning !== undefined) parts.push({ type: "reasoning", text: reasoning });
@@ -206,10 +202,7 @@ function normalizeAiSdkResult(r: unknown): NormalizedResponse {
       if (p?.kind === "call") calls.push(p.call);
     }
   }
-  const messages: Message[] = [];
-  if (parts.length > 0 || calls.length > 0) {
-    messages.push({ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) });
-  }
+  const messages = assistantMessages(parts, calls);
   const totalUsage = read(r, "totalUsage");
   const usage = aiSdkUsage(isRecord(totalUsage) ? totalUsage : read(r, "usage"));
   return withDefined(
@@ -256,14 +249,7 @@ export function normalizeAgentsResponse(r: unknown): NormalizedResponse {
   for (const item of list(read(r, "output")) ?? []) {
     const type = str(read(item, "type"));
     if (type === "function_call") {
-      const call: Mutable<ToolCall> = {};
-      const id = str(read(item, "callId")) ?? str(read(item, "call_id"));
-      if (id !== undefined) call.id = id;
-      const name = str(read(item, "name"));
-      if (name !== undefined) call.name = name;
-      const args = argumentsJson(read(item, "arguments"));
-      if (args !== undefined) call.arguments = args;
-      calls.push(call);
+      calls.push(toolCall(str(read(item, "callId")) ?? str(read(item, "call_id")), str(read(item, "name")), argumentsJson(read(item, "arguments"))));
     } else if (type === "reasoning") {
       for (const c of list(read(item, "content")) ?? []) {
         const text = str(read(c, "text"));
@@ -282,10 +268,7 @@ export function normalizeAgentsResponse(r: unknown): NormalizedResponse {
       }
     }
   }
-  const messages: Message[] = [];
-  if (parts.length > 0 || calls.length > 0) {
-    messages.push({ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) });
-  }
+  const messages = assistantMessages(parts, calls);
   return withDefined({ messages }, { model: nonEmpty(read(read(r, "providerData"), "model")), usage: agentsUsage(read(r, "usage")) });
 }
 
@@ -308,19 +291,9 @@ function normalizeLangChainMessage(r: unknown): NormalizedResponse {
     }
   }
   for (const c of list(read(r, "tool_calls")) ?? []) {
-    const call: Mutable<ToolCall> = {};
-    const id = str(read(c, "id"));
-    if (id !== undefined) call.id = id;
-    const name = str(read(c, "name"));
-    if (name !== undefined) call.name = name;
-    const args = argumentsJson(read(c, "args"));
-    if (args !== undefined) call.arguments = args;
-    calls.push(call);
+    calls.push(toolCall(str(read(c, "id")), str(read(c, "name")), argumentsJson(read(c, "args"))));
   }
-  const messages: Message[] = [];
-  if (parts.length > 0 || calls.length > 0) {
-    messages.push({ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: calls } : {}) });
-  }
+  const messages = assistantMessages(parts, calls);
   const u = read(r, "usage_metadata");
   const usage = isRecord(u)
     ? counts({

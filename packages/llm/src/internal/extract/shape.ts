@@ -49,6 +49,31 @@ export function snapshot(obj: Rec): Rec {
   return out;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The fields of `value` that are not `undefined`, in its order. For-in over the caller's fresh literal (no entry
+ * arrays, as Object.entries makes); own keys only.
+ */
+export function pickDefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    const v: unknown = value[k];
+    if (v !== undefined && hasOwn.call(value, k)) out[k] = v;
+  }
+  return out as T;
+}
+
+/** The value at `key`, made by `make` and stored first when there is none (`make` is a module-level function: no closure per call). */
+export function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
 /**
  * Runs `fn`, swallowing anything it throws. Extraction is split into guarded sections so one
  * malformed part (say, a tool with a throwing getter) does not cost the others (say, token counts).

@@ -4,7 +4,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import { argumentsJson } from "./messages.js";
 import type { ContentPart, Message, NormalizedResponse, TokenCounts, ToolCall } from "./model.js";
-import { addTokenCounts, contentOf } from "./model.js";
+import { addTokenCounts, assistantMessages, toolCall } from "./model.js";
 import type { ProviderInfo, RequestModel } from "./provider.js";
 import { familyOf, requestModelOf } from "./provider.js";
 import {
@@ -16,7 +16,7 @@ import {
   normalizeResponsesResponse,
   writeResponse,
 } from "./response.js";
-import { TextBuffer, guard, isRecord, list, nonEmpty, num, read, str } from "./shape.js";
+import { TextBuffer, getOrCreate, guard, isRecord, list, nonEmpty, num, read, str } from "./shape.js";
 
 /** Collects stream chunks and turns them into OpenInference response attributes. */
 export interface StreamAggregator {
@@ -61,14 +61,29 @@ function textSink(): Sink {
 
 // ---- OpenAI chat completion chunks (and legacy completion chunks) --------------------------
 
+interface CallState {
+  id?: string;
+  type?: string;
+  name: TextBuffer;
+  args: TextBuffer;
+}
+
 interface ChoiceState {
   role?: string;
   content: TextBuffer;
   refusal: TextBuffer;
   text: TextBuffer;
   finishReason?: string;
-  toolCalls: Map<number, { id?: string; type?: string; name: TextBuffer; args: TextBuffer }>;
+  toolCalls: Map<number, CallState>;
   functionCall?: { name: TextBuffer; args: TextBuffer };
+}
+
+function newChoice(): ChoiceState {
+  return { content: new TextBuffer(), refusal: new TextBuffer(), text: new TextBuffer(), toolCalls: new Map() };
+}
+
+function newCall(): CallState {
+  return { name: new TextBuffer(), args: new TextBuffer() };
 }
 
 function openAiChunkSink(legacy: boolean): Sink {
@@ -76,15 +91,6 @@ function openAiChunkSink(legacy: boolean): Sink {
   let model: string | undefined;
   let usage: unknown;
   const family = familyOf(legacy ? "text_completion" : "chat.completion.chunk", undefined, undefined);
-
-  function choiceAt(index: number): ChoiceState {
-    let c = choices.get(index);
-    if (c === undefined) {
-      c = { content: new TextBuffer(), refusal: new TextBuffer(), text: new TextBuffer(), toolCalls: new Map() };
-      choices.set(index, c);
-    }
-    return c;
-  }
 
   return {
     push(chunk) {
@@ -95,7 +101,7 @@ function openAiChunkSink(legacy: boolean): Sink {
       if (isRecord(u)) usage = u;
       for (const choice of list(read(chunk, "choices")) ?? []) {
         if (!isRecord(choice)) continue;
-        const c = choiceAt(num(read(choice, "index")) ?? 0);
+        const c = getOrCreate(choices, num(read(choice, "index")) ?? 0, newChoice);
         const finish = nonEmpty(read(choice, "finish_reason"));
         if (finish !== undefined) c.finishReason = finish;
         const text = str(read(choice, "text"));
@@ -110,12 +116,7 @@ function openAiChunkSink(legacy: boolean): Sink {
         if (refusal !== undefined) c.refusal.append(refusal);
         for (const tc of list(read(delta, "tool_calls")) ?? []) {
           if (!isRecord(tc)) continue;
-          const index = num(read(tc, "index")) ?? 0;
-          let call = c.toolCalls.get(index);
-          if (call === undefined) {
-            call = { name: new TextBuffer(), args: new TextBuffer() };
-            c.toolCalls.set(index, call);
-          }
+          const call = getOrCreate(c.toolCalls, num(read(tc, "index")) ?? 0, newCall);
           const id = nonEmpty(read(tc, "id"));
           if (id !== undefined) call.id = id;
           const type = nonEmpty(read(tc, "type"));
@@ -139,7 +140,7 @@ function openAiChunkSink(legacy: boolean): Sink {
     build() {
       const indexes = [...choices.keys()].sort((a, b) => a - b);
       const rebuilt = indexes.map((index) => {
-        const c = choiceAt(index);
+        const c = getOrCreate(choices, index, newChoice);
         if (legacy) return { index, text: c.text.text(), finish_reason: c.finishReason ?? null };
         const content = c.content.text();
         const message: Record<string, unknown> = {
@@ -176,23 +177,37 @@ type ResponsesItem =
   | { kind: "reasoning"; id?: string; summary: TextBuffer }
   | { kind: "done"; item: unknown };
 
+function newMessageItem(): ResponsesItem {
+  return { kind: "message", text: new TextBuffer(), refusal: new TextBuffer() };
+}
+
+function newReasoningItem(): ResponsesItem {
+  return { kind: "reasoning", summary: new TextBuffer() };
+}
+
+/**
+ * The buffer a responses `*.delta` event appends to. Text, refusal and reasoning deltas make their item when it is
+ * missing; argument deltas need the call's `output_item.added`. `undefined` when the item at `index` is of another kind.
+ */
+function deltaBuffer(items: Map<number, ResponsesItem>, index: number, type: string): TextBuffer | undefined {
+  if (type === "response.reasoning_summary_text.delta") {
+    const entry = getOrCreate(items, index, newReasoningItem);
+    return entry.kind === "reasoning" ? entry.summary : undefined;
+  }
+  if (type === "response.output_text.delta" || type === "response.refusal.delta") {
+    const entry = getOrCreate(items, index, newMessageItem);
+    if (entry.kind !== "message") return undefined;
+    return type === "response.refusal.delta" ? entry.refusal : entry.text;
+  }
+  const entry = items.get(index);
+  return entry?.kind === "function_call" ? entry.args : undefined;
+}
+
 function responsesSink(): Sink {
   let final: unknown;
   let model: string | undefined;
   const items = new Map<number, ResponsesItem>();
   const family = familyOf(undefined, "response.created", undefined);
-
-  function itemAt(index: number, kind: "message" | "reasoning"): ResponsesItem {
-    let item = items.get(index);
-    if (item === undefined) {
-      item =
-        kind === "message"
-          ? { kind: "message", text: new TextBuffer(), refusal: new TextBuffer() }
-          : { kind: "reasoning", summary: new TextBuffer() };
-      items.set(index, item);
-    }
-    return item;
-  }
 
   return {
     push(event) {
@@ -222,7 +237,7 @@ function responsesSink(): Sink {
             if (name !== undefined) entry.name = name;
             items.set(outputIndex, entry);
           } else if (itemType === "reasoning") {
-            const entry = itemAt(outputIndex, "reasoning");
+            const entry = getOrCreate(items, outputIndex, newReasoningItem);
             const id = str(read(item, "id"));
             if (entry.kind === "reasoning" && id !== undefined) entry.id = id;
           }
@@ -231,29 +246,14 @@ function responsesSink(): Sink {
         case "response.output_item.done":
           items.set(outputIndex, { kind: "done", item: read(event, "item") });
           return;
-        case "response.output_text.delta": {
-          const entry = itemAt(outputIndex, "message");
-          const delta = str(read(event, "delta"));
-          if (entry.kind === "message" && delta !== undefined) entry.text.append(delta);
-          return;
-        }
-        case "response.refusal.delta": {
-          const entry = itemAt(outputIndex, "message");
-          const delta = str(read(event, "delta"));
-          if (entry.kind === "message" && delta !== undefined) entry.refusal.append(delta);
-          return;
-        }
+        case "response.output_text.delta":
+        case "response.refusal.delta":
         case "response.function_call_arguments.delta":
-        case "response.custom_tool_call_input.delta": {
-          const entry = items.get(outputIndex);
-          const delta = str(read(event, "delta"));
-          if (entry?.kind === "function_call" && delta !== undefined) entry.args.append(delta);
-          return;
-        }
+        case "response.custom_tool_call_input.delta":
         case "response.reasoning_summary_text.delta": {
-          const entry = itemAt(outputIndex, "reasoning");
+          const buffer = deltaBuffer(items, outputIndex, type);
           const delta = str(read(event, "delta"));
-          if (entry.kind === "reasoning" && delta !== undefined) entry.summary.append(delta);
+          if (buffer !== undefined && delta !== undefined) buffer.append(delta);
           return;
         }
         default:
@@ -313,6 +313,18 @@ function streamedInput(b: BlockState): unknown {
   }
 }
 
+// Anthropic `content_block_delta` types: the delta field carrying the piece, and the block buffer it goes to.
+const BLOCK_DELTAS: ReadonlyMap<string, readonly [field: string, buffer: "text" | "json" | "signature"]> = new Map([
+  ["text_delta", ["text", "text"]],
+  ["thinking_delta", ["thinking", "text"]],
+  ["input_json_delta", ["partial_json", "json"]],
+  ["signature_delta", ["signature", "signature"]],
+] as const);
+
+function newBlock(): BlockState {
+  return { text: new TextBuffer(), json: new TextBuffer(), signature: new TextBuffer() };
+}
+
 function anthropicSink(): Sink {
   let model: string | undefined;
   let role: string | undefined;
@@ -332,15 +344,6 @@ function anthropicSink(): Sink {
     if (thinking !== undefined) usage["output_tokens_details"] = { thinking_tokens: thinking };
   }
 
-  function blockAt(index: number): BlockState {
-    let b = blocks.get(index);
-    if (b === undefined) {
-      b = { text: new TextBuffer(), json: new TextBuffer(), signature: new TextBuffer() };
-      blocks.set(index, b);
-    }
-    return b;
-  }
-
   return {
     push(event) {
       if (!isRecord(event)) return;
@@ -351,7 +354,7 @@ function anthropicSink(): Sink {
         role ??= str(read(message, "role"));
         mergeUsage(read(message, "usage"));
       } else if (type === "content_block_start") {
-        const b = blockAt(num(read(event, "index")) ?? 0);
+        const b = getOrCreate(blocks, num(read(event, "index")) ?? 0, newBlock);
         const block = read(event, "content_block");
         const blockType = str(read(block, "type"));
         if (blockType !== undefined) b.type = blockType;
@@ -365,21 +368,13 @@ function anthropicSink(): Sink {
         const data = str(read(block, "data"));
         if (data !== undefined) b.data = data;
       } else if (type === "content_block_delta") {
-        const b = blockAt(num(read(event, "index")) ?? 0);
+        const b = getOrCreate(blocks, num(read(event, "index")) ?? 0, newBlock);
         const delta = read(event, "delta");
         const deltaType = str(read(delta, "type"));
-        if (deltaType === "text_delta") {
-          const t = str(read(delta, "text"));
-          if (t !== undefined) b.text.append(t);
-        } else if (deltaType === "thinking_delta") {
-          const t = str(read(delta, "thinking"));
-          if (t !== undefined) b.text.append(t);
-        } else if (deltaType === "input_json_delta") {
-          const t = str(read(delta, "partial_json"));
-          if (t !== undefined) b.json.append(t);
-        } else if (deltaType === "signature_delta") {
-          const t = str(read(delta, "signature"));
-          if (t !== undefined) b.signature.append(t);
+        const target = deltaType === undefined ? undefined : BLOCK_DELTAS.get(deltaType);
+        if (target !== undefined) {
+          const t = str(read(delta, target[0]));
+          if (t !== undefined) b[target[1]].append(t);
         }
       } else if (type === "message_delta") {
         const reason = nonEmpty(read(read(event, "delta"), "stop_reason"));
@@ -441,17 +436,9 @@ function aiSdkSink(): Sink {
           if (t !== undefined) reasoning.append(t);
           return;
         }
-        case "tool-call": {
-          const call: { id?: string; name?: string; arguments?: string } = {};
-          const id = str(read(part, "toolCallId"));
-          if (id !== undefined) call.id = id;
-          const name = str(read(part, "toolName"));
-          if (name !== undefined) call.name = name;
-          const args = argumentsJson(read(part, "input") ?? read(part, "args"));
-          if (args !== undefined) call.arguments = args;
-          calls.push(call);
+        case "tool-call":
+          calls.push(toolCall(str(read(part, "toolCallId")), str(read(part, "toolName")), argumentsJson(read(part, "input") ?? read(part, "args"))));
           return;
-        }
         case "finish-step": {
           model = nonEmpty(read(read(part, "response"), "modelId")) ?? model;
           const u = aiSdkUsage(read(part, "usage"));
@@ -471,10 +458,8 @@ function aiSdkSink(): Sink {
       const parts: ContentPart[] = [];
       if (reasoning.touched) parts.push({ type: "reasoning", text: reasoning.text() });
       if (text.touched) parts.push({ type: "text", text: text.text() });
-      const messages =
-        parts.length > 0 || calls.length > 0
-          ? [{ role: "assistant", ...contentOf(parts), ...(calls.length > 0 ? { toolCalls: [...calls] } : {}) }]
-          : [];
+      // A copy of the calls: later chunks add to the list, and build() may run again.
+      const messages = assistantMessages(parts, calls.length > 0 ? [...calls] : calls);
       const normalized: { -readonly [K in keyof NormalizedResponse]: NormalizedResponse[K] } = { messages };
       if (model !== undefined) normalized.model = model;
       // Per-step usage adds up to the total when the stream stopped before its `finish` part.
