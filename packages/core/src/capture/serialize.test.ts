@@ -526,6 +526,14 @@ describe("safeJson's native fast path gives exactly the walker's text", () => {
     assert.match(safeJson(throwing), /Unreadable: nope/);
   });
 
+  test("an own toJSON that is not enumerable is left to the walker: what it returns is redacted and walked", () => {
+    const hidden = Object.defineProperty({ a: 1 }, "toJSON", { value: () => ({ apiKey: "k", m: new Map([["x", 1]]) }) });
+    assert.equal(safeJson({ data: hidden }), `{"data":{"apiKey":"${REDACTED}","m":{"x":1}}}`);
+    const bare = Object.defineProperty(Object.create(null) as object, "toJSON", { value: () => ({ token: "t" }) });
+    assert.equal(safeJson([bare]), `[{"token":"${REDACTED}"}]`);
+    assert.equal(nativeJson({ data: hidden }, 32_768, 32, undefined), undefined);
+  });
+
   test("a toJSON added to Object.prototype (pollution) is left to the walker", () => {
     const proto = Object.prototype as { toJSON?: unknown };
     proto.toJSON = () => "polluted";

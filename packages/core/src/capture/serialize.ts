@@ -514,6 +514,9 @@ function plain(s: Scan, value: object, level: number, size: number): number {
   if (proto !== objectProto && proto !== null) return -1;
   // The walker trusts a tag that names no intrinsic it checks (a plain object tagged "Promise" is "[Promise]").
   if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== undefined) return -1;
+  // JSON.stringify calls a `toJSON` the for-in below does not see (own, not enumerable) and writes its result
+  // unchecked: a secret-looking key in it would not be redacted. The walker's.
+  if ((value as { toJSON?: unknown }).toJSON !== undefined) return -1;
   const safe = s.safe;
   size += 2;
   // for-in, not Object.keys: no key array per object, and V8 reads each value through the enum cache instead of
