@@ -421,7 +421,8 @@ const isArray = Array.isArray;
 // Keys a redactor let through, so the fast path asks it once per distinct key instead of once per occurrence (a chat
 // repeats `role` and `content` in every message). Only "not redacted" answers are kept: a redacted key sends the
 // value to the walker. The walker asks the redactor itself, uncached: it stays the reference the fast path is tested
-// against. Tied to one redactor: a new configuration starts afresh.
+// against. Tied to one redactor (its answer depends on the key alone, so a remembered answer stays true): a new
+// configuration starts afresh, and a scan keeps the object it started with even if a getter reconfigures midway.
 interface SafeKeys {
   readonly redact: (key: string) => boolean;
   // Prototype-less, and read with `=== true`: a key named like a property of Object.prototype, or one added to it
