@@ -526,6 +526,14 @@ describe("safeJson's native fast path gives exactly the walker's text", () => {
     assert.match(safeJson(throwing), /Unreadable: nope/);
   });
 
+  test("an own toJSON that is not enumerable is left to the walker: what it returns is redacted and walked", () => {
+    const hidden = Object.defineProperty({ a: 1 }, "toJSON", { value: () => ({ apiKey: "k", m: new Map([["x", 1]]) }) });
+    assert.equal(safeJson({ data: hidden }), `{"data":{"apiKey":"${REDACTED}","m":{"x":1}}}`);
+    const bare = Object.defineProperty(Object.create(null) as object, "toJSON", { value: () => ({ token: "t" }) });
+    assert.equal(safeJson([bare]), `[{"token":"${REDACTED}"}]`);
+    assert.equal(nativeJson({ data: hidden }, 32_768, 32, undefined), undefined);
+  });
+
   test("a toJSON added to Object.prototype (pollution) is left to the walker", () => {
     const proto = Object.prototype as { toJSON?: unknown };
     proto.toJSON = () => "polluted";
@@ -534,6 +542,67 @@ describe("safeJson's native fast path gives exactly the walker's text", () => {
     } finally {
       delete proto.toJSON;
     }
+  });
+});
+
+describe("safeJson's fast path remembers keys it let through, never a secret", () => {
+  test("a secret key is redacted where the same keys were seen before without it, at any position", () => {
+    const messages = Array.from({ length: 50 }, (_, i) => ({ role: "user", content: `m${i}` }));
+    assert.equal(safeJson({ messages }), JSON.stringify({ messages }));
+    // The same key count and first key, the secret where `content` was; then a new key set around the same keys.
+    const changed = [...messages, { role: "user", apiKey: "k1" }, { token: "t", role: "user", content: "c" }, { role: "user", content: "c", password: "p" }];
+    assert.equal(
+      safeJson({ messages: changed }),
+      JSON.stringify({ messages: [...messages, { role: "user", apiKey: REDACTED }, { token: REDACTED, role: "user", content: "c" }, { role: "user", content: "c", password: REDACTED }] }),
+    );
+    // Look-alikes of secret keys (same length, same first letters) seen first.
+    for (const [kept, secret] of [["topic", "token"], ["status", "secret"], ["passport", "password"]] as const) {
+      assert.equal(safeJson({ [kept]: 1 }), `{"${kept}":1}`);
+      assert.equal(safeJson({ [secret]: 1 }), `{"${secret}":"${REDACTED}"}`);
+    }
+    // And at another depth than the one the safe keys were seen at.
+    assert.equal(safeJson({ role: { content: { secret: "s" } } }), `{"role":{"content":{"secret":"${REDACTED}"}}}`);
+  });
+
+  test("a key let through under one configuration is redacted once a new configuration names it, and back", () => {
+    assert.equal(safeJson({ content: "c", n: 1 }), '{"content":"c","n":1}');
+    configureCapture({ redactKeys: ["content"] });
+    assert.equal(safeJson({ content: "c", n: 1 }), `{"content":"${REDACTED}","n":1}`);
+    configureCapture({ redactKeys: [/^n$/] });
+    assert.equal(safeJson({ content: "c", n: 1 }), `{"content":"c","n":"${REDACTED}"}`);
+    resetCapture();
+    assert.equal(safeJson({ content: "c", n: 1 }), '{"content":"c","n":1}');
+  });
+
+  test("a property added to Object.prototype does not make a key look safe", () => {
+    for (const key of ["apiKey", "token"]) {
+      // Not enumerable: only a lookup that reads the prototype chain sees it, as a cache on a plain object would.
+      Object.defineProperty(Object.prototype, key, { value: true, configurable: true, writable: true });
+      try {
+        assert.equal(safeJson({ [key]: "s", other: 1 }), `{"${key}":"${REDACTED}","other":1}`);
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)[key];
+      }
+    }
+  });
+
+  test("keys named like Object.prototype's own properties are remembered and redacted like any other", () => {
+    const keyed = JSON.parse('{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}') as object;
+    const text = '{"__proto__":"p","constructor":"c","toString":"t","hasOwnProperty":"h"}';
+    assert.equal(safeJson(keyed), text);
+    assert.equal(safeJson(keyed), text);
+    configureCapture({ redactKeys: [/^__proto__$/, "constructor"] });
+    assert.equal(safeJson(keyed), `{"__proto__":"${REDACTED}","constructor":"${REDACTED}","toString":"t","hasOwnProperty":"h"}`);
+  });
+
+  test("past the bound of remembered keys, secrets are still redacted and other keys kept", () => {
+    for (let i = 0; i < 12_000; i++) assert.equal(safeJson({ [`field_${i}`]: i }), `{"field_${i}":${i}}`);
+    assert.equal(safeJson({ field_3: 3, apiKey: "k", field_11999: 1 }), `{"field_3":3,"apiKey":"${REDACTED}","field_11999":1}`);
+    const long = `${"x".repeat(100)}_token`;
+    assert.equal(safeJson({ [long]: "t" }), `{"${long}":"${REDACTED}"}`);
+    const longSafe = "y".repeat(100);
+    assert.equal(safeJson({ [longSafe]: 1 }), `{"${longSafe}":1}`);
+    assert.equal(safeJson({ [longSafe]: 1 }), `{"${longSafe}":1}`);
   });
 });
 

@@ -418,74 +418,140 @@ const getProto = Object.getPrototypeOf;
 const objectKeys = Object.keys;
 const isArray = Array.isArray;
 
+// Keys a redactor let through, so the fast path asks it once per distinct key instead of once per occurrence (a chat
+// repeats `role` and `content` in every message). Only "not redacted" answers are kept: a redacted key sends the
+// value to the walker. The walker asks the redactor itself, uncached: it stays the reference the fast path is tested
+// against. Tied to one redactor (its answer depends on the key alone, so a remembered answer stays true): a new
+// configuration starts afresh, and a scan keeps the object it started with even if a getter reconfigures midway.
+interface SafeKeys {
+  readonly redact: (key: string) => boolean;
+  // Prototype-less, and read with `=== true`: a key named like a property of Object.prototype, or one added to it
+  // (pollution), is in the cache only if it was stored there.
+  keys: Record<string, true>;
+  count: number;
+}
+
+// Bounded like the redactor's own cache: data with unbounded distinct keys must not grow this forever. Longer keys
+// are not kept at all (they are rarely repeated, and a kept key keeps its string alive).
+const MAX_SAFE_KEYS = 10_000;
+const MAX_SAFE_KEY_LENGTH = 64;
+
+let lastSafeKeys: SafeKeys | undefined;
+
+function safeKeysOf(redact: (key: string) => boolean): SafeKeys {
+  if (lastSafeKeys === undefined || lastSafeKeys.redact !== redact) {
+    lastSafeKeys = { redact, keys: Object.create(null) as Record<string, true>, count: 0 };
+  }
+  return lastSafeKeys;
+}
+
+// True if the redactor redacts `key`; remembers the keys it does not.
+function redacts(safe: SafeKeys, key: string): boolean {
+  if (safe.keys[key] === true) return false;
+  if (safe.redact(key)) return true;
+  if (key.length <= MAX_SAFE_KEY_LENGTH) {
+    if (safe.count >= MAX_SAFE_KEYS) {
+      safe.keys = Object.create(null) as Record<string, true>;
+      safe.count = 0;
+    }
+    safe.keys[key] = true;
+    safe.count++;
+  }
+  return false;
+}
+
 interface Scan {
-  /** Code units the output may take, at least (strings counted unescaped); the scan stops when it passes `limit`. */
-  size: number;
   /** The deepest nesting of containers seen (1 for a flat object). */
   levels: number;
   limit: number;
   maxDepth: number;
-  redact: ((key: string) => boolean) | undefined;
+  safe: SafeKeys | undefined;
 }
 
-// True if `value` is plain data the native writer may take; reads each property once.
-function plain(s: Scan, value: unknown, level: number): boolean {
-  switch (typeof value) {
-    case "string":
-      s.size += value.length + 2;
-      return s.size <= s.limit;
-    case "number":
-    case "boolean":
-      s.size += 5;
-      return true;
-    case "undefined":
-      s.size += 4;
-      return true;
-    case "object":
-      break;
-    default:
-      return false;
-  }
-  if (value === null) {
-    s.size += 4;
-    return true;
-  }
+// The size the output may take, at least (strings counted unescaped), after `size` units and the container `value`;
+// -1 when `value` is not plain data the native writer may take, or the size passes the limit. Reads each property
+// once. Scalar items and values are handled in the loops (no call per leaf); only containers recurse.
+function plain(s: Scan, value: object, level: number, size: number): number {
   // The walker writes "[Max depth]" for a container this deep (and a cycle always gets here).
-  if (level >= s.maxDepth) return false;
+  if (level >= s.maxDepth) return -1;
   if (level + 1 > s.levels) s.levels = level + 1;
+  const limit = s.limit;
   if (isArray(value)) {
     // JSON.stringify calls an array's own `toJSON`; the walker does not.
-    if (getProto(value) !== arrayProto || (value as { toJSON?: unknown }).toJSON !== undefined) return false;
+    if (getProto(value) !== arrayProto || (value as { toJSON?: unknown }).toJSON !== undefined) return -1;
     const n = value.length;
-    s.size += n + 2;
-    if (s.size > s.limit) return false;
+    size += n + 2;
+    if (size > limit) return -1;
     for (let i = 0; i < n; i++) {
       const item: unknown = value[i];
-      // Functions and symbols in an array are written as markers by the walker, null by JSON.stringify.
-      if (!plain(s, item, level + 1)) return false;
+      switch (typeof item) {
+        case "string":
+          size += item.length + 2;
+          if (size > limit) return -1;
+          continue;
+        case "number":
+        case "boolean":
+          size += 5;
+          continue;
+        case "undefined":
+          size += 4;
+          continue;
+        case "object":
+          if (item === null) {
+            size += 4;
+            continue;
+          }
+          size = plain(s, item, level + 1, size);
+          if (size < 0) return -1;
+          continue;
+        default:
+          // Functions and symbols in an array are written as markers by the walker, null by JSON.stringify.
+          return -1;
+      }
     }
-    return true;
+    return size;
   }
   const proto = getProto(value);
-  if (proto !== objectProto && proto !== null) return false;
+  if (proto !== objectProto && proto !== null) return -1;
   // The walker trusts a tag that names no intrinsic it checks (a plain object tagged "Promise" is "[Promise]").
-  if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== undefined) return false;
-  const redact = s.redact;
-  s.size += 2;
+  if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== undefined) return -1;
+  // JSON.stringify calls a `toJSON` the for-in below does not see (own, not enumerable) and writes its result
+  // unchecked: a secret-looking key in it would not be redacted. The walker's.
+  if ((value as { toJSON?: unknown }).toJSON !== undefined) return -1;
+  const safe = s.safe;
+  size += 2;
   // for-in, not Object.keys: no key array per object, and V8 reads each value through the enum cache instead of
   // a keyed lookup. It also visits enumerable keys of the prototype (only a polluted Object.prototype has any):
   // checking more keys than JSON.stringify writes can only send more values to the walker.
   for (const key in value) {
     // A redacted key is written even when its value is undefined: the walker's business.
-    if (redact !== undefined && redact(key)) return false;
+    if (safe !== undefined && redacts(safe, key)) return -1;
     const item: unknown = (value as Record<string, unknown>)[key];
-    if (item === undefined) continue;
-    // An own `toJSON` method, or any function value: the walker decides.
-    if (typeof item === "function" || typeof item === "symbol") return false;
-    s.size += key.length + 4;
-    if (!plain(s, item, level + 1)) return false;
+    switch (typeof item) {
+      case "string":
+        size += key.length + item.length + 6;
+        if (size > limit) return -1;
+        continue;
+      case "number":
+      case "boolean":
+        size += key.length + 9;
+        continue;
+      case "undefined":
+        continue;
+      case "object":
+        if (item === null) {
+          size += key.length + 8;
+          continue;
+        }
+        size = plain(s, item, level + 1, size + key.length + 4);
+        if (size < 0) return -1;
+        continue;
+      default:
+        // An own `toJSON` method, or any function, symbol or BigInt value: the walker decides.
+        return -1;
+    }
   }
-  return s.size <= s.limit;
+  return size <= limit ? size : -1;
 }
 
 /** The native fast path of {@link safeJson}: its text, or undefined when the value is for the walker. @internal */
@@ -493,10 +559,10 @@ export function nativeJson(value: unknown, limit: number, maxDepth: number, reda
   if (value === null || typeof value !== "object") return undefined;
   // A `toJSON` added to the prototypes (pollution) is called by JSON.stringify on every object: walker only.
   if ((objectProto as { toJSON?: unknown }).toJSON !== undefined || (arrayProto as { toJSON?: unknown }).toJSON !== undefined) return undefined;
-  const s: Scan = { size: 0, levels: 0, limit, maxDepth, redact };
+  const s: Scan = { levels: 0, limit, maxDepth, safe: redact === undefined ? undefined : safeKeysOf(redact) };
   let text: string;
   try {
-    if (!plain(s, value, 0)) return undefined;
+    if (plain(s, value, 0, 0) < 0) return undefined;
     text = JSON.stringify(value);
   } catch {
     // A getter or a Proxy trap threw: the walker writes the marker for it.
