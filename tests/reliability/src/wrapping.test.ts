@@ -42,10 +42,23 @@ async function settle(p: Promise<unknown>, hangs: boolean): Promise<Outcome> {
     (value): Outcome => ({ kind: "error", value }),
   );
   if (!hangs) return outcome;
-  // A program that may never settle is given a few turns of the event loop (its own steps use setImmediate).
-  const timeout = new Promise<Outcome>((resolve) => setTimeout(() => resolve({ kind: "value", value: PENDING }), 40));
-  return Promise.race([outcome, timeout]);
+  // A program that may never settle is given turns of the event loop, not time: its steps wait only for
+  // setImmediate and microtasks, so each turn moves it (plain or traced alike) by one macrotask step, however slow
+  // the machine. A program has at most a few dozen such steps, nested calls included; 256 turns leave it done.
+  // (A 40 ms timer here once cut a traced run short on a loaded machine: its last steps had not run yet.)
+  let settled = false;
+  const done = outcome.then((o) => {
+    settled = true;
+    return o;
+  });
+  const turns = (async (): Promise<Outcome> => {
+    for (let i = 0; i < HANG_TURNS && !settled; i++) await macrotask();
+    return { kind: "value", value: PENDING };
+  })();
+  return Promise.race([done, turns]);
 }
+
+const HANG_TURNS = 256;
 
 async function run(program: Program, traced: boolean, thisArg: unknown, args: unknown[], actions: Action[]): Promise<Run> {
   const rec = newRecorder();
