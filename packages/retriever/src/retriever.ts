@@ -14,14 +14,21 @@ export const RETRIEVER_DEFAULT_MAX_DOCUMENTS = 100;
  */
 export const RETRIEVAL_DOCUMENTS_OMITTED = "calltree.retrieval.documents_omitted";
 
-/** Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these. */
-export interface RetrieverOptions {
+// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
+// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+const retrieverOptionsShape = {
   /**
    * Most documents recorded per call (default {@link RETRIEVER_DEFAULT_MAX_DOCUMENTS}); the rest are counted in
    * {@link RETRIEVAL_DOCUMENTS_OMITTED}. `0` records none.
    */
-  maxDocuments?: number;
-}
+  maxDocuments: z.number().int().min(0).optional(),
+};
+
+/**
+ * Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these.
+ * @interface
+ */
+export type RetrieverOptions = z.input<z.ZodObject<typeof retrieverOptionsShape>>;
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
 export interface RetrievedDocumentLike {
@@ -60,10 +67,6 @@ interface RetrieverState {
   streamedOmitted?: number;
 }
 
-const options = z.object({
-  maxDocuments: z.number().int().min(0).optional(),
-});
-
 function state(call: CallStart<RetrieverOptions, RetrieverState>): RetrieverState {
   return (call.data ??= { manual: false, recorded: 0, omitted: 0 });
 }
@@ -95,7 +98,7 @@ function limit(call: CallStart<RetrieverOptions, RetrieverState>): number {
 export const retriever: Kind<RetrieverOptions, RetrieverRecord> = defineKind<RetrieverOptions, RetrieverRecord, RetrieverState>({
   name: "retriever",
   spanKind: OpenInferenceSpanKind.RETRIEVER,
-  options,
+  options: z.object(retrieverOptionsShape),
   onResult(result, call) {
     const s = state(call);
     if (s.manual) return undefined;
