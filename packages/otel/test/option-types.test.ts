@@ -6,32 +6,21 @@ import assert from "node:assert/strict";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { register } from "@calltree/otel";
-import type {
-  AsyncLocalStorageClass,
-  BatchOptions,
-  Conventions,
-  ExporterChoice,
-  InstrumentationLike,
-  LogLevel,
-  ModelPrice,
-  OtlpProtocol,
-  OtlpTransportName,
-  RegisterOptions,
-  SpanLimitsOptions,
-} from "@calltree/otel";
+// Every public type the options use, by its public name.
+import type * as otel from "@calltree/otel";
 
-const instrumentation: InstrumentationLike = { setTracerProvider() {}, enable() {}, disable() {} };
-const exporters: ExporterChoice[] = ["otlp", "console", "file", "memory", "none", new InMemorySpanExporter()];
-const protocols: OtlpProtocol[] = ["http/protobuf", "http/json"];
-const transports: OtlpTransportName[] = ["node", "fetch"];
-const logLevels: LogLevel[] = ["silent", "error", "warn", "info", "debug"];
-const conventions: Conventions[] = ["openinference", "genai", "both"];
-const price: ModelPrice = { prompt: 0.15, completion: 0.6, cacheRead: 0.075 };
-const batch: BatchOptions = { maxExportBatchSize: 256, scheduledDelayMillis: 0, maxQueueSize: 2048, maxPendingMegabytes: 8 };
-const spanLimits: SpanLimitsOptions = { attributeCountLimit: 500, attributeValueLengthLimit: 4096, eventCountLimit: 0 };
-const als: AsyncLocalStorageClass = AsyncLocalStorage;
+const instrumentation: otel.InstrumentationLike = { setTracerProvider() {}, enable() {}, disable() {} };
+const exporters: otel.ExporterChoice[] = ["otlp", "console", "file", "memory", "none", new InMemorySpanExporter()];
+const protocols: otel.OtlpProtocol[] = ["http/protobuf", "http/json"];
+const transports: otel.OtlpTransportName[] = ["node", "fetch"];
+const logLevels: otel.LogLevel[] = ["silent", "error", "warn", "info", "debug"];
+const conventions: otel.Conventions[] = ["openinference", "genai", "both"];
+const price: otel.ModelPrice = { prompt: 0.15, completion: 0.6, cacheRead: 0.075 };
+const batch: otel.BatchOptions = { maxExportBatchSize: 256, scheduledDelayMillis: 0, maxQueueSize: 2048, maxPendingMegabytes: 8 };
+const spanLimits: otel.SpanLimitsOptions = { attributeCountLimit: 500, attributeValueLengthLimit: 4096, eventCountLimit: 0 };
+const als: otel.AsyncLocalStorageClass = AsyncLocalStorage;
 
-const accepted: RegisterOptions[] = [
+const accepted: otel.RegisterOptions[] = [
   {},
   {
     projectName: "my-app", serviceName: "api", resourceAttributes: { "deployment.environment": "test", "x.list": ["a", null] },
@@ -50,7 +39,7 @@ const accepted: RegisterOptions[] = [
   { projectName: undefined, exporter: undefined, batch: undefined, capture: undefined },
 ];
 
-const refused: RegisterOptions[] = [
+const refused: otel.RegisterOptions[] = [
   // @ts-expect-error projectName is a string
   { projectName: 1 },
   // @ts-expect-error resourceAttributes hold OpenTelemetry attribute values
