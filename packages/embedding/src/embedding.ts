@@ -23,8 +23,9 @@ export const EMBEDDINGS_OMITTED = "calltree.embedding.omitted_embeddings";
  */
 export const VECTORS_OMITTED = "calltree.embedding.omitted_vectors";
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const embeddingOptionsShape = {
   /** Recorded as `embedding.model_name`; wins over a model read from the request or the response. */
   model: z.string().min(1).optional(),
@@ -43,9 +44,8 @@ const embeddingOptionsShape = {
 
 /**
  * Options of `@embedding`: the {@link CommonOptions} every kind takes, plus these.
- * @interface
  */
-export type EmbeddingOptions = z.input<z.ZodObject<typeof embeddingOptionsShape>>;
+export interface EmbeddingOptions extends z.input<z.ZodObject<typeof embeddingOptionsShape>> {}
 
 /** One embedding given to `embedding.record()`. */
 export interface RecordedEmbedding {

@@ -12,8 +12,9 @@ const annotatorKindSchema = z.custom<AnnotatorKind>((v) => typeof v === "string"
   error: 'must be a non-empty string: "CODE", "LLM", "HUMAN" or a custom kind',
 });
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const evaluatorOptionsShape = {
   /**
    * The criterion or metric, recorded as `evaluation.name` when the result does not name one. Default: the
@@ -26,9 +27,8 @@ const evaluatorOptionsShape = {
 
 /**
  * Options of `@evaluator`: the {@link CommonOptions} every kind takes, plus these.
- * @interface
  */
-export type EvaluatorOptions = z.input<z.ZodObject<typeof evaluatorOptionsShape>>;
+export interface EvaluatorOptions extends z.input<z.ZodObject<typeof evaluatorOptionsShape>> {}
 
 /**
  * One evaluation result. Field names of common eval libraries are read too: `key` (LangSmith, openevals) for

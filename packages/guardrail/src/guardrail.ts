@@ -24,8 +24,9 @@ export interface GuardrailVerdict {
   score?: number;
 }
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const guardrailOptionsShape = {
   /**
    * Reads the verdict from the guardrail's result when it is not `true`/`false` or `{ passed, … }`, e.g.
@@ -41,9 +42,8 @@ const guardrailOptionsShape = {
 
 /**
  * The options only `@guardrail` has; see {@link GuardrailOptions}.
- * @interface
  */
-export type GuardrailKindOptions = z.input<z.ZodObject<typeof guardrailOptionsShape>>;
+export interface GuardrailKindOptions extends z.input<z.ZodObject<typeof guardrailOptionsShape>> {}
 
 /** Options of `@guardrail(options)` and `guardrail.wrap(fn, options)`: {@link GuardrailKindOptions} plus {@link CommonOptions}. */
 export type GuardrailOptions = GuardrailKindOptions & CommonOptions;

@@ -19,9 +19,9 @@ import type { Message, TokenCounts } from "./internal/extract/model.js";
 import { isRecord } from "./internal/extract/shape.js";
 import type { LlmTokenCount } from "./token-count.js";
 
-// Each option is written once: its check and its TSDoc, in this shape. LlmOptions is read from it; the shape is a
-// constant of its own because a .d.ts keeps the doc comments of an object literal's properties, not those of the
-// object type `z.object()` maps them to.
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const llmOptionsShape = {
   /** `llm.provider`: who hosts the model (`"openai"`, `"anthropic"`, `"openrouter"`…). Beats inference. */
   provider: z.string().min(1).optional(),
@@ -35,9 +35,8 @@ const llmOptionsShape = {
 
 /**
  * Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …).
- * @interface
  */
-export type LlmOptions = z.input<z.ZodObject<typeof llmOptionsShape>>;
+export interface LlmOptions extends z.input<z.ZodObject<typeof llmOptionsShape>> {}
 
 /** A chat message for {@link LlmRecord}. */
 export interface LlmMessage {
@@ -394,7 +393,7 @@ function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions, LlmState
   return attrs;
 }
 
-const kind: Kind<LlmOptions, LlmRecord, LlmState> = defineKind<LlmOptions, LlmRecord, LlmState>({
+const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
   name: "llm",
   spanKind: OpenInferenceSpanKind.LLM,
   options: z.object(llmOptionsShape),

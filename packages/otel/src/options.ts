@@ -43,8 +43,9 @@ export type Conventions = "openinference" | "genai" | "both";
 /** How much calltree itself prints (to stderr). Diagnostics always also go to OpenTelemetry's `diag`. */
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
 
-// Each option is written once, its check beside its TSDoc; the option types are read from these shapes (constants of
-// their own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the option types are interfaces over these shapes' input
+// (interfaces, so that they are shown by name). The shapes are constants of their own: a .d.ts keeps the doc comments
+// of an object literal's properties, not of the type z.object() maps them to.
 const batchShape = {
   /** Spans per export (default 512; `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`). */
   maxExportBatchSize: positiveInt("batch.maxExportBatchSize").optional(),
@@ -67,9 +68,8 @@ const batchShape = {
  * Batching of exports. Spans are exported in batches of `maxExportBatchSize`, at the latest `scheduledDelayMillis`
  * after the first span of a batch ended. A full batch is handed to the exporter at once, and the OTLP exporters
  * encode it right away, so a burst of spans made without yielding is held compactly and not dropped.
- * @interface
  */
-export type BatchOptions = z.input<z.ZodObject<typeof batchShape>>;
+export interface BatchOptions extends z.input<z.ZodObject<typeof batchShape>> {}
 
 const spanLimitsShape = {
   /** Attributes per span (default 10,000; `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`). */
@@ -92,9 +92,8 @@ const spanLimitsShape = {
 /**
  * Span limits of the SDK. OpenTelemetry's default of 128 attributes per span silently drops the token counts
  * and output of an LLM call with many messages, so calltree's default is 10,000.
- * @interface
  */
-export type SpanLimitsOptions = z.input<z.ZodObject<typeof spanLimitsShape>>;
+export interface SpanLimitsOptions extends z.input<z.ZodObject<typeof spanLimitsShape>> {}
 
 /** A model's price in USD per 1 million tokens (one type, `@calltree/core/sdk`'s, shared with `@calltree/llm`). */
 export type { ModelPrice };
@@ -179,8 +178,8 @@ const registerOptionsShape = {
   file: z.string().trim().min(1, "file must be a path such as traces.jsonl").optional(),
   /** Colours in the console tree (default: when stderr is a terminal and `NO_COLOR` is unset). */
   color: z.boolean().optional(),
-  /** Batch exports (default `true`; see {@link BatchOptions}). `false` exports spans as soon as they end (one request per tick at most). */
-  batch: z.union([z.boolean(), z.strictObject(batchShape)], {
+  /** Batch exports (default `true`). `false` exports spans as soon as they end (one request per tick at most). */
+  batch: z.union([z.boolean(), typed<BatchOptions>()(z.strictObject(batchShape))], {
     error: "must be true, false or { maxExportBatchSize, scheduledDelayMillis, maxQueueSize, maxPendingMegabytes }",
   }).optional(),
   /**
@@ -204,7 +203,7 @@ const registerOptionsShape = {
     .min(0, "sampleRate must be from 0 (record nothing) to 1 (record everything)")
     .max(1, "sampleRate must be from 0 (record nothing) to 1 (record everything)").optional(),
   /** Span limits; see {@link SpanLimitsOptions}. */
-  spanLimits: z.strictObject(spanLimitsShape).optional(),
+  spanLimits: typed<SpanLimitsOptions>()(z.strictObject(spanLimitsShape)).optional(),
   /** Capture limits and masking, passed to `configureCapture()` of `@calltree/core`. `OPENINFERENCE_HIDE_*` apply by default. */
   capture: captureSchema.optional(),
   /** Prices of models the bundled catalog lacks or prices differently (USD per 1M tokens), keyed by model id. Needs `@calltree/llm`. */
@@ -235,9 +234,8 @@ const registerOptionsShape = {
 /**
  * Options of {@link register}. Every option is optional and most have an environment variable; an option
  * given in code always beats its environment variable. See docs/configuration.md for the full table.
- * @interface
  */
-export type RegisterOptions = z.input<z.ZodObject<typeof registerOptionsShape>>;
+export interface RegisterOptions extends z.input<z.ZodObject<typeof registerOptionsShape>> {}
 
 // What register() validates its options with (internal: not listed in index.ts).
 export const registerOptionsSchema = z.strictObject(registerOptionsShape);

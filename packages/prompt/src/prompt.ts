@@ -4,8 +4,9 @@ import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const promptOptionsShape = {
   /** The template, e.g. `"Answer {question} using {context}"` (`llm.prompt_template.template`). */
   template: z.string().optional(),
@@ -28,9 +29,8 @@ const promptOptionsShape = {
 
 /**
  * Options of `@prompt`: the {@link CommonOptions} every kind takes, plus these.
- * @interface
  */
-export type PromptOptions = z.input<z.ZodObject<typeof promptOptionsShape>>;
+export interface PromptOptions extends z.input<z.ZodObject<typeof promptOptionsShape>> {}
 
 /** What `prompt.record()` takes. Every field is optional; what is given replaces what was recorded. */
 export interface PromptRecord {

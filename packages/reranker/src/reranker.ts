@@ -15,8 +15,9 @@ export const RERANKER_INPUT_DOCUMENTS_OMITTED = "calltree.reranker.input_documen
 /** Set on a RERANKER span when output documents were left out by `maxDocuments`: how many. */
 export const RERANKER_OUTPUT_DOCUMENTS_OMITTED = "calltree.reranker.output_documents_omitted";
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const rerankerOptionsShape = {
   /** Recorded as `reranker.model_name`; wins over a model read from the request or the response. */
   model: z.string().min(1).optional(),
@@ -31,9 +32,8 @@ const rerankerOptionsShape = {
 
 /**
  * Options of `@reranker`: the {@link CommonOptions} every kind takes, plus these.
- * @interface
  */
-export type RerankerOptions = z.input<z.ZodObject<typeof rerankerOptionsShape>>;
+export interface RerankerOptions extends z.input<z.ZodObject<typeof rerankerOptionsShape>> {}
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
 export interface RerankDocumentLike {

@@ -14,8 +14,9 @@ export const RETRIEVER_DEFAULT_MAX_DOCUMENTS = 100;
  */
 export const RETRIEVAL_DOCUMENTS_OMITTED = "calltree.retrieval.documents_omitted";
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const retrieverOptionsShape = {
   /**
    * Most documents recorded per call (default {@link RETRIEVER_DEFAULT_MAX_DOCUMENTS}); the rest are counted in
@@ -26,9 +27,8 @@ const retrieverOptionsShape = {
 
 /**
  * Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these.
- * @interface
  */
-export type RetrieverOptions = z.input<z.ZodObject<typeof retrieverOptionsShape>>;
+export interface RetrieverOptions extends z.input<z.ZodObject<typeof retrieverOptionsShape>> {}
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
 export interface RetrievedDocumentLike {

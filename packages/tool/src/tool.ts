@@ -24,8 +24,9 @@ export type ToolParameters = $ZodType | JsonSchema;
 /** Tool names as OpenAI and Anthropic accept them. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-// Each option is written once, its check beside its TSDoc; the options type is read from this shape (a constant of
-// its own: a .d.ts keeps the doc comments of an object literal's properties, not of the type z.object() maps).
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
 const toolOptionsShape = {
   /**
    * What the tool does, for the model (and `tool.description` on the span). Default: none.
@@ -48,9 +49,8 @@ const toolOptionsShape = {
 
 /**
  * The options only `@tool` has; see {@link ToolOptions}.
- * @interface
  */
-export type ToolKindOptions = z.input<z.ZodObject<typeof toolOptionsShape>>;
+export interface ToolKindOptions extends z.input<z.ZodObject<typeof toolOptionsShape>> {}
 
 /**
  * Options of `@tool(options)` and `tool.wrap(fn, options)`: {@link ToolKindOptions} plus the
