@@ -42,9 +42,7 @@ const embeddingOptionsShape = {
   maxVectors: z.number().int().min(0).optional(),
 };
 
-/**
- * Options of `@embedding`: the {@link CommonOptions} every kind takes, plus these.
- */
+/** Options of `@embedding`: the {@link CommonOptions} every kind takes, plus these. */
 export interface EmbeddingOptions extends z.input<z.ZodObject<typeof embeddingOptionsShape>> {}
 
 /** One embedding given to `embedding.record()`. */

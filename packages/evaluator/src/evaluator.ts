@@ -25,9 +25,7 @@ const evaluatorOptionsShape = {
   annotatorKind: annotatorKindSchema.optional(),
 };
 
-/**
- * Options of `@evaluator`: the {@link CommonOptions} every kind takes, plus these.
- */
+/** Options of `@evaluator`: the {@link CommonOptions} every kind takes, plus these. */
 export interface EvaluatorOptions extends z.input<z.ZodObject<typeof evaluatorOptionsShape>> {}
 
 /**

@@ -40,9 +40,7 @@ const guardrailOptionsShape = {
     .optional(),
 };
 
-/**
- * The options only `@guardrail` has; see {@link GuardrailOptions}.
- */
+/** The options only `@guardrail` has; see {@link GuardrailOptions}. */
 export interface GuardrailKindOptions extends z.input<z.ZodObject<typeof guardrailOptionsShape>> {}
 
 /** Options of `@guardrail(options)` and `guardrail.wrap(fn, options)`: {@link GuardrailKindOptions} plus {@link CommonOptions}. */

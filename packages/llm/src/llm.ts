@@ -33,9 +33,7 @@ const llmOptionsShape = {
   invocationParameters: z.record(z.string(), z.unknown()).optional(),
 };
 
-/**
- * Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …).
- */
+/** Options of `@llm(options)` and `llm.wrap(fn, options)`, besides the common ones (`name`, `input`, …). */
 export interface LlmOptions extends z.input<z.ZodObject<typeof llmOptionsShape>> {}
 
 /** A chat message for {@link LlmRecord}. */

@@ -27,9 +27,7 @@ const promptOptionsShape = {
   }).optional(),
 };
 
-/**
- * Options of `@prompt`: the {@link CommonOptions} every kind takes, plus these.
- */
+/** Options of `@prompt`: the {@link CommonOptions} every kind takes, plus these. */
 export interface PromptOptions extends z.input<z.ZodObject<typeof promptOptionsShape>> {}
 
 /** What `prompt.record()` takes. Every field is optional; what is given replaces what was recorded. */

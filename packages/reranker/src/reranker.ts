@@ -30,9 +30,7 @@ const rerankerOptionsShape = {
   maxDocuments: z.number().int().min(0).optional(),
 };
 
-/**
- * Options of `@reranker`: the {@link CommonOptions} every kind takes, plus these.
- */
+/** Options of `@reranker`: the {@link CommonOptions} every kind takes, plus these. */
 export interface RerankerOptions extends z.input<z.ZodObject<typeof rerankerOptionsShape>> {}
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
@@ -95,6 +93,8 @@ interface ParsedArgs {
   topK?: number;
   model?: string;
 }
+
+const options = z.object(rerankerOptionsShape);
 
 const TOP_K_KEYS = ["topK", "top_k", "topN", "top_n", "k"] as const;
 const RESULT_LIST_KEYS = ["results", "data", "documents"] as const;
@@ -255,7 +255,7 @@ function resultList(result: unknown): unknown[] | undefined {
 export const reranker: Kind<RerankerOptions, RerankerRecord> = defineKind<RerankerOptions, RerankerRecord, RerankerState>({
   name: "reranker",
   spanKind: OpenInferenceSpanKind.RERANKER,
-  options: z.object(rerankerOptionsShape),
+  options,
   staticAttributes(opts) {
     const attrs: Attributes = {};
     if (opts.model !== undefined) attrs[SC.RERANKER_MODEL_NAME] = opts.model;

@@ -25,9 +25,7 @@ const retrieverOptionsShape = {
   maxDocuments: z.number().int().min(0).optional(),
 };
 
-/**
- * Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these.
- */
+/** Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these. */
 export interface RetrieverOptions extends z.input<z.ZodObject<typeof retrieverOptionsShape>> {}
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`). */
@@ -67,6 +65,8 @@ interface RetrieverState {
   streamedOmitted?: number;
 }
 
+const options = z.object(retrieverOptionsShape);
+
 function state(call: CallStart<RetrieverOptions, RetrieverState>): RetrieverState {
   return (call.data ??= { manual: false, recorded: 0, omitted: 0 });
 }
@@ -98,7 +98,7 @@ function limit(call: CallStart<RetrieverOptions, RetrieverState>): number {
 export const retriever: Kind<RetrieverOptions, RetrieverRecord> = defineKind<RetrieverOptions, RetrieverRecord, RetrieverState>({
   name: "retriever",
   spanKind: OpenInferenceSpanKind.RETRIEVER,
-  options: z.object(retrieverOptionsShape),
+  options,
   onResult(result, call) {
     const s = state(call);
     if (s.manual) return undefined;

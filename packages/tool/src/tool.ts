@@ -47,9 +47,7 @@ const toolOptionsShape = {
   validate: z.boolean().optional(),
 };
 
-/**
- * The options only `@tool` has; see {@link ToolOptions}.
- */
+/** The options only `@tool` has; see {@link ToolOptions}. */
 export interface ToolKindOptions extends z.input<z.ZodObject<typeof toolOptionsShape>> {}
 
 /**
