@@ -23,22 +23,27 @@ export const EMBEDDINGS_OMITTED = "calltree.embedding.omitted_embeddings";
  */
 export const VECTORS_OMITTED = "calltree.embedding.omitted_vectors";
 
-/** Options of `@embedding`: the {@link CommonOptions} every kind takes, plus these. */
-export interface EmbeddingOptions {
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const embeddingOptionsShape = {
   /** Recorded as `embedding.model_name`; wins over a model read from the request or the response. */
-  model?: string;
+  model: z.string().min(1).optional(),
   /**
    * How many embeddings of one call are recorded (`embedding.embeddings.0` to `N-1`: text and vector), default
    * {@link DEFAULT_MAX_EMBEDDINGS}. The rest are counted in {@link EMBEDDINGS_OMITTED}.
    */
-  maxEmbeddings?: number;
+  maxEmbeddings: z.number().int().min(0).optional(),
   /**
    * Of those, how many carry their vector (embeddings `0` to `N-1`), default {@link DEFAULT_MAX_VECTORS}; `0`
    * records no vectors. Vectors are large (a 3,072-dimension vector is 3,072 numbers), so batches are bounded;
    * the vectors left out are counted in {@link VECTORS_OMITTED}.
    */
-  maxVectors?: number;
-}
+  maxVectors: z.number().int().min(0).optional(),
+};
+
+/** Options of `@embedding`: the {@link CommonOptions} every kind takes, plus these. */
+export interface EmbeddingOptions extends z.input<z.ZodObject<typeof embeddingOptionsShape>> {}
 
 /** One embedding given to `embedding.record()`. */
 export interface RecordedEmbedding {
@@ -70,12 +75,6 @@ interface EmbeddingState {
   /** Texts came from the request; texts echoed by the response are not written again. */
   textsFromRequest: boolean;
 }
-
-const options = z.object({
-  model: z.string().min(1).optional(),
-  maxEmbeddings: z.number().int().min(0).optional(),
-  maxVectors: z.number().int().min(0).optional(),
-});
 
 const TEXT_KEYS = ["input", "texts", "values", "value"] as const;
 
@@ -276,7 +275,7 @@ function writeVectors(call: CallStart<EmbeddingOptions, EmbeddingState>, attrs: 
 export const embedding: Kind<EmbeddingOptions, EmbeddingRecord> = defineKind<EmbeddingOptions, EmbeddingRecord, EmbeddingState>({
   name: "embedding",
   spanKind: OpenInferenceSpanKind.EMBEDDING,
-  options,
+  options: z.object(embeddingOptionsShape),
   staticAttributes(opts) {
     return opts.model !== undefined ? { [SC.EMBEDDING_MODEL_NAME]: opts.model } : undefined;
   },

@@ -7,16 +7,26 @@ import { z } from "zod";
 /** The judge kinds OpenInference names; any other non-empty string is allowed too. */
 export type AnnotatorKind = "HUMAN" | "LLM" | "CODE" | (string & {});
 
-/** Options of `@evaluator`: the {@link CommonOptions} every kind takes, plus these. */
-export interface EvaluatorOptions {
+// A non-empty string, typed as AnnotatorKind (zod has no type for "these names or any other string").
+const annotatorKindSchema = z.custom<AnnotatorKind>((v) => typeof v === "string" && v !== "", {
+  error: 'must be a non-empty string: "CODE", "LLM", "HUMAN" or a custom kind',
+});
+
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const evaluatorOptionsShape = {
   /**
    * The criterion or metric, recorded as `evaluation.name` when the result does not name one. Default: the
    * `name` option, else the method or function name.
    */
-  metric?: string;
+  metric: z.string().min(1).optional(),
   /** Who judged: `"CODE"`, `"LLM"`, `"HUMAN"` or a custom kind; recorded as `evaluation.annotator_kind`. */
-  annotatorKind?: AnnotatorKind;
-}
+  annotatorKind: annotatorKindSchema.optional(),
+};
+
+/** Options of `@evaluator`: the {@link CommonOptions} every kind takes, plus these. */
+export interface EvaluatorOptions extends z.input<z.ZodObject<typeof evaluatorOptionsShape>> {}
 
 /**
  * One evaluation result. Field names of common eval libraries are read too: `key` (LangSmith, openevals) for
@@ -48,11 +58,6 @@ interface EvaluatorState {
   /** `record()` was called: the results come from it, not from the return value. */
   manual: boolean;
 }
-
-const options = z.object({
-  metric: z.string().min(1).optional(),
-  annotatorKind: z.string().min(1).optional(),
-});
 
 /** Most results recorded from one call, so a runaway list cannot flood the span. */
 const MAX_RESULTS = 100;
@@ -183,7 +188,7 @@ function resultList(result: unknown): readonly unknown[] {
 export const evaluator: Kind<EvaluatorOptions, EvaluatorRecord> = defineKind<EvaluatorOptions, EvaluatorRecord, EvaluatorState>({
   name: "evaluator",
   spanKind: OpenInferenceSpanKind.EVALUATOR,
-  options,
+  options: z.object(evaluatorOptionsShape),
   onResult(result, call) {
     if (state(call).manual) return undefined;
     return writeResults(call, resultList(result));

@@ -24,26 +24,27 @@ export interface GuardrailVerdict {
   score?: number;
 }
 
-/** The options only `@guardrail` has; see {@link GuardrailOptions}. */
-export interface GuardrailKindOptions {
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const guardrailOptionsShape = {
   /**
    * Reads the verdict from the guardrail's result when it is not `true`/`false` or `{ passed, … }`, e.g.
    * `verdict: (r) => ({ passed: !r.flagged, reason: r.categories.join(", ") })`. Returning `undefined` records no
    * verdict. Runs inside a guard: if it throws, no verdict is recorded and the call goes on.
    */
-  verdict?: (result: any) => GuardrailVerdict | undefined;
-}
-
-/** Options of `@guardrail(options)` and `guardrail.wrap(fn, options)`: {@link GuardrailKindOptions} plus {@link CommonOptions}. */
-export type GuardrailOptions = GuardrailKindOptions & CommonOptions;
-
-const optionsSchema = z.object({
   verdict: z
-    .custom<(result: unknown) => GuardrailVerdict | undefined>((v) => typeof v === "function", {
+    .custom<(result: any) => GuardrailVerdict | undefined>((v) => typeof v === "function", {
       message: "expected a function from the guardrail's result to { passed, reason?, score? }",
     })
     .optional(),
-});
+};
+
+/** The options only `@guardrail` has; see {@link GuardrailOptions}. */
+export interface GuardrailKindOptions extends z.input<z.ZodObject<typeof guardrailOptionsShape>> {}
+
+/** Options of `@guardrail(options)` and `guardrail.wrap(fn, options)`: {@link GuardrailKindOptions} plus {@link CommonOptions}. */
+export type GuardrailOptions = GuardrailKindOptions & CommonOptions;
 
 interface GuardrailCallData {
   recorded: boolean;
@@ -83,7 +84,7 @@ function verdictOf(result: unknown): unknown {
 export const guardrail: Kind<GuardrailKindOptions, GuardrailVerdict> = defineKind<GuardrailKindOptions, GuardrailVerdict, GuardrailCallData>({
   name: "guardrail",
   spanKind: OpenInferenceSpanKind.GUARDRAIL,
-  options: optionsSchema,
+  options: z.object(guardrailOptionsShape),
   // The reason is words about the checked content: `captureOutput: false` leaves it off; the verdict stays.
   dataKeys: { output: [GUARDRAIL_REASON] },
   onResult(result, call) {

@@ -4,24 +4,31 @@ import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { z } from "zod";
 
-/** Options of `@prompt`: the {@link CommonOptions} every kind takes, plus these. */
-export interface PromptOptions {
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const promptOptionsShape = {
   /** The template, e.g. `"Answer {question} using {context}"` (`llm.prompt_template.template`). */
-  template?: string;
+  template: z.string().optional(),
   /** The template's version (`llm.prompt_template.version`). */
-  version?: string;
+  version: z.string().min(1).optional(),
   /** Where the prompt comes from, e.g. a prompt hub (`prompt.vendor`). */
-  vendor?: string;
+  vendor: z.string().min(1).optional(),
   /** The vendor's id of the prompt (`prompt.id`). */
-  promptId?: string;
+  promptId: z.string().min(1).optional(),
   /** The vendor's URL of the prompt (`prompt.url`). */
-  promptUrl?: string;
+  promptUrl: z.string().min(1).optional(),
   /**
    * Maps the call's arguments to the template variables (`llm.prompt_template.variables`). Default: the single
    * object argument, or the second argument of a `(template, variables)` call.
    */
-  variables?: (...args: any[]) => Record<string, unknown> | undefined;
-}
+  variables: z.custom<(...args: any[]) => Record<string, unknown> | undefined>((v) => typeof v === "function", {
+    message: "expected a function of the call's arguments",
+  }).optional(),
+};
+
+/** Options of `@prompt`: the {@link CommonOptions} every kind takes, plus these. */
+export interface PromptOptions extends z.input<z.ZodObject<typeof promptOptionsShape>> {}
 
 /** What `prompt.record()` takes. Every field is optional; what is given replaces what was recorded. */
 export interface PromptRecord {
@@ -32,19 +39,6 @@ export interface PromptRecord {
   promptId?: string;
   promptUrl?: string;
 }
-
-const fn = z.custom<(...args: any[]) => Record<string, unknown> | undefined>((v) => typeof v === "function", {
-  message: "expected a function of the call's arguments",
-});
-
-const options = z.object({
-  template: z.string().optional(),
-  version: z.string().min(1).optional(),
-  vendor: z.string().min(1).optional(),
-  promptId: z.string().min(1).optional(),
-  promptUrl: z.string().min(1).optional(),
-  variables: fn.optional(),
-});
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
@@ -107,7 +101,7 @@ function variablesOf(call: CallStart<PromptOptions>): { variables?: unknown; tem
 export const prompt: Kind<PromptOptions, PromptRecord> = defineKind<PromptOptions, PromptRecord>({
   name: "prompt",
   spanKind: OpenInferenceSpanKind.PROMPT,
-  options,
+  options: z.object(promptOptionsShape),
   // Options are written at start rather than as static attributes: start attributes win over the values of
   // an enclosing withPromptTemplate(), and the method's own template is the one that applies to it.
   onStart(call) {

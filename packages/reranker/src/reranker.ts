@@ -15,18 +15,23 @@ export const RERANKER_INPUT_DOCUMENTS_OMITTED = "calltree.reranker.input_documen
 /** Set on a RERANKER span when output documents were left out by `maxDocuments`: how many. */
 export const RERANKER_OUTPUT_DOCUMENTS_OMITTED = "calltree.reranker.output_documents_omitted";
 
-/** Options of `@reranker`: the {@link CommonOptions} every kind takes, plus these. */
-export interface RerankerOptions {
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const rerankerOptionsShape = {
   /** Recorded as `reranker.model_name`; wins over a model read from the request or the response. */
-  model?: string;
+  model: z.string().min(1).optional(),
   /** Recorded as `reranker.top_k`; wins over a top-k read from the arguments. */
-  topK?: number;
+  topK: z.number().int().min(1).optional(),
   /**
    * Most documents recorded per list (input and output each; default {@link RERANKER_DEFAULT_MAX_DOCUMENTS}). Those
    * left out are counted in {@link RERANKER_INPUT_DOCUMENTS_OMITTED} / {@link RERANKER_OUTPUT_DOCUMENTS_OMITTED}.
    */
-  maxDocuments?: number;
-}
+  maxDocuments: z.number().int().min(0).optional(),
+};
+
+/** Options of `@reranker`: the {@link CommonOptions} every kind takes, plus these. */
+export interface RerankerOptions extends z.input<z.ZodObject<typeof rerankerOptionsShape>> {}
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`): core's {@link DocumentLike}. */
 export type RerankDocumentLike = DocumentLike;
@@ -82,11 +87,7 @@ interface ParsedArgs {
   model?: string;
 }
 
-const options = z.object({
-  model: z.string().min(1).optional(),
-  topK: z.number().int().min(1).optional(),
-  maxDocuments: z.number().int().min(0).optional(),
-});
+const options = z.object(rerankerOptionsShape);
 
 const TOP_K_KEYS = ["topK", "top_k", "topN", "top_n", "k"] as const;
 const RESULT_LIST_KEYS = ["results", "data", "documents"] as const;

@@ -14,14 +14,19 @@ export const RETRIEVER_DEFAULT_MAX_DOCUMENTS = 100;
  */
 export const RETRIEVAL_DOCUMENTS_OMITTED = "calltree.retrieval.documents_omitted";
 
-/** Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these. */
-export interface RetrieverOptions {
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const retrieverOptionsShape = {
   /**
    * Most documents recorded per call (default {@link RETRIEVER_DEFAULT_MAX_DOCUMENTS}); the rest are counted in
    * {@link RETRIEVAL_DOCUMENTS_OMITTED}. `0` records none.
    */
-  maxDocuments?: number;
-}
+  maxDocuments: z.number().int().min(0).optional(),
+};
+
+/** Options of `@retriever`: the {@link CommonOptions} every kind takes, plus these. */
+export interface RetrieverOptions extends z.input<z.ZodObject<typeof retrieverOptionsShape>> {}
 
 /** A document with named fields, e.g. a LangChain `Document` (`pageContent`, `metadata`, `id`): core's {@link DocumentLike}. */
 export type RetrievedDocumentLike = DocumentLike;
@@ -49,9 +54,7 @@ interface RetrieverState {
   streamedOmitted?: number;
 }
 
-const options = z.object({
-  maxDocuments: z.number().int().min(0).optional(),
-});
+const options = z.object(retrieverOptionsShape);
 
 function state(call: CallStart<RetrieverOptions, RetrieverState>): RetrieverState {
   return (call.data ??= { manual: false, recorded: 0, omitted: 0 });

@@ -24,26 +24,31 @@ export type ToolParameters = $ZodType | JsonSchema;
 /** Tool names as OpenAI and Anthropic accept them. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-/** The options only `@tool` has; see {@link ToolOptions}. */
-export interface ToolKindOptions {
+// Each option is written once, its check beside its TSDoc; the options type is an interface over this shape's input
+// (an interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of
+// an object literal's properties, not of the type z.object() maps them to.
+const toolOptionsShape = {
   /**
    * What the tool does, for the model (and `tool.description` on the span). Default: none.
    */
-  description?: string;
+  description: z.string().optional(),
   /**
    * The tool's arguments: a zod 4 schema (turned into JSON Schema with zod's own `z.toJSONSchema`, input side)
    * or a JSON Schema object. Recorded as `tool.parameters` and returned by `toolsOf()`. A zod schema that cannot
    * be expressed as JSON Schema (e.g. `z.date()`) is an error at class definition.
    */
-  parameters?: ToolParameters;
+  parameters: z.custom<ToolParameters>().superRefine(checkParameters).optional(),
   /**
    * Parse the first argument with the zod `parameters` before the method runs (default false). The method
    * receives the parsed value; invalid arguments reject the call with the ZodError (a rejected Promise for an
    * async method, a throw otherwise), and the span records it: status ERROR, an `exception` event and
    * {@link TOOL_VALIDATION_ERROR}. Needs `parameters` to be a zod schema.
    */
-  validate?: boolean;
-}
+  validate: z.boolean().optional(),
+};
+
+/** The options only `@tool` has; see {@link ToolOptions}. */
+export interface ToolKindOptions extends z.input<z.ZodObject<typeof toolOptionsShape>> {}
 
 /**
  * Options of `@tool(options)` and `tool.wrap(fn, options)`: {@link ToolKindOptions} plus the
@@ -52,14 +57,13 @@ export interface ToolKindOptions {
  */
 export type ToolOptions = ToolKindOptions & CommonOptions;
 
+// `name` is a common option; a tool's name must also be one the model can call.
 const optionsSchema = z.object({
+  ...toolOptionsShape,
   name: z
     .string()
     .regex(TOOL_NAME, "a tool name the model can call: 1 to 64 letters, digits, `_` or `-` (OpenAI and Anthropic reject others)")
     .optional(),
-  description: z.string().optional(),
-  parameters: z.unknown().superRefine(checkParameters).optional(),
-  validate: z.boolean().optional(),
 });
 
 /** The tool name of a decorated method: its `name` option, else the method name. */
