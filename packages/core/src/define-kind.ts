@@ -8,7 +8,9 @@ import { reportOnce } from "./internal/diagnostics.js";
 import { CALL_KEY, guard } from "./internal/engine.js";
 import type { Call, ChildSpan } from "./internal/engine.js";
 import type { DataKeys } from "./capture/scope.js";
-import type { AnyFunction, CallInfo, CallStart, CommonOptions, DecoratedMethod } from "./types.js";
+import { commonOptionsShape } from "./common-options.js";
+import type { CommonOptions } from "./common-options.js";
+import type { AnyFunction, CallInfo, CallStart, DecoratedMethod } from "./types.js";
 
 /**
  * A method decorator that works in both decorator modes: standard (TC39) decorators and TypeScript's legacy
@@ -107,20 +109,6 @@ export interface KindDefinition<O extends object = {}, R = never, D = unknown> {
   dataKeys?: DataKeys;
 }
 
-const fn = z.custom<AnyFunction>((v) => typeof v === "function", { message: "expected a function" });
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const attributeValue = z.union([scalar, z.array(z.union([scalar, z.null(), z.undefined()]))]);
-
-const commonShape = {
-  name: z.string().min(1).optional(),
-  input: fn.optional(),
-  output: fn.optional(),
-  captureInput: z.boolean().optional(),
-  captureOutput: z.boolean().optional(),
-  attributes: z.union([z.record(z.string(), attributeValue), fn]).optional(),
-  root: z.boolean().optional(),
-};
-
 function formatIssues(kindName: string, error: z.ZodError, known: string[]): string {
   const parts = error.issues.map((issue) => {
     const path = issue.path.map(String).join(".");
@@ -145,7 +133,7 @@ export function defineKind<O extends object = {}, R = never, D = unknown>(defini
   if (typeof definition.spanKind !== "string" || definition.spanKind === "") {
     throw new CalltreeError("INVALID_KIND", `defineKind(${definition.name}): \`spanKind\` must be an OpenInference span kind such as "LLM".`);
   }
-  const shape = { ...commonShape, ...(definition.options?.shape ?? {}) };
+  const shape = { ...commonOptionsShape, ...(definition.options?.shape ?? {}) };
   const schema = z.strictObject(shape);
   const known = Object.keys(shape);
   // The engine calls every kind's hooks with its own call object, whose `data` is whatever this kind put there:

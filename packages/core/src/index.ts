@@ -22,4 +22,5 @@ export { decoratedMethods } from "./decorated-methods.js";
 export { CalltreeError, isCalltreeError } from "./errors.js";
 export { FIRST_TOKEN_EVENT, STREAM_STATE } from "./conventions.js";
 export type { Kind, DualMethodDecorator } from "./define-kind.js";
-export type { AnyFunction, CommonOptions, DecoratedMethod } from "./types.js";
+export type { CommonOptions } from "./common-options.js";
+export type { AnyFunction, DecoratedMethod } from "./types.js";

@@ -2,7 +2,8 @@
 // entry alone, so a third party can write a new kind the same way (tests/kit proves it from a packed tarball).
 export { defineKind } from "./define-kind.js";
 export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js";
-export type { AnyFunction, CallInfo, CallStart, CommonOptions, DecoratedMethod } from "./types.js";
+export type { CommonOptions } from "./common-options.js";
+export type { AnyFunction, CallInfo, CallStart, DecoratedMethod } from "./types.js";
 export type { ChildSpan } from "./span-processor.js";
 export type { DataKeys } from "./capture/scope.js";
 export { hasRedactedKey, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";

@@ -1,41 +1,9 @@
 import type { Attributes, Span } from "@opentelemetry/api";
+import type { CommonOptions } from "./common-options.js";
 
 /** Any function. */
 // biome-ignore lint: `any` is needed so every function type is assignable.
 export type AnyFunction = (...args: any[]) => any;
-
-/**
- * Options every kind accepts, in `@kind(options)` and `kind.wrap(fn, options)`. Mappers and the `attributes`
- * function run inside a guard: if they throw, the call goes on, that part is not recorded and one diagnostic
- * is reported.
- */
-export interface CommonOptions {
-  /** Span name; default `ClassName.method` for methods, the function's name for `wrap()`. */
-  name?: string;
-  /** Maps the call's arguments to the value recorded as `input.value` (a string is `text/plain`, else JSON). */
-  input?: (...args: any[]) => unknown;
-  /** Maps the result (awaited; for streams the collected output) to the value recorded as `output.value`. */
-  output?: (result: any) => unknown;
-  /**
-   * Record the call's input (default true). `false` leaves off `input.value` and every attribute read from the
-   * arguments: embedding texts, reranker query and input documents, prompt template and variables, input
-   * messages (the table per kind is in docs/privacy.md).
-   */
-  captureInput?: boolean;
-  /**
-   * Record the call's output (default true). `false` leaves off `output.value` and every attribute read from the
-   * result or stream: embedding vectors, retrieved and reranked documents, an evaluation's label, explanation and
-   * metadata, a guardrail's reason, output messages (docs/privacy.md).
-   */
-  captureOutput?: boolean;
-  /** Extra attributes: a fixed object, or a function of the call's arguments. */
-  attributes?: Attributes | ((...args: any[]) => Attributes);
-  /**
-   * Start a new trace at this call instead of a child of the caller's span; the new root span carries a link
-   * to the caller's span. Context values (session, user, metadata, tags) still apply.
-   */
-  root?: boolean;
-}
 
 /**
  * One call of a decorated function, as kinds see it in their hooks. Everything written through it passes

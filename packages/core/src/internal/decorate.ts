@@ -1,7 +1,8 @@
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import type { Attributes } from "@opentelemetry/api";
 import { CalltreeError } from "../errors.js";
-import type { AnyFunction, CommonOptions, DecoratedMethod } from "../types.js";
+import type { CommonOptions } from "../common-options.js";
+import type { AnyFunction, DecoratedMethod } from "../types.js";
 import { codeLocation } from "./code-location.js";
 import { diagnoseCopies } from "./copies.js";
 import { invoke, parseParamNames } from "./engine.js";

@@ -2,7 +2,8 @@ import { createContextKey } from "@opentelemetry/api";
 import type { Attributes, Context, Span } from "@opentelemetry/api";
 import { captureConfig } from "../../capture/config.js";
 import { maskAttributes } from "../../capture/mask.js";
-import type { CallInfo, CommonOptions } from "../../types.js";
+import type { CommonOptions } from "../../common-options.js";
+import type { CallInfo } from "../../types.js";
 import { reportOnce } from "../diagnostics.js";
 import { FIRST_TOKEN_EVENT, STREAM_STATE } from "../../conventions.js";
 import {

@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, SpanOptions } from "@opentelemetry/api";
 import type { DataKeys } from "../../capture/scope.js";
-import type { CallInfo, CallStart, CommonOptions } from "../../types.js";
+import type { CommonOptions } from "../../common-options.js";
+import type { CallInfo, CallStart } from "../../types.js";
 
 /** The hooks a kind supplies; see `defineKind`. @internal */
 export interface KindHooks {
