@@ -6,15 +6,38 @@ const isFunction = (v: unknown): boolean => typeof v === "function";
 // z.custom<F>() states a mapper's type exactly; the check is only that it is a function.
 const mapper = <F>() => z.custom<F>(isFunction, { message: "expected a function" });
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const attributeValue = z.union([scalar, z.array(z.union([scalar, z.null(), z.undefined()]))]);
-const attributesCheck = z.union([z.record(z.string(), attributeValue), z.custom(isFunction)]);
+// OpenTelemetry's `Attributes`, checked as the type states it: a string, number or boolean, an array of one of those
+// (null and undefined allowed in it), or undefined (the key is then left out). An array mixing types would pass
+// setup and then be dropped by the SDK at run time with only a diagnostic: refused here instead, with the fix.
+function isAttributeValue(v: unknown): boolean {
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean" || v === undefined) return true;
+  if (!Array.isArray(v)) return false;
+  let kind: string | undefined;
+  for (const item of v as unknown[]) {
+    if (item === null || item === undefined) continue;
+    const k = typeof item;
+    if (k !== "string" && k !== "number" && k !== "boolean") return false;
+    if (kind === undefined) kind = k;
+    else if (k !== kind) return false;
+  }
+  return true;
+}
 
-// The check of `attributes` is not OpenTelemetry's `Attributes` type, in both directions: it refuses a key whose value
-// is `undefined` and takes an array that mixes strings, numbers and booleans. z.custom<T>() keeps that check (one
-// issue, "Invalid input", as the union gave) under the type users have always been given
-// (written out, not aliased, so that hover and the .d.ts show it as it was).
-const attributes = z.custom<Attributes | ((...args: any[]) => Attributes)>((v) => attributesCheck.safeParse(v).success);
+function isAttributes(v: unknown): boolean {
+  if (typeof v === "function") return true;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(v)) if (!isAttributeValue((v as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+const attributes = z.custom<Attributes | ((...args: any[]) => Attributes)>(isAttributes, {
+  message:
+    "expected OpenTelemetry attributes, e.g. { \"app.tier\": \"gold\" } (each value a string, number or boolean, or an " +
+    "array of one of those types), or a function of the call's arguments returning them",
+});
 
 // Each option is written once, its check beside its TSDoc; CommonOptions is an interface over this shape's input (an
 // interface, so that it is shown by name). The shape is a constant of its own: a .d.ts keeps the doc comments of an
