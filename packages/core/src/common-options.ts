@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { z } from "zod";
+import { isAttributeValue } from "./internal/attribute-value.js";
 
 const isFunction = (v: unknown): boolean => typeof v === "function";
 
@@ -9,27 +10,15 @@ const mapper = <F>() => z.custom<F>(isFunction, { message: "expected a function"
 // OpenTelemetry's `Attributes`, checked as the type states it: a string, number or boolean, an array of one of those
 // (null and undefined allowed in it), or undefined (the key is then left out). An array mixing types would pass
 // setup and then be dropped by the SDK at run time with only a diagnostic: refused here instead, with the fix.
-function isAttributeValue(v: unknown): boolean {
-  const t = typeof v;
-  if (t === "string" || t === "number" || t === "boolean" || v === undefined) return true;
-  if (!Array.isArray(v)) return false;
-  let kind: string | undefined;
-  for (const item of v as unknown[]) {
-    if (item === null || item === undefined) continue;
-    const k = typeof item;
-    if (k !== "string" && k !== "number" && k !== "boolean") return false;
-    if (kind === undefined) kind = k;
-    else if (k !== kind) return false;
-  }
-  return true;
-}
-
 function isAttributes(v: unknown): boolean {
   if (typeof v === "function") return true;
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return false;
-  for (const key of Object.keys(v)) if (!isAttributeValue((v as Record<string, unknown>)[key])) return false;
+  for (const key of Object.keys(v)) {
+    const value = (v as Record<string, unknown>)[key];
+    if (value !== undefined && !isAttributeValue(value)) return false;
+  }
   return true;
 }
 

@@ -1,8 +1,9 @@
 import { context, createContextKey, isSpanContextValid, propagation, trace } from "@opentelemetry/api";
-import type { Attributes, AttributeValue, Context, TextMapGetter } from "@opentelemetry/api";
+import type { Attributes, Context, TextMapGetter } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { captureConfig } from "./capture/config.js";
 import { safeJson, truncateText, TRUNCATION_MARKER } from "./capture/serialize.js";
+import { isAttributeValue } from "./internal/attribute-value.js";
 import { reportOnce } from "./internal/diagnostics.js";
 
 // The same keys as @arizeai/openinference-core: `createContextKey` is `Symbol.for(description)`, so values
@@ -241,12 +242,6 @@ function cleanJson(ctx: Context, value: string, cleanKey: symbol): string {
 // Tag lists and attribute bags are stored as JSON; keep the last parse so every span start does not re-parse.
 let tagsMemo: [unknown, string[] | undefined] = [undefined, undefined];
 let attrsMemo: [unknown, Record<string, unknown> | undefined] = [undefined, undefined];
-
-function isAttributeValue(v: unknown): v is AttributeValue {
-  const t = typeof v;
-  if (t === "string" || t === "number" || t === "boolean") return true;
-  return Array.isArray(v) && v.every((x) => x === null || ["string", "number", "boolean"].includes(typeof x));
-}
 
 // Attribute keys copied once (the CommonJS build would read them through re-export getters on every span start).
 const ATTR_SESSION_ID = SC.SESSION_ID;
