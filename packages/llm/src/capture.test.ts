@@ -90,6 +90,39 @@ describe("@llm and core's capture", () => {
     });
   }
 
+  test("a string prompt and a string answer pass the same capture: captureInput/Output, hide flags, maxValueLength", () => {
+    const ask = (name: string, options: { captureInput?: boolean; captureOutput?: boolean } = {}) =>
+      llm.wrap((_q: string) => "Paris is the capital of France.", { name, ...options })("What is the capital of France?");
+    using traces = captureTraces();
+    ask("plain");
+    ask("noInput", { captureInput: false });
+    ask("noOutput", { captureOutput: false });
+    configureCapture({ hide: { inputText: true, outputMessages: true } });
+    ask("hidden");
+    resetCapture();
+    configureCapture({ maxValueLength: 64 });
+    llm.wrap((q: string) => q.toUpperCase(), { name: "long" })("q".repeat(1_000));
+    const plain = traces.get({ name: "plain" }).attributes;
+    assert.equal(plain["llm.input_messages.0.message.role"], "user");
+    assert.equal(plain["llm.input_messages.0.message.content"], "What is the capital of France?");
+    assert.equal(plain["llm.output_messages.0.message.role"], "assistant");
+    assert.equal(plain["llm.output_messages.0.message.content"], "Paris is the capital of France.");
+    const noInput = traces.get({ name: "noInput" }).attributes;
+    assert.deepEqual([...keysUnder(noInput, "llm.input_messages"), ...keysUnder(noInput, "input.")], []);
+    assert.equal(noInput["llm.output_messages.0.message.content"], "Paris is the capital of France.");
+    const noOutput = traces.get({ name: "noOutput" }).attributes;
+    assert.deepEqual([...keysUnder(noOutput, "llm.output_messages"), ...keysUnder(noOutput, "output.")], []);
+    assert.equal(noOutput["llm.input_messages.0.message.content"], "What is the capital of France?");
+    const hidden = traces.get({ name: "hidden" }).attributes;
+    assert.equal(hidden["llm.input_messages.0.message.content"], "__REDACTED__");
+    assert.deepEqual(keysUnder(hidden, "llm.output_messages"), []);
+    assert.equal(hidden["output.value"], "Paris is the capital of France.", "hide.outputs is not set");
+    const long = traces.get({ name: "long" }).attributes;
+    for (const key of ["llm.input_messages.0.message.content", "llm.output_messages.0.message.content"]) {
+      assert.ok(String(long[key]).length <= 64 && String(long[key]).startsWith(key.startsWith("llm.in") ? "qqq" : "QQQ"), key);
+    }
+  });
+
   test("the hide flags apply to what @llm reads (invocation parameters, tools)", async () => {
     configureCapture({ hide: { invocationParameters: true, llmTools: true } });
     using traces = captureTraces();

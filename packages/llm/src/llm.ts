@@ -11,6 +11,7 @@ import {
   addTokenCounts,
   LLM_INPUT_MESSAGES_OMITTED,
   LLM_OUTPUT_MESSAGES_OMITTED,
+  textMessage,
   writeMessages,
   writeTokenCounts,
   writeTools,
@@ -193,14 +194,16 @@ const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
 /**
  * Every attribute set this kind writes passes here: usage is taken into the call's state (written once, at the
  * end), the answering model wins `llm.model_name`, and `captureInput`/`captureOutput: false` remove the LLM data of
- * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags).
+ * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags). `noUsage`: the
+ * set is known to hold no token count or cost (a request's, a lone text message's).
  */
-export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>): Attributes {
+export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>, noUsage = false): Attributes {
   const state = stateOf(call);
   const options = call.options;
-  const counts = tokenCountsOf(attrs);
+  // A request (or a lone message) carries no usage: its hundred keys need not be searched for any.
+  const counts = noUsage ? undefined : tokenCountsOf(attrs);
   if (counts !== undefined) state.usage = counts;
-  const costed = typeof attrs[SC.LLM_COST_TOTAL] === "number";
+  const costed = !noUsage && typeof attrs[SC.LLM_COST_TOTAL] === "number";
   if (costed) {
     const cost: { prompt?: number; completion?: number; total: number } = { total: attrs[SC.LLM_COST_TOTAL] as number };
     if (typeof attrs[SC.LLM_COST_PROMPT] === "number") cost.prompt = attrs[SC.LLM_COST_PROMPT] as number;
@@ -222,7 +225,7 @@ export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>
   const noInput = options.captureInput === false;
   const noOutput = options.captureOutput === false;
   // Usage keys come only with the counts or the cost they carry (a request brings none): else nothing to drop.
-  if (counts === undefined && !costed && !noInput && !noOutput && !hasUsageKey(attrs)) return attrs;
+  if (counts === undefined && !costed && !noInput && !noOutput && (noUsage || !hasUsageKey(attrs))) return attrs;
   // One pass: usage leaves (it is written once, at close), a withheld side leaves, strings are bounded.
   for (const key in attrs) {
     if (key.startsWith(TOKEN_PREFIX) || key.startsWith(COST_PREFIX)) {
@@ -410,31 +413,31 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
     const request = requestOf(call.args);
     if (request === undefined) return undefined;
     state.request = request;
+    // A lone string prompt: one user message, no model to learn.
+    if (typeof request === "string") return prepare(textMessage(SC.LLM_INPUT_MESSAGES, "user", request), call, true);
     noteModels(state, request, undefined);
-    return prepare(extractLlmRequest(request), call);
+    return prepare(extractLlmRequest(request), call, true);
   },
   onResult(result, call) {
     const state = stateOf(call);
     // `.withResponse()` of the openai SDK resolves to { data, response }.
     const value = isRecord(result) && "data" in result && "response" in result ? result["data"] : result;
-    noteModels(state, state.request, responseModelOf(value));
-    let attrs: Attributes;
     if (typeof value === "string") {
-      // The method's own answer text: the output message, never a reason to forget the model that answered.
-      attrs = {};
-      writeMessages(attrs, SC.LLM_OUTPUT_MESSAGES, [{ role: "assistant", content: value }]);
-    } else {
-      attrs = extractLlmResponse(value, state.request);
-      if (isRawResponse(value)) state.outputFromFetch = true;
-      else if (call.options.captureOutput !== false && call.options.output === undefined) {
-        // An AI SDK result, a responses `Response`, a LangChain `AIMessage`, an Agents SDK model response: its JSON
-        // repeats the answer (steps, content, `output_text`) or is the SDK's own record; the output is the answer.
-        const messages = sdkAnswerMessagesOf(value);
-        const out = messages !== undefined ? answerOutput(messages) : undefined;
-        if (out !== undefined) {
-          attrs[SC.OUTPUT_VALUE] = out.value;
-          attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
-        }
+      // The method's own answer text: the output message, never a reason to forget the model that answered (a
+      // string names none; `llm.fetch` inside the method may have learned it).
+      return settleAttributes(prepare(textMessage(SC.LLM_OUTPUT_MESSAGES, "assistant", value), call, true), call, false);
+    }
+    noteModels(state, state.request, responseModelOf(value));
+    const attrs = extractLlmResponse(value, state.request);
+    if (isRawResponse(value)) state.outputFromFetch = true;
+    else if (call.options.captureOutput !== false && call.options.output === undefined) {
+      // An AI SDK result, a responses `Response`, a LangChain `AIMessage`, an Agents SDK model response: its JSON
+      // repeats the answer (steps, content, `output_text`) or is the SDK's own record; the output is the answer.
+      const messages = sdkAnswerMessagesOf(value);
+      const out = messages !== undefined ? answerOutput(messages) : undefined;
+      if (out !== undefined) {
+        attrs[SC.OUTPUT_VALUE] = out.value;
+        attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
       }
     }
     return settleAttributes(prepare(attrs, call), call, false);

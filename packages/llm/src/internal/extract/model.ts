@@ -176,6 +176,22 @@ function keysOf(list: string, i: number): MessageKeys {
   return (table[i] ??= messageKeys(`${list}.${i}`));
 }
 
+// The keys of the first message of each list, for a lone text message (a string prompt, a string answer).
+const FIRST_INPUT = keysOf(SC.LLM_INPUT_MESSAGES, 0);
+const FIRST_OUTPUT = keysOf(SC.LLM_OUTPUT_MESSAGES, 0);
+
+/**
+ * The attributes of one text message as the only message of `list` (what {@link writeMessages} writes for it), made
+ * without the general writer: a string prompt or answer is the common case of a nested `@llm` call.
+ */
+export function textMessage(list: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_OUTPUT_MESSAGES, role: string, content: string): Attributes {
+  const keys = list === SC.LLM_INPUT_MESSAGES ? FIRST_INPUT : FIRST_OUTPUT;
+  const attrs: Attributes = {};
+  attrs[keys.role] = role;
+  attrs[keys.content] = content;
+  return attrs;
+}
+
 /** Writes one message; returns how many attributes it wrote. */
 function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): number {
   const before = writes;

@@ -3,7 +3,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { normalizeMessages, normalizeSystem } from "./messages.js";
 import type { Message } from "./model.js";
-import { writeMessages, writeTools } from "./model.js";
+import { textMessage, writeMessages, writeTools } from "./model.js";
 import { requestModelOf, resolveProvider } from "./provider.js";
 import { guard, isPlainObject, isRecord, list, safeJson, snapshot, str } from "./shape.js";
 import type { Rec } from "./shape.js";
@@ -101,7 +101,7 @@ export function extractLlmRequest(request: unknown): Attributes {
   const attrs: Attributes = {};
   guard(() => {
     if (typeof request === "string") {
-      writeMessages(attrs, SC.LLM_INPUT_MESSAGES, [{ role: "user", content: request }]);
+      Object.assign(attrs, textMessage(SC.LLM_INPUT_MESSAGES, "user", request));
       return;
     }
     if (!isRecord(request)) return;
