@@ -1,5 +1,5 @@
 import type { CallInfo, Kind } from "@calltree/core/kind";
-import { answerMessagesOf, createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf } from "./internal/extract/index.js";
+import { answerMessagesOf, createStreamAggregator, extractLlmRequest, readLlmResponse } from "./internal/extract/index.js";
 import { answerOutput, noteModels, prepare, stateOf, streamAttributes } from "./llm.js";
 import type { LlmOptions, LlmRecord, LlmState } from "./llm.js";
 import { isRecord } from "./internal/extract/shape.js";
@@ -144,8 +144,9 @@ export function createLlmFetch(kind: Kind<LlmOptions, LlmRecord, LlmState>): Fet
           copy.json().then(
             (body: unknown) => {
               guarded(() => {
-                noteModels(state, request, responseModelOf(body));
-                call.setAttributes(prepare(extractLlmResponse(body, request), call));
+                const read = readLlmResponse(body, request);
+                noteModels(state, request, read.model);
+                call.setAttributes(prepare(read.attributes, call));
                 const messages = answerMessagesOf(body);
                 const out = messages !== undefined ? answerOutput(messages) : undefined;
                 if (out !== undefined) state.answer = out;

@@ -5,7 +5,7 @@ import { GEN_AI } from "./internal/genai.js";
 import type { CallInfo, CallStart, ChildSpan, Kind } from "@calltree/core/kind";
 import { z } from "zod";
 import { computeCost, writeCostAttributes } from "./internal/cost/index.js";
-import { createStreamAggregator, extractLlmRequest, extractLlmResponse, responseModelOf, sdkAnswerMessagesOf } from "./internal/extract/index.js";
+import { createStreamAggregator, extractLlmRequest, readLlmResponse, sdkAnswerMessagesOf } from "./internal/extract/index.js";
 import type { StreamAggregator } from "./internal/extract/index.js";
 import {
   addTokenCounts,
@@ -350,8 +350,9 @@ function recordAttributes(data: LlmRecord, call: CallStart<LlmOptions, LlmState>
     noteModels(state, data.request, undefined);
   }
   if (data.response !== undefined) {
-    noteModels(state, state.request, responseModelOf(data.response));
-    Object.assign(attrs, extractLlmResponse(data.response, state.request));
+    const read = readLlmResponse(data.response, state.request);
+    noteModels(state, state.request, read.model);
+    Object.assign(attrs, read.attributes);
   }
   if (data.model !== undefined) {
     attrs[SC.LLM_MODEL_NAME] = data.model;
@@ -427,8 +428,9 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
       // string names none; `llm.fetch` inside the method may have learned it).
       return settleAttributes(prepare(textMessage(SC.LLM_OUTPUT_MESSAGES, "assistant", value), call, true), call, false);
     }
-    noteModels(state, state.request, responseModelOf(value));
-    const attrs = extractLlmResponse(value, state.request);
+    const read = readLlmResponse(value, state.request);
+    noteModels(state, state.request, read.model);
+    const attrs = read.attributes;
     if (isRawResponse(value)) state.outputFromFetch = true;
     else if (call.options.captureOutput !== false && call.options.output === undefined) {
       // An AI SDK result, a responses `Response`, a LangChain `AIMessage`, an Agents SDK model response: its JSON

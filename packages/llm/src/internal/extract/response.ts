@@ -448,22 +448,24 @@ export function writeResponse(
  * counts are skipped; a missing total is prompt + completion. Unknown shapes give `{}`.
  */
 export function extractLlmResponse(response: unknown, request?: unknown): Attributes {
-  const attrs: Attributes = {};
+  return readLlmResponse(response, request).attributes;
+}
+
+/**
+ * {@link extractLlmResponse} and the model that answered (`undefined` for a plain string or an unknown shape),
+ * from one reading of the response: a chat completion is
+ * normalized once per call, not once for its model and again for its attributes.
+ */
+export function readLlmResponse(response: unknown, request?: unknown): { attributes: Attributes; model: string | undefined } {
+  const attributes: Attributes = {};
+  let model: string | undefined;
   guard(() => {
     const found = normalizeAny(response);
     if (found === undefined) return;
+    model = found.normalized.model;
     const context: { requestModel?: RequestModel; family?: ProviderInfo } = { family: found.family };
     if (request !== undefined) context.requestModel = requestModelOf(request);
-    writeResponse(attrs, found.normalized, context);
+    writeResponse(attributes, found.normalized, context);
   });
-  return attrs;
-}
-
-/** The model that answered, as a response names it; `undefined` for a plain string or an unknown shape. */
-export function responseModelOf(response: unknown): string | undefined {
-  let model: string | undefined;
-  guard(() => {
-    model = normalizeAny(response)?.normalized.model;
-  });
-  return model;
+  return { attributes, model };
 }

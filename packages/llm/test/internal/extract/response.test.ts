@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { extractLlmResponse } from "../../../dist/esm/internal/extract/response.js";
+import { extractLlmResponse, readLlmResponse } from "../../../dist/esm/internal/extract/response.js";
 import {
   aiSdkRequest,
   aiSdkResult,
@@ -31,7 +31,15 @@ describe("extractLlmResponse reads each supported response shape", () => {
     test(c.name, () => {
       assert.deepEqual(extractLlmResponse(c.response), c.expected);
     });
+    test(`${c.name}: readLlmResponse gives the same attributes and the model that answered, from one reading`, () => {
+      const read = readLlmResponse(c.response);
+      assert.deepEqual(read.attributes, c.expected);
+      assert.equal(read.model, c.expected["llm.model_name"]);
+    });
   }
+  test("readLlmResponse of an unknown shape: no attributes, no model", () => {
+    assert.deepEqual(readLlmResponse({ answer: 42 }), { attributes: {}, model: undefined });
+  });
 });
 
 describe("extractLlmResponse with the request", () => {
