@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SpanStatusCode } from "@opentelemetry/api";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { defineKind, isCalltreeError } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 import type { CapturedTraces } from "@calltree/testing";
@@ -250,7 +250,27 @@ describe("@agent draws the agent graph: graph.node.parent_id", () => {
     assert.equal(inner.attributes["graph.node.parent_id"], idOf(traces.get({ name: "Flaky.outer" })));
   });
 
-  test("a streaming agent (async generator) records its node id when the stream ends", async () => {
+  test("the node id is on the span from its start: the running agent, and one whose stream is never read, have it", async () => {
+    using traces = captureTraces();
+    let seenWhileRunning: unknown;
+    class Watcher {
+      @agent run(): string {
+        seenWhileRunning = (trace.getActiveSpan() as unknown as { attributes: Record<string, unknown> }).attributes["graph.node.id"];
+        return "done";
+      }
+      @agent async *talk() {
+        yield "never read";
+      }
+    }
+    new Watcher().run();
+    assert.equal(seenWhileRunning, idOf(traces.get({ name: "Watcher.run" })));
+    const stream = new Watcher().talk();
+    await stream.return(undefined);
+    const talk = traces.get({ name: "Watcher.talk" });
+    assert.equal(talk.attributes["graph.node.id"], idOf(talk));
+  });
+
+  test("a streaming agent (async generator) records its node id, and its output when the stream ends", async () => {
     using traces = captureTraces();
     class Streamer {
       @agent async *talk() {

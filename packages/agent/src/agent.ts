@@ -1,5 +1,5 @@
 import { defineKind } from "@calltree/core/kind";
-import type { CallInfo, CallStart, CommonOptions, Kind } from "@calltree/core/kind";
+import type { CallStart, CommonOptions, Kind } from "@calltree/core/kind";
 import type { Attributes } from "@opentelemetry/api";
 import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 
@@ -24,14 +24,6 @@ function agentName(call: CallStart): string {
     if (typeof ctor === "function" && ctor !== Object && ctor.name !== "") return ctor.name;
   }
   return call.methodName;
-}
-
-// The span id is the node id: unique per call, and it is what the caller's child reads as its parent id. It is
-// known once the span has started, after `onStart`, so it is written when the call ends.
-function nodeId(call: CallInfo): Attributes {
-  const attributes: Attributes = {};
-  attributes[GRAPH_NODE_ID] = call.span.spanContext().spanId;
-  return attributes;
 }
 
 // Keys copied once, and objects filled by assignment: an object literal with computed keys costs V8 a slow
@@ -66,11 +58,11 @@ export const agent: Kind<{}, never> = defineKind<{}, never>({
     const attributes: Attributes = {};
     attributes[AGENT_NAME] = name;
     attributes[GRAPH_NODE_NAME] = name;
+    // The span id is the node id: unique per call, and what an agent called inside reads as its parent id. Written
+    // at start (the span has started): the call then needs no hook at its end.
+    attributes[GRAPH_NODE_ID] = call.span.spanContext().spanId;
     const parent = call.parentCall(agent.kindName);
     if (parent !== undefined) attributes[GRAPH_NODE_PARENT_ID] = parent.span.spanContext().spanId;
     return attributes;
   },
-  onResult: (_result, call) => nodeId(call),
-  onStreamEnd: nodeId,
-  onError: (_error, call) => nodeId(call),
 });

@@ -75,9 +75,9 @@ export interface KindDefinition<O extends object = {}, R = never, D = unknown> {
   /** Attributes fixed per decorated method (e.g. `tool.name`), computed once when the decorator is applied. */
   staticAttributes?: (options: O & CommonOptions, site: { methodName: string; className: string | undefined }) => Attributes | undefined;
   /**
-   * Attributes read at span start from the arguments. Returning `input.value` replaces the default capture. The
-   * span does not exist yet (it starts with these attributes), hence {@link CallStart}: no `span`, no
-   * `setAttributes`, no `addEvent`; return the attributes instead.
+   * Attributes read at span start from the arguments, before the method runs. Returning `input.value` replaces the
+   * default capture. The span has started (`call.span.spanContext()` gives its ids); what the hook has to say is
+   * returned, not written, hence {@link CallStart}: no `setAttributes`, no `addEvent`.
    */
   onStart?: (call: CallStart<O, D>) => Attributes | undefined | void;
   /** Attributes read from a plain (non-stream) result. Returning `output.value` replaces the default capture. */

@@ -19,7 +19,7 @@ export interface CallInfo<O = CommonOptions, D = unknown> {
   readonly thisArg: unknown;
   /** The method or function name (`"ask"`, `"#secret"`). */
   readonly methodName: string;
-  /** The span of this call. It exists from the moment the span started: in every hook but `onStart`. */
+  /** The span of this call; it has started before any hook runs (its id is known in `onStart`). */
   readonly span: Span;
   /** Scratch space for the kind, e.g. a stream aggregator; starts `undefined`, kept for the whole call. */
   data: D | undefined;
@@ -39,11 +39,12 @@ export interface CallInfo<O = CommonOptions, D = unknown> {
 }
 
 /**
- * The call as a kind's `onStart` hook sees it: the span is started right after `onStart` returns (so that the
- * span's start attributes can include what `onStart` read), so there is no `span` yet, and what `onStart` has to
- * say goes into the attributes it returns rather than through `setAttributes` or `addEvent`.
+ * The call as a kind's `onStart` hook sees it: the span has started (with the span kind as its only start
+ * attribute, so `call.span.spanContext()` gives its ids), the method has not run yet, and what `onStart` has to say
+ * goes into the attributes it returns, written with the call's other start attributes (static, context, input) and
+ * through the same capture, rather than through `setAttributes` or `addEvent`.
  */
-export type CallStart<O = CommonOptions, D = unknown> = Omit<CallInfo<O, D>, "span" | "setAttributes" | "addEvent">;
+export type CallStart<O = CommonOptions, D = unknown> = Omit<CallInfo<O, D>, "setAttributes" | "addEvent">;
 
 /** A decorated method as read back from a class with {@link decoratedMethods}. */
 export interface DecoratedMethod<O = CommonOptions> {

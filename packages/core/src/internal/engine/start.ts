@@ -108,10 +108,47 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   // long base64 images, which OpenInference masks even with no hide flag set.
   const ctxAttrs = info.attrs;
   let dynamic: Attributes | undefined;
-  let kindAttrs: Attributes | undefined;
-  let kindRaw = false;
   const extra = options.attributes;
   if (typeof extra === "function") dynamic = guard(call, "attributes option", () => extra(...args)) ?? undefined;
+  const name = spanName(rec, thisArg);
+  let span: Span;
+  if (options.root === true) {
+    const callerSpan = trace.getSpan(parentCtx);
+    span = tracer.startSpan(
+      name,
+      { attributes: plan.options.attributes!, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
+      parentCtx,
+    );
+  } else {
+    span = tracer.startSpan(name, plan.options, parentCtx);
+  }
+  call.span = span;
+  try {
+    writeStart(rec, plan, call, span, ctxAttrs, info.masking, dynamic, args);
+  } catch (e) {
+    // Not reached by a kind's or the user's code (guarded); should the SDK's span throw, no span is left open.
+    span.end();
+    throw e;
+  }
+  call.ctx = callContext(parentCtx, span, call, info);
+  return call;
+}
+
+// Everything a call writes before its method runs. The kind's `onStart` runs here, once the span has started: its
+// id is known (an agent's `graph.node.id`), and what it returns is written like the rest, not passed at start.
+function writeStart(
+  rec: MethodRecord,
+  plan: StartPlan,
+  call: Call,
+  span: Span,
+  ctxAttrs: Attributes | undefined,
+  ctxMasking: boolean,
+  dynamic: Attributes | undefined,
+  args: unknown[],
+): void {
+  const options = rec.options;
+  let kindAttrs: Attributes | undefined;
+  let kindRaw = false;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
     const got = (guard1(call, "onStart", onStart, call) as Attributes | null | undefined) ?? undefined;
@@ -137,26 +174,13 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
       inputMime = mimeType(value);
     }
   }
-  const name = spanName(rec, thisArg);
-  let span: Span;
-  if (options.root === true) {
-    const callerSpan = trace.getSpan(parentCtx);
-    span = tracer.startSpan(
-      name,
-      { attributes: plan.options.attributes!, root: true, links: callerSpan ? [{ context: callerSpan.spanContext() }] : [] },
-      parentCtx,
-    );
-  } else {
-    span = tracer.startSpan(name, plan.options, parentCtx);
-  }
-  call.span = span;
   // With a hide flag set (or a static value that is an image) everything passes through masking as one object.
   if (!captureConfig().masking && !plan.staticImage) {
     // The static attributes, then the others, then the input: later writes win, as when they were one object.
     const keys = plan.keys;
     const values = plan.values;
     for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
-    if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, info.masking);
+    if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, ctxMasking);
     if (dynamic !== undefined) writeMasked(span, dynamic, true);
     if (kindAttrs !== undefined) {
       if (kindRaw) writeKindAttributes(span, kindAttrs, rec);
@@ -179,8 +203,6 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
     if (attrs[KIND_KEY] === plan.kind) delete attrs[KIND_KEY];
     setEach(span, attrs);
   }
-  call.ctx = callContext(parentCtx, span, call, info);
-  return call;
 }
 
 /** The parameter names of `fn` when they are plain identifiers, else `null`. @internal */
