@@ -85,6 +85,26 @@ describe("redaction key matching", () => {
     assert.equal(redacts("apiKey"), true);
     assert.equal(redacts("field_3"), false);
   });
+
+  test("the match cache answers for keys named like Object.prototype's, and nothing added to it answers", () => {
+    for (const key of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      assert.equal(redacts(key), false, key);
+      assert.equal(redacts(key), false, `${key}, cached`);
+    }
+    const proto = Object.prototype as Record<string, unknown>;
+    proto["password"] = false;
+    proto["role"] = true;
+    try {
+      assert.equal(redacts("password"), true, "a polluted false does not let a secret through");
+      assert.equal(redacts("role"), false, "a polluted true does not redact");
+    } finally {
+      delete proto["password"];
+      delete proto["role"];
+    }
+    const long = `${"x".repeat(80)}_token`;
+    assert.equal(redacts(long), true, "keys too long to be kept are judged every time");
+    assert.equal(redacts(long), true);
+  });
 });
 
 describe("configureCapture validation", () => {

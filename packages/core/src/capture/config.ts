@@ -131,19 +131,39 @@ function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
+// Each distinct key is judged once: a chat repeats `role` and `content` in every message, and the serializer's scan
+// asks about every key of every object. The answers live in a prototype-less object (a keyed load, cheaper than a
+// Map's `get` for the internalized strings keys are; nothing added to Object.prototype can answer). Bounded, since
+// data with unbounded distinct keys must not grow it forever; longer keys are judged each time (rarely repeated, and
+// a kept key keeps its string alive).
+const MAX_CACHED_KEYS = 10_000;
+const MAX_CACHED_KEY_LENGTH = 64;
+
 function makeRedactor(keys: ReadonlyArray<string | RegExp>): (key: string) => boolean {
   const suffixes = keys.filter((k): k is string => typeof k === "string").map(normalizeKey).filter(Boolean);
   const patterns = keys.filter((k): k is RegExp => k instanceof RegExp);
-  const cache = new Map<string, boolean>();
-  return (key) => {
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
+  const judge = (key: string): boolean => {
     const n = normalizeKey(key);
-    let secret = suffixes.some((s) => n === s || n.endsWith(s));
-    if (!secret) secret = patterns.some((p) => { p.lastIndex = 0; return p.test(key); });
-    // Bounded: data with unbounded distinct keys must not grow this cache forever.
-    if (cache.size > 10_000) cache.clear();
-    cache.set(key, secret);
+    if (suffixes.some((s) => n === s || n.endsWith(s))) return true;
+    return patterns.some((p) => {
+      p.lastIndex = 0;
+      return p.test(key);
+    });
+  };
+  let cache = Object.create(null) as Record<string, boolean>;
+  let size = 0;
+  return (key) => {
+    const hit = cache[key];
+    if (hit !== undefined) return hit;
+    const secret = judge(key);
+    if (key.length <= MAX_CACHED_KEY_LENGTH) {
+      if (size >= MAX_CACHED_KEYS) {
+        cache = Object.create(null) as Record<string, boolean>;
+        size = 0;
+      }
+      cache[key] = secret;
+      size++;
+    }
     return secret;
   };
 }

@@ -418,54 +418,13 @@ const getProto = Object.getPrototypeOf;
 const objectKeys = Object.keys;
 const isArray = Array.isArray;
 
-// Keys a redactor let through, so the fast path asks it once per distinct key instead of once per occurrence (a chat
-// repeats `role` and `content` in every message). Only "not redacted" answers are kept: a redacted key sends the
-// value to the walker. The walker asks the redactor itself, uncached: it stays the reference the fast path is tested
-// against. Tied to one redactor (its answer depends on the key alone, so a remembered answer stays true): a new
-// configuration starts afresh, and a scan keeps the object it started with even if a getter reconfigures midway.
-interface SafeKeys {
-  readonly redact: (key: string) => boolean;
-  // Prototype-less, and read with `=== true`: a key named like a property of Object.prototype, or one added to it
-  // (pollution), is in the cache only if it was stored there.
-  keys: Record<string, true>;
-  count: number;
-}
-
-// Bounded like the redactor's own cache: data with unbounded distinct keys must not grow this forever. Longer keys
-// are not kept at all (they are rarely repeated, and a kept key keeps its string alive).
-const MAX_SAFE_KEYS = 10_000;
-const MAX_SAFE_KEY_LENGTH = 64;
-
-let lastSafeKeys: SafeKeys | undefined;
-
-function safeKeysOf(redact: (key: string) => boolean): SafeKeys {
-  if (lastSafeKeys === undefined || lastSafeKeys.redact !== redact) {
-    lastSafeKeys = { redact, keys: Object.create(null) as Record<string, true>, count: 0 };
-  }
-  return lastSafeKeys;
-}
-
-// True if the redactor redacts `key`; remembers the keys it does not.
-function redacts(safe: SafeKeys, key: string): boolean {
-  if (safe.keys[key] === true) return false;
-  if (safe.redact(key)) return true;
-  if (key.length <= MAX_SAFE_KEY_LENGTH) {
-    if (safe.count >= MAX_SAFE_KEYS) {
-      safe.keys = Object.create(null) as Record<string, true>;
-      safe.count = 0;
-    }
-    safe.keys[key] = true;
-    safe.count++;
-  }
-  return false;
-}
-
 interface Scan {
   /** The deepest nesting of containers seen (1 for a flat object). */
   levels: number;
   limit: number;
   maxDepth: number;
-  safe: SafeKeys | undefined;
+  /** The redactor in force (it remembers its answers per key), if any. */
+  redact: ((key: string) => boolean) | undefined;
 }
 
 // The size the output may take, at least (strings counted unescaped), after `size` units and the container `value`;
@@ -518,14 +477,14 @@ function plain(s: Scan, value: object, level: number, size: number): number {
   // JSON.stringify calls a `toJSON` the for-in below does not see (own, not enumerable) and writes its result
   // unchecked: a secret-looking key in it would not be redacted. The walker's.
   if ((value as { toJSON?: unknown }).toJSON !== undefined) return -1;
-  const safe = s.safe;
+  const redact = s.redact;
   size += 2;
   // for-in, not Object.keys: no key array per object, and V8 reads each value through the enum cache instead of
   // a keyed lookup. It also visits enumerable keys of the prototype (only a polluted Object.prototype has any):
   // checking more keys than JSON.stringify writes can only send more values to the walker.
   for (const key in value) {
     // A redacted key is written even when its value is undefined: the walker's business.
-    if (safe !== undefined && redacts(safe, key)) return -1;
+    if (redact !== undefined && redact(key)) return -1;
     const item: unknown = (value as Record<string, unknown>)[key];
     switch (typeof item) {
       case "string":
@@ -559,7 +518,7 @@ export function nativeJson(value: unknown, limit: number, maxDepth: number, reda
   if (value === null || typeof value !== "object") return undefined;
   // A `toJSON` added to the prototypes (pollution) is called by JSON.stringify on every object: walker only.
   if ((objectProto as { toJSON?: unknown }).toJSON !== undefined || (arrayProto as { toJSON?: unknown }).toJSON !== undefined) return undefined;
-  const s: Scan = { levels: 0, limit, maxDepth, safe: redact === undefined ? undefined : safeKeysOf(redact) };
+  const s: Scan = { levels: 0, limit, maxDepth, redact };
   let text: string;
   try {
     if (plain(s, value, 0, 0) < 0) return undefined;
