@@ -452,9 +452,9 @@ export function extractLlmResponse(response: unknown, request?: unknown): Attrib
 }
 
 /**
- * {@link extractLlmResponse} and the model that answered (`undefined` for a plain string or an unknown shape),
- * from one reading of the response: a chat completion is
- * normalized once per call, not once for its model and again for its attributes.
+ * {@link extractLlmResponse} and the model that answered (`undefined` for a plain string or an unknown shape), from
+ * one reading of the response: a chat completion is normalized once per call, not once for its model and again for
+ * its attributes.
  */
 export function readLlmResponse(response: unknown, request?: unknown): { attributes: Attributes; model: string | undefined } {
   const attributes: Attributes = {};
