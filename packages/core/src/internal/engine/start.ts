@@ -124,7 +124,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
   }
   call.span = span;
   try {
-    writeStart(rec, plan, call, span, ctxAttrs, info.masking, dynamic, args);
+    writeStart(call, plan, span, ctxAttrs, info.masking, dynamic);
   } catch (e) {
     // Not reached by a kind's or the user's code (guarded); should the SDK's span throw, no span is left open.
     span.end();
@@ -137,15 +137,15 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
 // Everything a call writes before its method runs. The kind's `onStart` runs here, once the span has started: its
 // id is known (an agent's `graph.node.id`), and what it returns is written like the rest, not passed at start.
 function writeStart(
-  rec: MethodRecord,
-  plan: StartPlan,
   call: Call,
+  plan: StartPlan,
   span: Span,
   ctxAttrs: Attributes | undefined,
   ctxMasking: boolean,
   dynamic: Attributes | undefined,
-  args: unknown[],
 ): void {
+  const rec = call.rec;
+  const args = call.args as unknown[];
   const options = rec.options;
   let kindAttrs: Attributes | undefined;
   let kindRaw = false;
