@@ -220,8 +220,9 @@ export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>
       }
     }
   }
-  if (options.provider !== undefined) attrs[SC.LLM_PROVIDER] = options.provider;
-  if (options.system !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
+  // The options are static attributes of every span already: only a value read from the call needs overriding.
+  if (options.provider !== undefined && attrs[SC.LLM_PROVIDER] !== undefined) attrs[SC.LLM_PROVIDER] = options.provider;
+  if (options.system !== undefined && attrs[SC.LLM_SYSTEM] !== undefined) attrs[SC.LLM_SYSTEM] = options.system;
   const noInput = options.captureInput === false;
   const noOutput = options.captureOutput === false;
   // Usage keys come only with the counts or the cost they carry (a request brings none): else nothing to drop.
