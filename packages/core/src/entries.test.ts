@@ -42,6 +42,7 @@ const KIND = [
   "copyFunctionShape",
   "defineKind",
   "documentKey",
+  "hasRedactedJsonKey",
   "hasRedactedKey",
   "isCalltreeError",
   "isRecord",

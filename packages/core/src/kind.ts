@@ -6,7 +6,7 @@ export type { CommonOptions } from "./common-options.js";
 export type { AnyFunction, CallInfo, CallStart, DecoratedMethod } from "./types.js";
 export type { ChildSpan } from "./span-processor.js";
 export type { DataKeys } from "./capture/scope.js";
-export { hasRedactedKey, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
+export { hasRedactedJsonKey, hasRedactedKey, safeJson, truncateText, REDACTED, TRUNCATION_MARKER } from "./capture/serialize.js";
 export { isRecord, read, readFirst } from "./read.js";
 export { DOCUMENT_CONTENT_KEYS, documentKey, isScoredPair, toDocument, writeDocument, writeDocuments } from "./documents.js";
 export type { DocumentLike, FlatDocument } from "./documents.js";

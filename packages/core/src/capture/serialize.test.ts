@@ -1,7 +1,7 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { configureCapture, resetCapture } from "./config.js";
-import { captureValue, hasOwnKey, hasRedactedKey, nativeJson, REDACTED, safeJson, truncateText, TRUNCATION_MARKER, walkJson } from "./serialize.js";
+import { captureValue, hasOwnKey, hasRedactedJsonKey, hasRedactedKey, nativeJson, REDACTED, safeJson, truncateText, TRUNCATION_MARKER, walkJson } from "./serialize.js";
 
 afterEach(() => resetCapture());
 
@@ -637,5 +637,40 @@ describe("hasRedactedKey", () => {
   test("counts what it cannot read as a possible redaction", () => {
     const throwing = Object.defineProperty({}, "x", { enumerable: true, get: () => { throw new Error("no"); } });
     assert.equal(hasRedactedKey(throwing), true);
+  });
+});
+
+describe("hasRedactedJsonKey", () => {
+  const texts = [
+    '{"query":"churn by device count","year":2025}',
+    '{"user":"ann","password":"x"}',
+    '[{"a":1},{"nested":{"deeper":[{"apiKey":"k"}]}}]',
+    '{ "token" :\n 1 }',
+    '{"note":"token","list":["password",":"],"remark":"apiKey:"}',
+    '{"token_count":3,"tokens":[1,2]}',
+    '{"[REDACTED]":1}',
+    '"password"',
+    "[]",
+    "{}",
+  ];
+
+  test("reads the keys of JSON text as hasRedactedKey reads them parsed (default keys, custom keys, redaction off)", () => {
+    for (const setup of [undefined, { redactKeys: ["year", /^no/] }, { redactKeys: false as const }]) {
+      resetCapture();
+      if (setup !== undefined) configureCapture(setup);
+      for (const text of texts) {
+        assert.equal(hasRedactedJsonKey(text), hasRedactedKey(JSON.parse(text)), `${text} with ${JSON.stringify(setup)}`);
+      }
+    }
+  });
+
+  test("counts a backslash as a possible redaction while redaction is on, and reads text that is not JSON", () => {
+    assert.equal(hasRedactedJsonKey('{"pass\\u0077ord":"x"}'), true);
+    assert.equal(hasRedactedJsonKey('{"note":"a \\"quote\\""}'), true);
+    assert.equal(hasRedactedJsonKey('{"query":"chu'), false);
+    assert.equal(hasRedactedJsonKey('{"query":"churn","password'), false);
+    assert.equal(hasRedactedJsonKey('{"query":"churn","password":'), true);
+    configureCapture({ redactKeys: false });
+    assert.equal(hasRedactedJsonKey('{"pass\\u0077ord":"x"}'), false);
   });
 });

@@ -550,6 +550,35 @@ export function hasRedactedKey(value: unknown): boolean {
   }
 }
 
+/**
+ * {@link hasRedactedKey} read off JSON text, without parsing it: true when some `"key":` of `text` is one the capture
+ * configuration redacts. Text holding a backslash counts as true (an escape can spell a key the redactor would
+ * match), so a false answer is exact: `JSON.parse(text)`, when it parses, has no key {@link safeJson} would redact.
+ * Text that is not JSON (partial, raw) is read the same way. A kind uses it to keep JSON text it was given (tool-call
+ * arguments) as it is without parsing it. Never throws.
+ */
+export function hasRedactedJsonKey(text: string): boolean {
+  const redact = captureConfig().redact;
+  if (redact === undefined) return false;
+  if (text.includes("\\")) return true;
+  try {
+    // With no backslash every `"` opens or closes a string, so the strings are read exactly from left to right; a
+    // string followed by a colon (after JSON whitespace) is a key.
+    for (let open = text.indexOf('"'); open >= 0; ) {
+      const close = text.indexOf('"', open + 1);
+      if (close < 0) return false;
+      let next = close + 1;
+      let c = text.charCodeAt(next);
+      while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++next);
+      if (c === 58 /* : */ && redact(text.slice(open + 1, close))) return true;
+      open = text.indexOf('"', close + 1);
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function anyKey(value: unknown, redact: (key: string) => boolean): boolean {
   if (typeof value !== "object" || value === null) return false;
   if (isArray(value)) {

@@ -3,7 +3,7 @@
 // Anthropic and the AI SDK barely overlap, so one reader dispatching on `type` serves them all.
 import type { ContentPart, Message, Mutable, ToolCall } from "./model.js";
 import { toolCall } from "./model.js";
-import { hasRedactedKey, REDACTED } from "@calltree/core/kind";
+import { hasRedactedJsonKey, REDACTED } from "@calltree/core/kind";
 import { isRecord, list, nonEmpty, pickDefined, read, safeJson, str } from "./shape.js";
 import type { Rec } from "./shape.js";
 
@@ -43,15 +43,16 @@ export function argumentsJson(input: unknown): string | undefined {
   if (typeof input !== "string") return safeJson(input);
   const trimmed = input.trimStart();
   if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return input;
+  // Serializing again can only bring a `"[REDACTED]"` the text lacks through a redacted key, or through an escape
+  // (`\u005b…`) that spells the marker: with neither (both read off the text), it is kept as sent, without being
+  // parsed or written out a second time.
+  if (!input.includes("\\") && !hasRedactedJsonKey(input)) return input;
   let parsed: unknown;
   try {
     parsed = JSON.parse(input);
   } catch {
     return input; // Partial or raw arguments: kept as sent.
   }
-  // Serializing again can only bring a `"[REDACTED]"` the text lacks through a redacted key, or through an escape
-  // (`\u005b…`) that spells the marker: with neither, the text is kept without writing it out a second time.
-  if (!input.includes("\\") && !hasRedactedKey(parsed)) return input;
   const captured = safeJson(parsed);
   return captured !== undefined && captured.includes(`"${REDACTED}"`) && !input.includes(`"${REDACTED}"`) ? captured : input;
 }
