@@ -195,7 +195,8 @@ const OUTPUT_DOTTED = OUTPUT_KEYS.map((k) => `${k}.`);
  * Every attribute set this kind writes passes here: usage is taken into the call's state (written once, at the
  * end), the answering model wins `llm.model_name`, and `captureInput`/`captureOutput: false` remove the LLM data of
  * that side entirely. Core then bounds every string by the capture limit and masks (the hide flags). `noUsage`: the
- * set is known to hold no token count or cost (a request's, a lone text message's).
+ * set is known to hold no token count or cost (a request's, a lone text message's, a response read with its usage
+ * apart).
  */
 export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>, noUsage = false): Attributes {
   const state = stateOf(call);
@@ -429,8 +430,11 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
       // string names none; `llm.fetch` inside the method may have learned it).
       return settleAttributes(prepare(textMessage(SC.LLM_OUTPUT_MESSAGES, "assistant", value), call, true), call, false);
     }
-    const read = readLlmResponse(value, state.request);
+    // Usage comes apart: it is written once, at close (see usageAttributes), so it is not written into the
+    // attributes here only to be read back out of them and deleted by prepare().
+    const read = readLlmResponse(value, state.request, true);
     noteModels(state, state.request, read.model);
+    if (read.usage !== undefined) state.usage = read.usage;
     const attrs = read.attributes;
     if (isRawResponse(value)) state.outputFromFetch = true;
     else if (call.options.captureOutput !== false && call.options.output === undefined) {
@@ -443,7 +447,7 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
         attrs[SC.OUTPUT_MIME_TYPE] = out.mimeType;
       }
     }
-    return settleAttributes(prepare(attrs, call), call, false);
+    return settleAttributes(prepare(attrs, call, true), call, false);
   },
   onChunk(chunk, call) {
     const state = stateOf(call);

@@ -394,10 +394,11 @@ export function writeResponse(
   attrs: Attributes,
   normalized: NormalizedResponse,
   context: { readonly requestModel?: RequestModel; readonly family?: ProviderInfo },
+  withUsage = true,
 ): void {
   guard(() => writeMessages(attrs, SC.LLM_OUTPUT_MESSAGES, normalized.messages));
   guard(() => {
-    if (normalized.usage !== undefined) writeTokenCounts(attrs, normalized.usage);
+    if (withUsage && normalized.usage !== undefined) writeTokenCounts(attrs, normalized.usage);
   });
   // One spelling whichever path read the call: the AI SDK's `tool-calls` is the wire's `tool_calls`.
   if (normalized.finishReason !== undefined) attrs[SC.LLM_FINISH_REASON] = normalized.finishReason.replace(/-/g, "_");
@@ -451,21 +452,40 @@ export function extractLlmResponse(response: unknown, request?: unknown): Attrib
   return readLlmResponse(response, request).attributes;
 }
 
+/** What {@link readLlmResponse} read. */
+export interface ResponseReading {
+  readonly attributes: Attributes;
+  /** The model that answered; `undefined` for a plain string or an unknown shape. */
+  readonly model: string | undefined;
+  /**
+   * The token counts, given apart when `usageApart` was asked for (then `attributes` has no `llm.token_count.*`):
+   * only when the response names a prompt, completion or total count, as `llm.token_count.*` would.
+   */
+  readonly usage?: TokenCounts;
+}
+
 /**
- * {@link extractLlmResponse} and the model that answered (`undefined` for a plain string or an unknown shape), from
- * one reading of the response: a chat completion is normalized once per call, not once for its model and again for
- * its attributes.
+ * {@link extractLlmResponse} and the model that answered, from one reading of the response: a chat completion is
+ * normalized once per call, not once for its model and again for its attributes. With `usageApart` the token counts
+ * come apart from the attributes, for a caller that writes them later (`@llm` writes usage once, at close): they
+ * are then neither written into the attributes nor read back out of them.
  */
-export function readLlmResponse(response: unknown, request?: unknown): { attributes: Attributes; model: string | undefined } {
+export function readLlmResponse(response: unknown, request?: unknown, usageApart = false): ResponseReading {
   const attributes: Attributes = {};
   let model: string | undefined;
+  let usage: TokenCounts | undefined;
   guard(() => {
     const found = normalizeAny(response);
     if (found === undefined) return;
-    model = found.normalized.model;
+    const normalized = found.normalized;
+    model = normalized.model;
     const context: { requestModel?: RequestModel; family?: ProviderInfo } = { family: found.family };
     if (request !== undefined) context.requestModel = requestModelOf(request);
-    writeResponse(attributes, found.normalized, context);
+    writeResponse(attributes, normalized, context, !usageApart);
+    const counts = normalized.usage;
+    if (usageApart && counts !== undefined && (counts.prompt !== undefined || counts.completion !== undefined || counts.total !== undefined)) {
+      usage = counts;
+    }
   });
-  return { attributes, model };
+  return usage === undefined ? { attributes, model } : { attributes, model, usage };
 }

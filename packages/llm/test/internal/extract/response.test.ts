@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import type { Attributes } from "@opentelemetry/api";
 import { describe, test } from "node:test";
+import { writeTokenCounts } from "../../../dist/esm/internal/extract/model.js";
 import { extractLlmResponse, readLlmResponse } from "../../../dist/esm/internal/extract/response.js";
 import {
   aiSdkRequest,
@@ -36,7 +38,27 @@ describe("extractLlmResponse reads each supported response shape", () => {
       assert.deepEqual(read.attributes, c.expected);
       assert.equal(read.model, c.expected["llm.model_name"]);
     });
+    test(`${c.name}: with usage apart, the token counts come beside the same other attributes`, () => {
+      const read = readLlmResponse(c.response, undefined, true);
+      const tokenKeys = Object.keys(c.expected).filter((k) => k.startsWith("llm.token_count."));
+      const others = Object.fromEntries(Object.entries(c.expected).filter(([k]) => !k.startsWith("llm.token_count.")));
+      assert.deepEqual(read.attributes, others);
+      assert.equal(read.model, c.expected["llm.model_name"]);
+      if (tokenKeys.length === 0) {
+        assert.equal(read.usage, undefined);
+        return;
+      }
+      const written: Attributes = {};
+      writeTokenCounts(written, read.usage!);
+      assert.deepEqual(written, Object.fromEntries(tokenKeys.map((k) => [k, c.expected[k]])));
+    });
   }
+  test("with usage apart, a response whose usage has only sub-counts gives none (as llm.token_count.* would carry none)", () => {
+    const response = { ...openAiChatCompletion, usage: { prompt_tokens_details: { cached_tokens: 5 } } };
+    const read = readLlmResponse(response, undefined, true);
+    assert.equal(read.usage, undefined);
+    assert.equal(Object.keys(read.attributes).some((k) => k.startsWith("llm.token_count.")), false);
+  });
   test("readLlmResponse of an unknown shape: no attributes, no model", () => {
     assert.deepEqual(readLlmResponse({ answer: 42 }), { attributes: {}, model: undefined });
   });
