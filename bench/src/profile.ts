@@ -2,7 +2,7 @@
 // under `node --cpu-prof` (in a child process) and prints where the time goes: the top frames by self time and
 // the time per package. The .cpuprofile is kept (results/profiles/) for Chrome DevTools or speedscope.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     child: { type: "boolean", default: false },
     // Only summarize an existing .cpuprofile (e.g. one of a throughput child run with --cpu-prof).
     summarize: { type: "string" },
+    // The child writes how many calls it made here, so the summary can say what a frame costs per call.
+    "calls-file": { type: "string" },
   },
 });
 
@@ -56,12 +58,15 @@ async function runChild(): Promise<void> {
   if (row === undefined || row.skip !== undefined) throw new Error(`no runnable row ${values.row} in ${group.id}: ${rows.map((r) => r.id).join(", ")}`);
   const n = Math.min(group.maxCallsPerSample, 500);
   const end = Date.now() + Number(values.seconds) * 1000;
+  let calls = 0;
   while (Date.now() < end) {
     const pending = row.run(n);
     if (pending !== undefined) await pending;
+    calls += n;
     await yieldToLoop();
   }
   await pipeline?.close();
+  if (values["calls-file"] !== undefined) writeFileSync(values["calls-file"], String(calls));
 }
 
 /** Where a frame's code lives: a package name, `node:internal`, or a V8 pseudo-frame such as `(garbage collector)`. */
@@ -74,6 +79,14 @@ function owner(frame: CallFrame): string {
   const ws = /\/(packages|bench)\/([^/]+)\//.exec(url);
   if (ws) return ws[1] === "bench" ? "bench" : `@calltree/${ws[2]}`;
   return url;
+}
+
+// The calls the profiled child made, when it said (profiles of this tool only).
+function callsOf(file: string): number | undefined {
+  const side = `${file}.calls`;
+  if (!existsSync(side)) return undefined;
+  const n = Number(readFileSync(side, "utf8"));
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 function summarize(file: string, top: number): void {
@@ -98,11 +111,34 @@ function summarize(file: string, top: number): void {
     frames.set(key, entry);
     owners.set(o, (owners.get(o) ?? 0) + us);
   }
-  const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
-  console.log(`\n${file}\n${(total / 1e6).toFixed(1)} s sampled\n\nTop frames by self time:`);
+  const calls = callsOf(file);
+  // The share of the samples, and with a known number of calls what that is per call (the profiler's own cost
+  // included: compare frames and rows profiled alike, not with the bench's figures).
+  const pct = (us: number) =>
+    `${((us / total) * 100).toFixed(1).padStart(5)}%${calls === undefined ? "" : ` ${((us * 1000) / calls).toFixed(0).padStart(7)} ns/call`}`;
+  console.log(`\n${file}\n${(total / 1e6).toFixed(1)} s sampled${calls === undefined ? "" : `, ${calls} calls`}\n\nTop frames by self time:`);
   for (const [key, { us, owner: o }] of [...frames].sort((a, b) => b[1].us - a[1].us).slice(0, top)) {
     console.log(`  ${pct(us)}  ${key}  [${o}]`);
   }
+  // Inclusive time of calltree's and the bench's own frames (what they and everything they call cost): self time alone hides a
+  // frame whose cost is in the SDK calls it makes. Each frame counted once per sample, however deep it recurses.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      const o = owner(f);
+      if (!o.startsWith("@calltree/") && o !== "bench") continue;
+      const key = `${f.functionName || "(anonymous)"}  ${f.url.split("/").pop() ?? ""}:${f.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
+  console.log("\nTop calltree and bench frames by inclusive time:");
+  for (const [key, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${key}`);
   console.log("\nSelf time by package:");
   for (const [o, us] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pct(us)}  ${o}`);
 }
@@ -120,7 +156,8 @@ if (values.summarize !== undefined) {
     process.execPath,
     [
       ...(values["no-inline"] ? ["--no-turbo-inlining", "--no-maglev-inlining"] : []),
-      "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, fileURLToPath(import.meta.url), "--child", "--group", values.group!, "--row", values.row!, "--seconds", values.seconds!],
+      "--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, fileURLToPath(import.meta.url), "--child", "--group", values.group!, "--row", values.row!, "--seconds", values.seconds!,
+      "--calls-file", join(dir, `${name}.calls`)],
     { stdio: "inherit" },
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
