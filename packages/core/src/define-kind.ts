@@ -1,6 +1,7 @@
 import { context } from "@opentelemetry/api";
 import type { Attributes } from "@opentelemetry/api";
 import { z } from "zod";
+import type { AttributeList } from "./attribute-list.js";
 import { CalltreeError } from "./errors.js";
 import { applyDecorator, decoratedMethods, isElementDescriptor, wrapFunction } from "./internal/decorate.js";
 import type { KindRuntime } from "./internal/decorate.js";
@@ -77,9 +78,11 @@ export interface KindDefinition<O extends object = {}, R = never, D = unknown> {
   /**
    * Attributes read at span start from the arguments, before the method runs. Returning `input.value` replaces the
    * default capture. The span has started (`call.span.spanContext()` gives its ids); what the hook has to say is
-   * returned, not written, hence {@link CallStart}: no `setAttributes`, no `addEvent`.
+   * returned, not written, hence {@link CallStart}: no `setAttributes`, no `addEvent`. A hook that writes many keys
+   * (an LLM request's messages) may return them as an {@link AttributeList}, which is written pair by pair without
+   * an object being built and walked; it goes through the same capture.
    */
-  onStart?: (call: CallStart<O, D>) => Attributes | undefined | void;
+  onStart?: (call: CallStart<O, D>) => Attributes | AttributeList | undefined | void;
   /** Attributes read from a plain (non-stream) result. Returning `output.value` replaces the default capture. */
   onResult?: (result: unknown, call: CallInfo<O, D>) => Attributes | undefined | void;
   /** Sees each chunk of a returned stream (keep state in `call.data`). */

@@ -34,6 +34,7 @@ const APP = [
 ];
 
 const KIND = [
+  "AttributeList",
   "CalltreeError",
   "DOCUMENT_CONTENT_KEYS",
   "FIRST_TOKEN_EVENT",

@@ -1,6 +1,7 @@
 // @calltree/core/kind: everything a kind package needs, and nothing else. Every calltree kind is written with this
 // entry alone, so a third party can write a new kind the same way (tests/kit proves it from a packed tarball).
 export { defineKind } from "./define-kind.js";
+export { AttributeList } from "./attribute-list.js";
 export type { DualMethodDecorator, Kind, KindDefinition } from "./define-kind.js";
 export type { CommonOptions } from "./common-options.js";
 export type { AnyFunction, CallInfo, CallStart, DecoratedMethod } from "./types.js";

@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { configureCapture, resetCapture } from "@calltree/core";
-import { defineKind } from "@calltree/core/kind";
+import { AttributeList, defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 
 describe("a kind hook's own attributes object", () => {
@@ -66,3 +66,84 @@ describe("a kind hook's own attributes object", () => {
     assert.equal(span.attributes["output.value"], "1");
   });
 });
+
+describe("an AttributeList returned by onStart", () => {
+  const image = `data:image/png;base64,${"A".repeat(40_000)}`;
+  // The same pairs as an object and as a list, a key set twice among them (the later value wins on the span).
+  const PAIRS: ReadonlyArray<readonly [string, string | number | boolean | string[]]> = [
+    ["llm.model_name", "first"],
+    ["llm.input_messages.0.message.role", "user"],
+    ["llm.input_messages.0.message.content", "y".repeat(300)],
+    ["llm.input_messages.1.message.contents.0.message_content.image.image.url", image],
+    ["llm.tools.0.tool.json_schema", '{"type":"function"}'],
+    ["test.count", 3],
+    ["test.flag", true],
+    ["test.list", ["a", "b"]],
+    ["llm.model_name", "second"],
+  ];
+  const asObject = () => Object.fromEntries(PAIRS.map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+  const asList = () => {
+    const list = new AttributeList();
+    for (const [k, v] of PAIRS) list.set(k, Array.isArray(v) ? [...v] : v);
+    list.set("test.absent", undefined);
+    return list;
+  };
+  const objectKind = defineKind({ name: "startObject", spanKind: "LLM", onStart: () => asObject() });
+  const listKind = defineKind({ name: "startList", spanKind: "LLM", onStart: () => asList() });
+  const imageKind = (start: () => unknown) =>
+    defineKind({ name: "startStaticImage", spanKind: "LLM", staticAttributes: () => ({ "test.static": image }), onStart: start as () => undefined });
+  const fn = (q: string) => `answer to ${q}`;
+
+  const settings: ReadonlyArray<{ label: string; capture?: Parameters<typeof configureCapture>[0]; options?: { captureInput?: boolean; captureOutput?: boolean } }> = [
+    { label: "default capture" },
+    { label: "maxValueLength 100", capture: { maxValueLength: 100 } },
+    { label: "images hidden", capture: { hide: { inputImages: true } } },
+    { label: "input messages hidden", capture: { hide: { inputMessages: true } } },
+    { label: "tools hidden", capture: { hide: { llmTools: true } } },
+    { label: "captureInput: false", options: { captureInput: false } },
+    { label: "captureOutput: false", options: { captureOutput: false } },
+  ];
+  for (const setting of settings) {
+    test(`writes what the same pairs as an object write (${setting.label})`, () => {
+      using traces = captureTraces();
+      if (setting.capture !== undefined) configureCapture(setting.capture);
+      try {
+        assert.equal(objectKind.wrap(fn, { name: "object", ...setting.options })("q"), "answer to q");
+        assert.equal(listKind.wrap(fn, { name: "list", ...setting.options })("q"), "answer to q");
+        assert.equal(imageKind(asObject).wrap(fn, { name: "static-object", ...setting.options })("q"), "answer to q");
+        assert.equal(imageKind(asList).wrap(fn, { name: "static-list", ...setting.options })("q"), "answer to q");
+      } finally {
+        resetCapture();
+      }
+      // Each span's code.* names the line of its own wrap() call.
+      const written = (name: string) => Object.fromEntries(Object.entries(traces.get({ name }).attributes).filter(([k]) => !k.startsWith("code.")));
+      const fromObject = written("object");
+      assert.deepEqual(written("list"), fromObject);
+      assert.deepEqual(written("static-list"), written("static-object"));
+      if (setting.label === "default capture") {
+        assert.equal(fromObject["llm.model_name"], "second");
+        assert.equal(fromObject["test.count"], 3);
+        assert.deepEqual(fromObject["test.list"], ["a", "b"]);
+        assert.notEqual(fromObject["llm.input_messages.1.message.contents.0.message_content.image.image.url"], image);
+        assert.equal("test.absent" in fromObject, false);
+      }
+    });
+  }
+
+  test("an input.value in the list replaces the default input capture", () => {
+    using traces = captureTraces();
+    const kind = defineKind({
+      name: "startInput",
+      spanKind: "LLM",
+      onStart: () => {
+        const list = new AttributeList();
+        list.set("input.value", "the kind's own input");
+        list.set("input.mime_type", "text/plain");
+        return list;
+      },
+    });
+    kind.wrap(fn, { name: "own-input" })("q");
+    assert.equal(traces.get({ name: "own-input" }).attributes["input.value"], "the kind's own input");
+  });
+});
+

@@ -1,4 +1,5 @@
-import type { Attributes, Span } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Span } from "@opentelemetry/api";
+import type { AttributeList } from "../../attribute-list.js";
 import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { captureConfig } from "../../capture/config.js";
 import { maskAttributes } from "../../capture/mask.js";
@@ -113,18 +114,33 @@ export function writeKindAttributes(span: Span, got: Attributes, rec: MethodReco
   const max = captureConfig().maxValueLength;
   for (const key in got) {
     const value = got[key];
-    if (value === undefined) continue;
-    if (typeof value === "string") {
-      if (value.length <= max && (value.charCodeAt(0) !== 100 /* d */ || !value.startsWith("data:image/"))) {
-        span.setAttribute(key, value);
-        continue;
-      }
-    } else if (!Array.isArray(value)) {
-      span.setAttribute(key, value);
-      continue;
-    }
-    const one: Attributes = {};
-    one[key] = value;
-    setEach(span, scopeAttributes(maskAttributes(one), rec.options, rec.kind.dataKeys));
+    if (value !== undefined) writeKindValue(span, key, value, rec, max);
   }
+}
+
+/** {@link writeKindAttributes} of an {@link AttributeList}: the same writing, pair by pair, in the list's order. */
+export function writeKindList(span: Span, list: AttributeList, rec: MethodRecord): void {
+  const max = captureConfig().maxValueLength;
+  const keys = list.keys;
+  const values = list.values;
+  for (let i = 0; i < keys.length; i++) {
+    const value = values[i];
+    if (value !== undefined) writeKindValue(span, keys[i]!, value, rec, max);
+  }
+}
+
+// One value of a kind's attributes, when perKey(rec): written as it is, unless the capture must change it.
+function writeKindValue(span: Span, key: string, value: AttributeValue, rec: MethodRecord, max: number): void {
+  if (typeof value === "string") {
+    if (value.length <= max && (value.charCodeAt(0) !== 100 /* d */ || !value.startsWith("data:image/"))) {
+      span.setAttribute(key, value);
+      return;
+    }
+  } else if (!Array.isArray(value)) {
+    span.setAttribute(key, value);
+    return;
+  }
+  const one: Attributes = {};
+  one[key] = value;
+  setEach(span, scopeAttributes(maskAttributes(one), rec.options, rec.kind.dataKeys));
 }

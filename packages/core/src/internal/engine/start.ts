@@ -15,8 +15,10 @@ import {
   setEach,
   valueText,
   writeKindAttributes,
+  writeKindList,
   writeMasked,
 } from "./attributes.js";
+import { AttributeList } from "../../attribute-list.js";
 import { Call, CALL_KEY } from "./call.js";
 import { callContext, contextInfo } from "./context.js";
 import type { ContextInfo } from "./context.js";
@@ -148,15 +150,22 @@ function writeStart(
   const args = call.args as unknown[];
   const options = rec.options;
   let kindAttrs: Attributes | undefined;
+  // A list the kind returned, written pair by pair below (when perKey: else it became kindAttrs).
+  let kindList: AttributeList | undefined;
   let kindRaw = false;
   const onStart = rec.kind.onStart;
   if (onStart !== undefined) {
-    const got = (guard1(call, "onStart", onStart, call) as Attributes | null | undefined) ?? undefined;
+    const got = (guard1(call, "onStart", onStart, call) as Attributes | AttributeList | null | undefined) ?? undefined;
     if (got !== undefined) {
       kindRaw = perKey(rec);
       // Written key by key below when it can be; else scoped (and, with no hide flag set, images masked) here, and
       // with a hide flag set everything is masked together below.
-      kindAttrs = kindRaw ? got : kindAttributes(got, rec, !captureConfig().masking);
+      if (got instanceof AttributeList) {
+        if (kindRaw) kindList = got;
+        else kindAttrs = kindAttributes(got.toAttributes(), rec, !captureConfig().masking);
+      } else {
+        kindAttrs = kindRaw ? got : kindAttributes(got, rec, !captureConfig().masking);
+      }
     }
   }
   let inputValue: string | undefined;
@@ -165,7 +174,7 @@ function writeStart(
     options.captureInput !== false &&
     args.length > 0 &&
     !plan.staticInput &&
-    (kindAttrs?.[INPUT_VALUE] ?? dynamic?.[INPUT_VALUE] ?? ctxAttrs?.[INPUT_VALUE]) === undefined
+    (kindAttrs?.[INPUT_VALUE] ?? kindList?.get(INPUT_VALUE) ?? dynamic?.[INPUT_VALUE] ?? ctxAttrs?.[INPUT_VALUE]) === undefined
   ) {
     const input = options.input;
     const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : argumentsValue(rec, args);
@@ -185,6 +194,8 @@ function writeStart(
     if (kindAttrs !== undefined) {
       if (kindRaw) writeKindAttributes(span, kindAttrs, rec);
       else setEach(span, kindAttrs);
+    } else if (kindList !== undefined) {
+      writeKindList(span, kindList, rec);
     }
     if (inputValue !== undefined) {
       span.setAttribute(INPUT_VALUE, inputValue);
@@ -193,7 +204,7 @@ function writeStart(
   } else {
     // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below
     // into a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
-    const attrs: Attributes = Object.assign({}, rec.staticAttributes, ctxAttrs, dynamic, kindAttrs);
+    const attrs: Attributes = Object.assign({}, rec.staticAttributes, ctxAttrs, dynamic, kindAttrs ?? kindList?.toAttributes());
     if (inputValue !== undefined) {
       attrs[INPUT_VALUE] = inputValue;
       attrs[INPUT_MIME_TYPE] = inputMime;

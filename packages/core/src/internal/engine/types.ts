@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue, SpanOptions } from "@opentelemetry/api";
+import type { AttributeList } from "../../attribute-list.js";
 import type { DataKeys } from "../../capture/scope.js";
 import type { CommonOptions } from "../../common-options.js";
 import type { CallInfo, CallStart } from "../../types.js";
@@ -7,7 +8,7 @@ import type { CallInfo, CallStart } from "../../types.js";
 export interface KindHooks {
   name: string;
   spanKind: string;
-  onStart?: ((call: CallStart<any, any>) => Attributes | undefined | void) | undefined;
+  onStart?: ((call: CallStart<any, any>) => Attributes | AttributeList | undefined | void) | undefined;
   onResult?: ((result: unknown, call: CallInfo<any>) => Attributes | undefined | void) | undefined;
   onChunk?: ((chunk: unknown, call: CallInfo<any>) => void) | undefined;
   onStreamEnd?: ((call: CallInfo<any>) => Attributes | undefined | void) | undefined;
