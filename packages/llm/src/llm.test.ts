@@ -420,6 +420,27 @@ describe("the same call reads the same whichever path recorded it", () => {
 });
 
 describe("@llm options, recorder and masking", () => {
+  test("the provider and system options beat what a request's model names, whichever form the request's attributes take", async () => {
+    using traces = captureTraces();
+    // An OpenAI request whose model names openai: the options say the call went through Azure.
+    const request = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], temperature: 0 };
+    // A string answer names no model: what the span carries comes from the request and the options alone.
+    const answer = "ok";
+    for (const extra of [{}, { captureInput: false }, { captureOutput: false }]) {
+      const ask = llm.wrap(async (_r: typeof request) => answer, { name: `azure ${JSON.stringify(extra)}`, provider: "azure", system: "openai-azure", ...extra });
+      assert.equal(await ask(request), answer);
+      const a = traces.get({ name: `azure ${JSON.stringify(extra)}` }).attributes;
+      assert.equal(a["llm.provider"], "azure", JSON.stringify(extra));
+      assert.equal(a["llm.system"], "openai-azure", JSON.stringify(extra));
+      assert.equal(a["llm.model_name"], "gpt-4o", JSON.stringify(extra));
+      assert.equal(a["llm.input_messages.0.message.content"], "captureInput" in extra ? undefined : "hi", JSON.stringify(extra));
+    }
+    // Without the options, the request's model decides.
+    const plain = llm.wrap(async (_r: typeof request) => answer, { name: "inferred" });
+    await plain(request);
+    assert.equal(traces.get({ name: "inferred" }).attributes["llm.provider"], "openai");
+  });
+
   test("options give provider/system/model and beat inference; wrong options fail at definition", async () => {
     using traces = captureTraces();
     const ask = llm.wrap(async (q: string) => `echo ${q}`, { provider: "openrouter", system: "google", model: "openrouter/google/gemma-3n-e4b-it:free", invocationParameters: { temperature: 1 } });

@@ -2,10 +2,10 @@ import type { Attributes } from "@opentelemetry/api";
 import { MimeType, OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { defineKind, FIRST_TOKEN_EVENT, safeJson } from "@calltree/core/kind";
 import { GEN_AI } from "./internal/genai.js";
-import type { CallInfo, CallStart, ChildSpan, Kind } from "@calltree/core/kind";
+import type { AttributeList, CallInfo, CallStart, ChildSpan, Kind } from "@calltree/core/kind";
 import { z } from "zod";
 import { computeCost, writeCostAttributes } from "./internal/cost/index.js";
-import { createStreamAggregator, extractLlmRequest, readLlmResponse, sdkAnswerMessagesOf } from "./internal/extract/index.js";
+import { createStreamAggregator, extractLlmRequest, readLlmResponse, requestAttributeList, sdkAnswerMessagesOf } from "./internal/extract/index.js";
 import type { StreamAggregator } from "./internal/extract/index.js";
 import {
   addTokenCounts,
@@ -243,6 +243,28 @@ export function prepare(attrs: Attributes, call: CallStart<LlmOptions, LlmState>
   return attrs;
 }
 
+/**
+ * {@link prepare} for a request's attributes at the start of a call, as the list the engine writes pair by pair. A
+ * request carries no usage; what prepare() would change in it is the provider and system the options name, set in
+ * place. A side withheld (`captureInput`/`captureOutput: false`), or a model known to have answered already, takes
+ * the object form and prepare() itself.
+ */
+function prepareRequest(list: AttributeList, call: CallStart<LlmOptions, LlmState>): Attributes | AttributeList {
+  const options = call.options;
+  if (options.captureInput === false || options.captureOutput === false || stateOf(call).responseModel !== undefined) {
+    return prepare(list.toAttributes(), call, true);
+  }
+  if (options.provider !== undefined) replaceValue(list, SC.LLM_PROVIDER, options.provider);
+  if (options.system !== undefined) replaceValue(list, SC.LLM_SYSTEM, options.system);
+  return list;
+}
+
+// Sets every value of `key` already in `list` to `value` (none is added: see prepare()).
+function replaceValue(list: AttributeList, key: string, value: string): void {
+  const keys = list.keys;
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) list.values[i] = value;
+}
+
 /** Learns the model that answered from a response (or stream) and the request's model. */
 export function noteModels(state: LlmState, request: unknown, answered: string | undefined): void {
   if (request !== undefined && isRecord(request) && typeof request["model"] === "string") state.model ??= request["model"];
@@ -419,7 +441,7 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
     // A lone string prompt: one user message, no model to learn.
     if (typeof request === "string") return prepare(textMessage(SC.LLM_INPUT_MESSAGES, "user", request), call, true);
     noteModels(state, request, undefined);
-    return prepare(extractLlmRequest(request), call, true);
+    return prepareRequest(requestAttributeList(request), call);
   },
   onResult(result, call) {
     const state = stateOf(call);

@@ -3,6 +3,7 @@
 // streamed response of any provider produce keys of exactly the same form.
 import type { LlmTokenCount } from "../../token-count.js";
 import type { Attributes } from "@opentelemetry/api";
+import { AttributeList } from "@calltree/core/kind";
 // Audio leaves are exported as constants but not included in the `SemanticConventions` object.
 import { AUDIO_MIME_TYPE, AUDIO_URL, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 
@@ -80,12 +81,20 @@ export interface NormalizedResponse {
   readonly finishReason?: string;
 }
 
-/** Attributes written by {@link set} so far: what a message costs is the difference across its writing. */
+/** Attributes written by {@link put} so far: what a message costs is the difference across its writing. */
 let writes = 0;
 
-function set(attrs: Attributes, key: string, value: string | number | undefined): void {
+/**
+ * Where the writers below put attributes: an object, or an {@link AttributeList} (what `@llm`'s `onStart` returns
+ * for a request: its fifty-odd keys would make an object V8 keeps as a hash table, slow to build and to walk).
+ */
+export type AttributeSink = Attributes | AttributeList;
+
+/** Puts `key` in `attrs` unless `value` is `undefined`. */
+export function put(attrs: AttributeSink, key: string, value: string | number | undefined): void {
   if (value !== undefined) {
-    attrs[key] = value;
+    if (attrs instanceof AttributeList) attrs.set(key, value);
+    else attrs[key] = value;
     writes++;
   }
 }
@@ -193,13 +202,13 @@ export function textMessage(list: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_O
 }
 
 /** Writes one message; returns how many attributes it wrote. */
-function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): number {
+function writeMessage(attrs: AttributeSink, keys: MessageKeys, message: Message): number {
   const before = writes;
   const prefix = keys.prefix;
-  set(attrs, keys.role, message.role);
-  set(attrs, keys.content, message.content);
-  set(attrs, keys.name, message.name);
-  set(attrs, keys.toolCallId, message.toolCallId);
+  put(attrs, keys.role, message.role);
+  put(attrs, keys.content, message.content);
+  put(attrs, keys.name, message.name);
+  put(attrs, keys.toolCallId, message.toolCallId);
   const contents = message.contents;
   if (contents !== undefined) {
     const n = Math.min(contents.length, MAX_PARTS);
@@ -207,17 +216,17 @@ function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): n
       const part = contents[j];
       if (part === undefined) continue;
       const k = partKeys(keys, prefix, j);
-      set(attrs, k.type, part.type);
-      set(attrs, k.text, part.text);
-      if (part.type === "image") set(attrs, k.image, part.url);
+      put(attrs, k.type, part.type);
+      put(attrs, k.text, part.text);
+      if (part.type === "image") put(attrs, k.image, part.url);
       if (part.type === "audio") {
-        set(attrs, k.audioUrl, part.url);
-        set(attrs, k.audioMime, part.mimeType);
+        put(attrs, k.audioUrl, part.url);
+        put(attrs, k.audioMime, part.mimeType);
       }
-      set(attrs, k.id, part.id);
-      set(attrs, k.signature, part.signature);
-      set(attrs, k.data, part.data);
-      set(attrs, k.encrypted, part.encryptedContent);
+      put(attrs, k.id, part.id);
+      put(attrs, k.signature, part.signature);
+      put(attrs, k.data, part.data);
+      put(attrs, k.encrypted, part.encryptedContent);
     }
   }
   const calls = message.toolCalls;
@@ -227,14 +236,14 @@ function writeMessage(attrs: Attributes, keys: MessageKeys, message: Message): n
       const call = calls[j];
       if (call === undefined) continue;
       const k = callKeys(keys, prefix, j);
-      set(attrs, k.id, call.id);
-      set(attrs, k.name, call.name);
-      set(attrs, k.arguments, call.arguments);
+      put(attrs, k.id, call.id);
+      put(attrs, k.name, call.name);
+      put(attrs, k.arguments, call.arguments);
     }
   }
   if (message.functionCall !== undefined) {
-    set(attrs, keys.functionName, message.functionCall.name);
-    set(attrs, keys.functionArguments, message.functionCall.arguments);
+    put(attrs, keys.functionName, message.functionCall.name);
+    put(attrs, keys.functionArguments, message.functionCall.arguments);
   }
   return writes - before;
 }
@@ -256,7 +265,7 @@ const MAX_PARTS = 32;
 
 /** Writes `messages` under `llm.input_messages` or `llm.output_messages`, within {@link MESSAGE_ATTRIBUTES}. */
 export function writeMessages(
-  attrs: Attributes,
+  attrs: AttributeSink,
   key: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_OUTPUT_MESSAGES,
   messages: readonly Message[],
 ): void {
@@ -264,6 +273,7 @@ export function writeMessages(
   const budget = key === SC.LLM_INPUT_MESSAGES ? MESSAGE_ATTRIBUTES.input : MESSAGE_ATTRIBUTES.output;
   // Every message, as a conversation of usual length needs; what each cost decides the cut when it did not fit.
   const costs: number[] = new Array(n);
+  const mark = attrs instanceof AttributeList ? attrs.length : 0;
   let used = 0;
   for (let i = 0; i < n; i++) {
     const message = messages[i];
@@ -271,14 +281,19 @@ export function writeMessages(
     used += costs[i]!;
   }
   if (used <= budget) return;
-  const prefix = `${key}.`;
-  for (const k of Object.keys(attrs)) if (k.startsWith(prefix)) delete attrs[k];
+  // What was written goes, and what fits is written again: a list takes back its pairs since the mark (the messages
+  // were the last written), an object loses its keys of this list.
+  if (attrs instanceof AttributeList) attrs.truncate(mark);
+  else {
+    const prefix = `${key}.`;
+    for (const k of Object.keys(attrs)) if (k.startsWith(prefix)) delete attrs[k];
+  }
   used = 0;
   let head = 0;
   while (head < n && head < HEAD_MESSAGES && used + costs[head]! <= budget) used += costs[head++]!;
   let tail = n;
   while (tail > head && used + costs[tail - 1]! <= budget) used += costs[--tail]!;
-  attrs[key === SC.LLM_INPUT_MESSAGES ? LLM_INPUT_MESSAGES_OMITTED : LLM_OUTPUT_MESSAGES_OMITTED] = tail - head;
+  put(attrs, key === SC.LLM_INPUT_MESSAGES ? LLM_INPUT_MESSAGES_OMITTED : LLM_OUTPUT_MESSAGES_OMITTED, tail - head);
   let out = 0;
   for (let i = 0; i < n; i++) {
     if (i === head) i = tail;
@@ -297,14 +312,14 @@ function toolKeysOf(i: number): readonly [string, string, string] {
 }
 
 /** Writes `llm.tools.N.tool.{json_schema,name,description}`. */
-export function writeTools(attrs: Attributes, tools: readonly ToolDefinition[]): void {
+export function writeTools(attrs: AttributeSink, tools: readonly ToolDefinition[]): void {
   for (let i = 0; i < tools.length; i++) {
     const tool = tools[i];
     if (tool === undefined) continue;
     const k = i < 128 ? (toolKeys[i] ??= toolKeysOf(i)) : toolKeysOf(i);
-    set(attrs, k[0], tool.jsonSchema);
-    set(attrs, k[1], tool.name);
-    set(attrs, k[2], tool.description);
+    put(attrs, k[0], tool.jsonSchema);
+    put(attrs, k[1], tool.name);
+    put(attrs, k[2], tool.description);
   }
 }
 
@@ -318,14 +333,14 @@ export function writeTokenCounts(attrs: Attributes, counts: TokenCounts): void {
     (counts.prompt !== undefined && counts.completion !== undefined
       ? counts.prompt + counts.completion
       : undefined);
-  set(attrs, SC.LLM_TOKEN_COUNT_PROMPT, counts.prompt);
-  set(attrs, SC.LLM_TOKEN_COUNT_COMPLETION, counts.completion);
-  set(attrs, SC.LLM_TOKEN_COUNT_TOTAL, total);
-  set(attrs, SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ, counts.cacheRead);
-  set(attrs, SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE, counts.cacheWrite);
-  set(attrs, SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO, counts.promptAudio);
-  set(attrs, SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING, counts.reasoning);
-  set(attrs, SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO, counts.completionAudio);
+  put(attrs, SC.LLM_TOKEN_COUNT_PROMPT, counts.prompt);
+  put(attrs, SC.LLM_TOKEN_COUNT_COMPLETION, counts.completion);
+  put(attrs, SC.LLM_TOKEN_COUNT_TOTAL, total);
+  put(attrs, SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ, counts.cacheRead);
+  put(attrs, SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_WRITE, counts.cacheWrite);
+  put(attrs, SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_AUDIO, counts.promptAudio);
+  put(attrs, SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_REASONING, counts.reasoning);
+  put(attrs, SC.LLM_TOKEN_COUNT_COMPLETION_DETAILS_AUDIO, counts.completionAudio);
 }
 
 /** Adds `b` into `a` field by field (multi-step AI SDK streams report usage per step). */

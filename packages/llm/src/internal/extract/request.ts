@@ -1,9 +1,10 @@
 // Attributes of an LLM request: model, provider, invocation parameters, input messages, tools.
 import type { Attributes } from "@opentelemetry/api";
+import { AttributeList } from "@calltree/core/kind";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { normalizeMessages, normalizeSystem } from "./messages.js";
-import type { Message } from "./model.js";
-import { textMessage, writeMessages, writeTools } from "./model.js";
+import type { AttributeSink, Message } from "./model.js";
+import { put, writeMessages, writeTools } from "./model.js";
 import { requestModelOf, resolveProvider } from "./provider.js";
 import { guard, isPlainObject, isRecord, list, safeJson, snapshot, str } from "./shape.js";
 import type { Rec } from "./shape.js";
@@ -99,26 +100,34 @@ function requestMessages(r: Rec): Message[] {
  */
 export function extractLlmRequest(request: unknown): Attributes {
   const attrs: Attributes = {};
+  writeRequest(attrs, request);
+  return attrs;
+}
+
+/** {@link extractLlmRequest} as an {@link AttributeList}: the same pairs, for `@llm`'s `onStart`. */
+export function requestAttributeList(request: unknown): AttributeList {
+  const list = new AttributeList();
+  writeRequest(list, request);
+  return list;
+}
+
+function writeRequest(attrs: AttributeSink, request: unknown): void {
   guard(() => {
     if (typeof request === "string") {
-      Object.assign(attrs, textMessage(SC.LLM_INPUT_MESSAGES, "user", request));
+      writeMessages(attrs, SC.LLM_INPUT_MESSAGES, [{ role: "user", content: request }]);
       return;
     }
     if (!isRecord(request)) return;
     const r = snapshot(request);
     guard(() => {
       const model = requestModelOf(r);
-      if (model.name !== undefined) attrs[SC.LLM_MODEL_NAME] = model.name;
+      put(attrs, SC.LLM_MODEL_NAME, model.name);
       const info = resolveProvider({ requestModel: model });
-      if (info.provider !== undefined) attrs[SC.LLM_PROVIDER] = info.provider;
-      if (info.system !== undefined) attrs[SC.LLM_SYSTEM] = info.system;
+      put(attrs, SC.LLM_PROVIDER, info.provider);
+      put(attrs, SC.LLM_SYSTEM, info.system);
     });
-    guard(() => {
-      const params = invocationParameters(r);
-      if (params !== undefined) attrs[SC.LLM_INVOCATION_PARAMETERS] = params;
-    });
+    guard(() => put(attrs, SC.LLM_INVOCATION_PARAMETERS, invocationParameters(r)));
     guard(() => writeMessages(attrs, SC.LLM_INPUT_MESSAGES, requestMessages(r)));
     guard(() => writeTools(attrs, normalizeTools(r["tools"], r["functions"])));
   });
-  return attrs;
 }
