@@ -2,7 +2,7 @@ import type { Attributes, AttributeValue } from "@opentelemetry/api";
 
 /**
  * Attributes as two parallel arrays, keys and values, in the order they were set: what a kind's `onStart` may
- * return instead of an {@link Attributes} object when it writes many keys (an LLM request's messages and tools). An
+ * return instead of an `Attributes` object when it writes many keys (an LLM request's messages and tools). An
  * object built key by key with computed keys turns into a hash table in V8 past a dozen or so keys, and every later
  * read of it (a `for…in`, `Object.keys`) collects and sorts its keys; a list costs a push per key and is written to
  * the span by index. Core writes it exactly as it would write the same pairs as an object: each
