@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, Span } from "@opentelemetry/api";
-import type { AttributeList } from "../../attribute-list.js";
 import { MimeType, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import type { AttributeList } from "../../attribute-list.js";
 import { captureConfig } from "../../capture/config.js";
 import { maskAttributes } from "../../capture/mask.js";
 import { scopeAttributes } from "../../capture/scope.js";

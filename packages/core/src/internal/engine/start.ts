@@ -1,6 +1,7 @@
 // Starting a call: the span, its start attributes and the context the function runs in.
 import { context, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import type { Attributes, AttributeValue, Context, Span, Tracer } from "@opentelemetry/api";
+import { AttributeList } from "../../attribute-list.js";
 import { captureConfig } from "../../capture/config.js";
 import { maskAttributes } from "../../capture/mask.js";
 import { activeTracer } from "../../tracer.js";
@@ -18,7 +19,6 @@ import {
   writeKindList,
   writeMasked,
 } from "./attributes.js";
-import { AttributeList } from "../../attribute-list.js";
 import { Call, CALL_KEY } from "./call.js";
 import { callContext, contextInfo } from "./context.js";
 import type { ContextInfo } from "./context.js";
