@@ -46,7 +46,11 @@ const NOT_PARAMETERS: ReadonlySet<string> = new Set([
 function invocationParameters(r: Rec): string | undefined {
   const params: Record<string, unknown> = {};
   let any = false;
-  for (const [key, value] of Object.entries(r)) {
+  // Keys, not entries: no pair array per field (this runs for every request).
+  const keys = Object.keys(r);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = r[key];
     if (NOT_PARAMETERS.has(key) || value === undefined) continue;
     if (key === "model" && typeof value !== "string") continue;
     if (typeof value === "function" || typeof value === "symbol") continue;
