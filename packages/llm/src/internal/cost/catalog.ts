@@ -13,10 +13,11 @@ export interface CatalogEntry {
   /** The catalog's model id, e.g. `gpt-4o` for `gpt-4o-2024-08-06`. */
   readonly model: string;
   /**
-   * The model's rates at `when` (a few models change price by date or time of day), or undefined when the
-   * catalog prices it in units other than tokens (audio hours, pages) so token counts cannot price it.
+   * The model's rates at `when` (now when not given: a few models change price by date or time of day), or
+   * undefined when the catalog prices it in units other than tokens (audio hours, pages) so token counts cannot
+   * price it.
    */
-  rates(when: Date): Rates | undefined;
+  rates(when?: Date): Rates | undefined;
 }
 
 // The lookup only needs the matched model and its price; zero usage keeps the calculation trivial.
@@ -113,7 +114,7 @@ function toEntry(found: PriceCalculation, form: string): CatalogEntry {
     provider,
     model,
     rates: (when) => {
-      const current = probe(form, { provider: single, timestamp: when });
+      const current = probe(form, { provider: single, timestamp: when ?? new Date() });
       return current === undefined ? undefined : toRates(current.model_price);
     },
   };

@@ -77,13 +77,23 @@ function compute({ model, provider, tokens, at }: CostInput): CostBreakdown | un
   const promptAudioCount = count(tokens.promptAudio);
   const reasoningCount = count(tokens.reasoning);
   const completionAudioCount = count(tokens.completionAudio);
-  const given = [promptCount, completionCount, cacheReadCount, cacheWriteCount, promptAudioCount, reasoningCount, completionAudioCount];
-  if (given.every((value) => value === undefined)) return undefined;
+  if (
+    promptCount === undefined &&
+    completionCount === undefined &&
+    cacheReadCount === undefined &&
+    cacheWriteCount === undefined &&
+    promptAudioCount === undefined &&
+    reasoningCount === undefined &&
+    completionAudioCount === undefined
+  ) {
+    return undefined;
+  }
 
   const name = typeof provider === "string" && provider.trim() !== "" ? provider.trim() : undefined;
   const source = findPrice(model.trim(), name);
   if (source === undefined) return undefined;
-  const rates = source.rates(at instanceof Date && !Number.isNaN(at.getTime()) ? at : new Date());
+  // No date made for a price that does not change with it (most): the source takes "now" when it needs one.
+  const rates = source.rates(at instanceof Date && !Number.isNaN(at.getTime()) ? at : undefined);
   if (rates === undefined) return undefined;
 
   // Details are parts of the prompt and completion. Where they add up to more than the count given, the count

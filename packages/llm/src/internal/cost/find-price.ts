@@ -11,8 +11,8 @@ export interface PriceSource {
   readonly model: string;
   /** The catalog's provider id; absent for a user's price. */
   readonly provider?: string;
-  /** The rates in force at `when`; undefined when the model cannot be priced from token counts. */
-  rates(when: Date): Rates | undefined;
+  /** The rates in force at `when` (now when not given); undefined when the model cannot be priced from token counts. */
+  rates(when?: Date): Rates | undefined;
 }
 
 // computeCost() runs at the end of every LLM span, and a catalog search takes tens of microseconds per try:
