@@ -1,4 +1,4 @@
-import type { Attributes, Span } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Span } from "@opentelemetry/api";
 import type { CommonOptions } from "./common-options.js";
 
 /** Any function. */
@@ -25,6 +25,15 @@ export interface CallInfo<O = CommonOptions, D = unknown> {
   data: D | undefined;
   /** Sets attributes on the span, after masking. Ignored once the span ended. */
   setAttributes(attributes: Attributes): void;
+  /**
+   * One attribute of what the running hook has to say, through the same capture as the attributes a hook returns
+   * (`captureInput`/`captureOutput`, masking, the size limit). In `onStart` and `onResult` it counts as a key of the
+   * returned attributes (a returned key of the same name wins; an `input.value` or `output.value` set here replaces
+   * the default capture as a returned one does) and, with no hide flag set and no side withheld, goes to the span at
+   * once, with no object built and walked: the cheap way for a hook to say a few keys. Anywhere else it is written
+   * at once, as {@link CallInfo.setAttributes} writes. `undefined` writes nothing; ignored once the span ended.
+   */
+  set(key: string, value: AttributeValue | undefined): void;
   /** Adds an event to the span. Ignored once the span ended. */
   addEvent(name: string, attributes?: Attributes): void;
   /** The nearest enclosing calltree call (optionally of the given kind name, e.g. `"agent"`); its span exists. */
@@ -41,8 +50,8 @@ export interface CallInfo<O = CommonOptions, D = unknown> {
 /**
  * The call as a kind's `onStart` hook sees it: the span has started (with the span kind as its only start
  * attribute, so `call.span.spanContext()` gives its ids), the method has not run yet, and what `onStart` has to say
- * goes into the attributes it returns, written with the call's other start attributes (static, context, input) and
- * through the same capture, rather than through `setAttributes` or `addEvent`.
+ * goes into the attributes it returns (or through {@link CallInfo.set}), written with the call's other start
+ * attributes (static, context, input) and through the same capture, rather than through `setAttributes` or `addEvent`.
  */
 export type CallStart<O = CommonOptions, D = unknown> = Omit<CallInfo<O, D>, "setAttributes" | "addEvent">;
 

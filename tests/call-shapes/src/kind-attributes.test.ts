@@ -147,3 +147,161 @@ describe("an AttributeList returned by onStart", () => {
   });
 });
 
+
+describe("call.set() in a kind hook", () => {
+  const image = `data:image/png;base64,${"A".repeat(40_000)}`;
+  type Value = string | number | boolean | string[];
+  // What each hook says, a key said twice among them; the same pairs said with set() and returned as an object.
+  const START: ReadonlyArray<readonly [string, Value]> = [
+    ["llm.model_name", "first"],
+    ["llm.input_messages.0.message.role", "user"],
+    ["llm.input_messages.0.message.content", "y".repeat(300)],
+    ["llm.input_messages.1.message.contents.0.message_content.image.image.url", image],
+    ["llm.tools.0.tool.json_schema", '{"type":"function"}'],
+    ["test.count", 3],
+    ["test.list", ["a", "b"]],
+    ["llm.model_name", "second"],
+  ];
+  const RESULT: ReadonlyArray<readonly [string, Value]> = [
+    ["llm.output_messages.0.message.role", "assistant"],
+    ["llm.output_messages.0.message.content", "z".repeat(300)],
+    ["test.flag", true],
+  ];
+  const CLOSE: ReadonlyArray<readonly [string, Value]> = [["test.closed", "yes"]];
+  const copy = (v: Value): Value => (Array.isArray(v) ? [...v] : v);
+  const asObject = (pairs: ReadonlyArray<readonly [string, Value]>) => Object.fromEntries(pairs.map(([k, v]) => [k, copy(v)]));
+  const say = (call: { set(key: string, value: Value | undefined): void }, pairs: ReadonlyArray<readonly [string, Value]>) => {
+    for (const [k, v] of pairs) call.set(k, copy(v));
+    call.set("test.absent", undefined);
+  };
+  const returning = defineKind({
+    name: "returning",
+    spanKind: "LLM",
+    onStart: () => asObject(START),
+    onResult: () => asObject(RESULT),
+    onClose: () => asObject(CLOSE),
+  });
+  const saying = defineKind({
+    name: "saying",
+    spanKind: "LLM",
+    onStart: (call) => say(call, START),
+    onResult: (_r, call) => say(call, RESULT),
+    onClose: (call) => say(call, CLOSE),
+  });
+  const fn = (q: string) => `answer to ${q}`;
+  const settings: ReadonlyArray<{ label: string; capture?: Parameters<typeof configureCapture>[0]; options?: { captureInput?: boolean; captureOutput?: boolean } }> = [
+    { label: "default capture" },
+    { label: "maxValueLength 100", capture: { maxValueLength: 100 } },
+    { label: "images hidden", capture: { hide: { inputImages: true } } },
+    { label: "input messages hidden", capture: { hide: { inputMessages: true } } },
+    { label: "output messages hidden", capture: { hide: { outputMessages: true } } },
+    { label: "captureInput: false", options: { captureInput: false } },
+    { label: "captureOutput: false", options: { captureOutput: false } },
+  ];
+  for (const setting of settings) {
+    test(`writes what the same keys returned write (${setting.label})`, () => {
+      using traces = captureTraces();
+      if (setting.capture !== undefined) configureCapture(setting.capture);
+      try {
+        assert.equal(returning.wrap(fn, { name: "returned", ...setting.options })("q"), "answer to q");
+        assert.equal(saying.wrap(fn, { name: "said", ...setting.options })("q"), "answer to q");
+      } finally {
+        resetCapture();
+      }
+      const written = (name: string) => Object.fromEntries(Object.entries(traces.get({ name }).attributes).filter(([k]) => !k.startsWith("code.")));
+      const said = written("said");
+      assert.deepEqual(said, written("returned"));
+      if (setting.label === "default capture") {
+        assert.equal(said["llm.model_name"], "second");
+        assert.equal(said["test.closed"], "yes");
+        assert.equal(said["output.value"], "answer to q");
+        assert.notEqual(said["llm.input_messages.1.message.contents.0.message_content.image.image.url"], image);
+        assert.equal("test.absent" in said, false);
+      }
+      if (setting.label === "maxValueLength 100") assert.ok(String(said["llm.output_messages.0.message.content"]).length <= 100);
+      if (setting.options?.captureInput === false) assert.equal(said["llm.input_messages.0.message.content"], undefined);
+      if (setting.options?.captureOutput === false) assert.equal(said["llm.output_messages.0.message.content"], undefined);
+    });
+  }
+
+  test("a key the hook also returns takes the returned value", () => {
+    using traces = captureTraces();
+    const kind = defineKind({
+      name: "both",
+      spanKind: "CHAIN",
+      onStart: (call) => {
+        call.set("test.key", "said");
+        return { "test.key": "returned" };
+      },
+      onResult: (_r, call) => {
+        call.set("test.end", "said");
+        return { "test.end": "returned" };
+      },
+    });
+    kind.wrap(fn, { name: "both" })("q");
+    const span = traces.get({ name: "both" });
+    assert.equal(span.attributes["test.key"], "returned");
+    assert.equal(span.attributes["test.end"], "returned");
+  });
+
+  test("input.value in onStart and output.value in onResult replace the default capture", () => {
+    using traces = captureTraces();
+    const kind = defineKind({
+      name: "own",
+      spanKind: "CHAIN",
+      onStart: (call) => call.set("input.value", "the kind's input"),
+      onResult: (_r, call) => call.set("output.value", "the kind's output"),
+    });
+    for (const hide of [false, true]) {
+      if (hide) configureCapture({ hide: { inputMessages: true } });
+      try {
+        kind.wrap(fn, { name: `own-${hide}` })("q");
+      } finally {
+        resetCapture();
+      }
+      const span = traces.get({ name: `own-${hide}` });
+      assert.equal(span.attributes["input.value"], "the kind's input");
+      assert.equal(span.attributes["output.value"], "the kind's output");
+    }
+  });
+
+  test("in onError and at a stream's end it counts with what the hook returns; outside a hook it writes at once", async () => {
+    using traces = captureTraces();
+    const boom = new Error("boom");
+    const kind = defineKind({
+      name: "elsewhere",
+      spanKind: "CHAIN",
+      onError: (_e, call) => {
+        call.set("test.error", "said");
+        return { "test.other": "returned" };
+      },
+      onStreamEnd: (call) => call.set("test.stream", "said"),
+    });
+    const failing = kind.wrap(() => {
+      throw boom;
+    }, { name: "failing" });
+    assert.throws(() => failing(), (e) => e === boom);
+    const streaming = kind.wrap(async function* () {
+      yield "a";
+      yield "b";
+    }, { name: "streaming" });
+    const chunks: string[] = [];
+    for await (const c of streaming()) chunks.push(c);
+    assert.deepEqual(chunks, ["a", "b"]);
+    let ended: { set(key: string, value: string): void } | undefined;
+    const inside = kind.wrap(() => {
+      ended = kind.current()!;
+      ended.set("test.inside", "said");
+      return 1;
+    }, { name: "inside" });
+    assert.equal(inside(), 1);
+    assert.doesNotThrow(() => ended!.set("test.late", "after the end"));
+    await traces.flush();
+    assert.equal(traces.get({ name: "failing" }).attributes["test.error"], "said");
+    assert.equal(traces.get({ name: "failing" }).attributes["test.other"], "returned");
+    assert.equal(traces.get({ name: "streaming" }).attributes["test.stream"], "said");
+    assert.equal(traces.get({ name: "streaming" }).attributes["output.value"], "ab");
+    assert.equal(traces.get({ name: "inside" }).attributes["test.inside"], "said");
+    assert.equal(traces.get({ name: "inside" }).attributes["test.late"], undefined);
+  });
+});

@@ -130,7 +130,7 @@ export function writeKindList(span: Span, list: AttributeList, rec: MethodRecord
 }
 
 // One value of a kind's attributes, when perKey(rec): written as it is, unless the capture must change it.
-function writeKindValue(span: Span, key: string, value: AttributeValue, rec: MethodRecord, max: number): void {
+export function writeKindValue(span: Span, key: string, value: AttributeValue, rec: MethodRecord, max: number): void {
   if (typeof value === "string") {
     if (value.length <= max && (value.charCodeAt(0) !== 100 /* d */ || !value.startsWith("data:image/"))) {
       span.setAttribute(key, value);

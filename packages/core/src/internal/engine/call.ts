@@ -1,5 +1,5 @@
 import { createContextKey } from "@opentelemetry/api";
-import type { Attributes, Context, Span } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
 import { captureConfig } from "../../capture/config.js";
 import { maskAttributes } from "../../capture/mask.js";
 import type { CommonOptions } from "../../common-options.js";
@@ -8,6 +8,7 @@ import { reportOnce } from "../diagnostics.js";
 import { FIRST_TOKEN_EVENT, STREAM_STATE } from "../../conventions.js";
 import {
   EMPTY,
+  INPUT_VALUE,
   kindAttributes,
   maskedCopy,
   mimeType,
@@ -17,6 +18,7 @@ import {
   setEach,
   valueText,
   writeKindAttributes,
+  writeKindValue,
 } from "./attributes.js";
 import { guard1, guard2, recordError } from "./errors.js";
 import type { MethodRecord, Outcome } from "./types.js";
@@ -24,6 +26,13 @@ import { unwatch } from "./watchdog.js";
 
 /** Context key of the innermost calltree call. */
 export const CALL_KEY = createContextKey("calltree call v1");
+
+/** Where {@link Call.set} writes: at once through `setAttributes` (no hook that returns attributes is running). */
+export const SAY_AT_ONCE = 0;
+/** The running hook's attributes go straight to the span, pair by pair through the capture. */
+export const SAY_DIRECT = 1;
+/** The running hook's attributes are collected, then merged with what it returns. */
+export const SAY_COLLECT = 2;
 
 // The span waits at most this long for pending work (see Call.waitFor) after the call ended.
 const PENDING_CAP_MS = 5_000;
@@ -70,6 +79,11 @@ export class Call implements CallInfo<any> {
   // resultAttributes): written at close, right after them.
   outputText: string | undefined = undefined;
   outputMime: string | undefined = undefined;
+  // How set() writes while a hook runs (SAY_*); what it collected; whether it set the input or the output value.
+  sayMode = SAY_AT_ONCE;
+  said: Attributes | undefined = undefined;
+  saidInput = false;
+  saidOutput = false;
   // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see streams.ts).
   streamCtx: Context | undefined = undefined;
 
@@ -102,6 +116,34 @@ export class Call implements CallInfo<any> {
     } catch (e) {
       reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
     }
+  }
+
+  set(key: string, value: AttributeValue | undefined): void {
+    if (value === undefined) return;
+    const mode = this.sayMode;
+    if (mode === SAY_DIRECT) {
+      if (key === INPUT_VALUE) this.saidInput = true;
+      else if (key === OUTPUT_VALUE) this.saidOutput = true;
+      try {
+        writeKindValue(this.span, key, value, this.rec, captureConfig().maxValueLength);
+      } catch (e) {
+        reportOnce(`set-attributes:${this.rec.kind.name}`, "could not set span attributes", e);
+      }
+    } else if (mode === SAY_COLLECT) {
+      (this.said ??= {})[key] = value;
+    } else {
+      const one: Attributes = {};
+      one[key] = value;
+      this.setAttributes(one);
+    }
+  }
+
+  /** What a hook run with SAY_COLLECT set through set() and what it returned, as one object (returned keys win). */
+  merged(got: Attributes | undefined): Attributes | undefined {
+    const said = this.said;
+    if (said === undefined) return got;
+    this.said = undefined;
+    return got === undefined ? said : Object.assign(said, got);
   }
 
   addEvent(name: string, attributes?: Attributes): void {
@@ -162,7 +204,11 @@ export class Call implements CallInfo<any> {
     let attrs: Attributes | undefined;
     let shared = false;
     if (hook !== undefined) {
-      const got = guard2(this, "onResult", hook, result, this) ?? undefined;
+      // What the hook set() goes to the span at once when it can be written key by key (see writeKindAttributes).
+      this.sayMode = perKey(rec) ? SAY_DIRECT : SAY_COLLECT;
+      let got = guard2(this, "onResult", hook, result, this) ?? undefined;
+      this.sayMode = SAY_AT_ONCE;
+      got = this.merged(got);
       if (got !== undefined) {
         // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy. Not when
         // the span waits for pending work: the hook's object, if it shares it, could change in the meantime.
@@ -172,16 +218,17 @@ export class Call implements CallInfo<any> {
           attrs = kindAttributes(got, rec, true);
           if (attrs === got && waits) attrs = Object.assign({}, got);
         }
-        // The hook's own object is never extended: the output then waits in the call until the span closes.
+        // The hook's own object is never extended.
         shared = attrs === got;
       }
     }
-    if (rec.options.captureOutput !== false && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
+    if (rec.options.captureOutput !== false && !this.saidOutput && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
       if (output !== undefined) value = guard1(this, "output mapper", output, result);
-      if (value !== undefined && shared) {
-        // Masking is off here (else the hook's attributes were copied).
+      if (value !== undefined && (shared || !captureConfig().masking)) {
+        // With masking off (always so when the hook's own object is kept) the output needs no pass of its own, and
+        // no object: it waits in the call and is written at close, after the hook's attributes.
         this.outputText = valueText(value);
         this.outputMime = mimeType(value);
       } else if (value !== undefined) {
@@ -223,7 +270,9 @@ export class Call implements CallInfo<any> {
     let last: Attributes | undefined;
     if (hook !== undefined) {
       // The kind's last word, when nothing can reach the call any more (e.g. usage, once every child was seen).
-      const got = guard1(this, "onClose", hook, this) ?? undefined;
+      this.sayMode = SAY_COLLECT;
+      const got = this.merged(guard1(this, "onClose", hook, this) ?? undefined);
+      this.sayMode = SAY_AT_ONCE;
       if (got !== undefined) {
         try {
           last = kindAttributes(got, this.rec, true);
@@ -256,7 +305,9 @@ export class Call implements CallInfo<any> {
     const hook = this.rec.kind.onError;
     let attrs: Attributes | undefined = extra;
     if (hook !== undefined) {
-      const more = guard2(this, "onError", hook, error, this);
+      this.sayMode = SAY_COLLECT;
+      const more = this.merged(guard2(this, "onError", hook, error, this) ?? undefined);
+      this.sayMode = SAY_AT_ONCE;
       if (more !== undefined) attrs = Object.assign({}, attrs, maskedCopy(more as Attributes, this.rec));
     }
     try {
@@ -298,7 +349,9 @@ export class Call implements CallInfo<any> {
     const hook = this.rec.kind.onStreamEnd;
     let attrs: Attributes | undefined;
     if (hook !== undefined) {
-      const got = guard1(this, "onStreamEnd", hook, this) ?? undefined;
+      this.sayMode = SAY_COLLECT;
+      const got = this.merged(guard1(this, "onStreamEnd", hook, this) ?? undefined);
+      this.sayMode = SAY_AT_ONCE;
       if (got !== undefined) attrs = maskedCopy(got, this.rec);
     }
     attrs ??= {};

@@ -19,7 +19,7 @@ import {
   writeKindList,
   writeMasked,
 } from "./attributes.js";
-import { Call, CALL_KEY } from "./call.js";
+import { Call, CALL_KEY, SAY_AT_ONCE, SAY_COLLECT, SAY_DIRECT } from "./call.js";
 import { callContext, contextInfo } from "./context.js";
 import type { ContextInfo } from "./context.js";
 import { guard, guard1 } from "./errors.js";
@@ -137,7 +137,7 @@ function startCall(rec: MethodRecord, tracer: Tracer, parentCtx: Context, info: 
 }
 
 // Everything a call writes before its method runs. The kind's `onStart` runs here, once the span has started: its
-// id is known (an agent's `graph.node.id`), and what it returns is written like the rest, not passed at start.
+// id is known (an agent's `graph.node.id`), and what it says is written like the rest, not passed at start.
 function writeStart(
   call: Call,
   plan: StartPlan,
@@ -147,73 +147,91 @@ function writeStart(
   dynamic: Attributes | undefined,
 ): void {
   const rec = call.rec;
-  const args = call.args as unknown[];
-  const options = rec.options;
-  let kindAttrs: Attributes | undefined;
-  // A list the kind returned, written pair by pair below (when perKey: else it became kindAttrs).
-  let kindList: AttributeList | undefined;
-  let kindRaw = false;
   const onStart = rec.kind.onStart;
+  // With a hide flag set (or a static value that is an image) everything passes through masking as one object.
+  if (captureConfig().masking || plan.staticImage) {
+    writeStartMasked(call, plan, span, ctxAttrs, dynamic);
+    return;
+  }
+  // The static attributes, then the context's, the `attributes` option's, the kind's and the input: later writes
+  // win, as when they were one object.
+  const keys = plan.keys;
+  const values = plan.values;
+  for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
+  if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, ctxMasking);
+  if (dynamic !== undefined) writeMasked(span, dynamic, true);
+  let kindInput = false;
   if (onStart !== undefined) {
+    // Key by key as the kind says them (set() straight to the span, a returned list or object pair by pair) when
+    // scoping and masking can change only one key at a time; else collected and scoped as one object.
+    const direct = perKey(rec);
+    call.sayMode = direct ? SAY_DIRECT : SAY_COLLECT;
     const got = (guard1(call, "onStart", onStart, call) as Attributes | AttributeList | null | undefined) ?? undefined;
-    if (got !== undefined) {
-      kindRaw = perKey(rec);
-      // Written key by key below when it can be; else scoped (and, with no hide flag set, images masked) here, and
-      // with a hide flag set everything is masked together below.
+    call.sayMode = SAY_AT_ONCE;
+    if (direct) {
+      kindInput = call.saidInput;
       if (got instanceof AttributeList) {
-        if (kindRaw) kindList = got;
-        else kindAttrs = kindAttributes(got.toAttributes(), rec, !captureConfig().masking);
-      } else {
-        kindAttrs = kindRaw ? got : kindAttributes(got, rec, !captureConfig().masking);
+        writeKindList(span, got, rec);
+        kindInput ||= got.get(INPUT_VALUE) !== undefined;
+      } else if (got !== undefined) {
+        writeKindAttributes(span, got, rec);
+        kindInput ||= got[INPUT_VALUE] !== undefined;
+      }
+    } else {
+      const all = call.merged(got instanceof AttributeList ? got.toAttributes() : got);
+      if (all !== undefined) {
+        const kindAttrs = kindAttributes(all, rec, true);
+        setEach(span, kindAttrs);
+        kindInput = kindAttrs[INPUT_VALUE] !== undefined;
       }
     }
   }
-  let inputValue: string | undefined;
-  let inputMime: string | undefined;
-  if (
-    options.captureInput !== false &&
-    args.length > 0 &&
-    !plan.staticInput &&
-    (kindAttrs?.[INPUT_VALUE] ?? kindList?.get(INPUT_VALUE) ?? dynamic?.[INPUT_VALUE] ?? ctxAttrs?.[INPUT_VALUE]) === undefined
-  ) {
-    const input = options.input;
-    const value = input !== undefined ? guard(call, "input mapper", () => input(...args)) : argumentsValue(rec, args);
-    if (value !== undefined) {
-      inputValue = valueText(value);
-      inputMime = mimeType(value);
+  if (!kindInput && dynamic?.[INPUT_VALUE] === undefined && ctxAttrs?.[INPUT_VALUE] === undefined) {
+    const input = inputOf(call, plan);
+    if (input !== undefined) {
+      span.setAttribute(INPUT_VALUE, valueText(input));
+      span.setAttribute(INPUT_MIME_TYPE, mimeType(input));
     }
   }
-  // With a hide flag set (or a static value that is an image) everything passes through masking as one object.
-  if (!captureConfig().masking && !plan.staticImage) {
-    // The static attributes, then the others, then the input: later writes win, as when they were one object.
-    const keys = plan.keys;
-    const values = plan.values;
-    for (let i = 0; i < keys.length; i++) span.setAttribute(keys[i]!, values[i]!);
-    if (ctxAttrs !== undefined) writeMasked(span, ctxAttrs, ctxMasking);
-    if (dynamic !== undefined) writeMasked(span, dynamic, true);
-    if (kindAttrs !== undefined) {
-      if (kindRaw) writeKindAttributes(span, kindAttrs, rec);
-      else setEach(span, kindAttrs);
-    } else if (kindList !== undefined) {
-      writeKindList(span, kindList, rec);
-    }
-    if (inputValue !== undefined) {
-      span.setAttribute(INPUT_VALUE, inputValue);
-      span.setAttribute(INPUT_MIME_TYPE, inputMime!);
-    }
-  } else {
-    // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below
-    // into a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
-    const attrs: Attributes = Object.assign({}, rec.staticAttributes, ctxAttrs, dynamic, kindAttrs ?? kindList?.toAttributes());
-    if (inputValue !== undefined) {
-      attrs[INPUT_VALUE] = inputValue;
-      attrs[INPUT_MIME_TYPE] = inputMime;
-    }
-    maskAttributes(attrs);
-    // The kind went with the span options; anything else masked away is simply not written.
-    if (attrs[KIND_KEY] === plan.kind) delete attrs[KIND_KEY];
-    setEach(span, attrs);
+}
+
+// writeStart with a hide flag set (or a static image): the attributes of every source and the input, masked as one
+// object.
+function writeStartMasked(call: Call, plan: StartPlan, span: Span, ctxAttrs: Attributes | undefined, dynamic: Attributes | undefined): void {
+  const rec = call.rec;
+  const onStart = rec.kind.onStart;
+  let kindAttrs: Attributes | undefined;
+  if (onStart !== undefined) {
+    call.sayMode = SAY_COLLECT;
+    const got = (guard1(call, "onStart", onStart, call) as Attributes | AttributeList | null | undefined) ?? undefined;
+    call.sayMode = SAY_AT_ONCE;
+    const all = call.merged(got instanceof AttributeList ? got.toAttributes() : got);
+    // Scoped here; masked below with everything else.
+    if (all !== undefined) kindAttrs = kindAttributes(all, rec, false);
   }
+  // Object.assign, not spread: V8 gives a spread copy a map that turns adding the dotted attribute keys below
+  // into a slow path (measured: ~2.5 µs for two keys against ~0.1 µs).
+  const attrs: Attributes = Object.assign({}, rec.staticAttributes, ctxAttrs, dynamic, kindAttrs);
+  const input = (kindAttrs?.[INPUT_VALUE] ?? dynamic?.[INPUT_VALUE] ?? ctxAttrs?.[INPUT_VALUE]) === undefined ? inputOf(call, plan) : undefined;
+  if (input !== undefined) {
+    attrs[INPUT_VALUE] = valueText(input);
+    attrs[INPUT_MIME_TYPE] = mimeType(input);
+  }
+  maskAttributes(attrs);
+  // The kind went with the span options; anything else masked away is simply not written.
+  if (attrs[KIND_KEY] === plan.kind) delete attrs[KIND_KEY];
+  setEach(span, attrs);
+}
+
+// The call's input as captured by default (the `input` mapper's value, else the arguments), when it is captured:
+// not with `captureInput: false`, no arguments, or a static input.
+function inputOf(call: Call, plan: StartPlan): unknown {
+  const rec = call.rec;
+  const options = rec.options;
+  const args = call.args as unknown[];
+  if (options.captureInput === false || args.length === 0 || plan.staticInput) return undefined;
+  const input = options.input;
+  return input !== undefined ? guard(call, "input mapper", () => input(...args)) : argumentsValue(rec, args);
 }
 
 /** The parameter names of `fn` when they are plain identifiers, else `null`. @internal */
