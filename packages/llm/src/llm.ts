@@ -11,7 +11,7 @@ import {
   addTokenCounts,
   LLM_INPUT_MESSAGES_OMITTED,
   LLM_OUTPUT_MESSAGES_OMITTED,
-  textMessage,
+  sayTextMessage,
   writeMessages,
   writeTokenCounts,
   writeTools,
@@ -265,6 +265,18 @@ function replaceValue(list: AttributeList, key: string, value: string): void {
   for (let i = 0; i < keys.length; i++) if (keys[i] === key) list.values[i] = value;
 }
 
+// The model that answered, when `llm.fetch` inside the call learned it, as prepare() writes it (a text answer names
+// none), through set().
+function sayAnsweredModel(call: CallInfo<LlmOptions, LlmState>, state: LlmState): void {
+  const answered = state.responseModel;
+  if (answered === undefined) return;
+  call.set(SC.LLM_MODEL_NAME, answered);
+  if (state.model !== undefined && state.model !== answered) {
+    call.set(SC.LLM_REQUEST_MODEL_NAME, state.model);
+    call.set(SC.LLM_RESPONSE_MODEL_NAME, answered);
+  }
+}
+
 /** Learns the model that answered from a response (or stream) and the request's model. */
 export function noteModels(state: LlmState, request: unknown, answered: string | undefined): void {
   if (request !== undefined && isRecord(request) && typeof request["model"] === "string") state.model ??= request["model"];
@@ -406,7 +418,7 @@ function recordAttributes(data: LlmRecord, call: CallStart<LlmOptions, LlmState>
 
 // The end of the call as the hooks see it: the first-token time `llm.fetch` saw when the engine saw
 // no chunk (the method read the stream itself).
-function settleAttributes(attrs: Attributes, call: CallInfo<LlmOptions, LlmState>, engineSawChunks: boolean): Attributes {
+function settleAttributes<A extends Attributes | undefined>(attrs: A, call: CallInfo<LlmOptions, LlmState>, engineSawChunks: boolean): A {
   const state = stateOf(call);
   if (!engineSawChunks && state.firstTokenAt !== undefined) {
     try {
@@ -439,7 +451,10 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
     if (request === undefined) return undefined;
     state.request = request;
     // A lone string prompt: one user message, no model to learn.
-    if (typeof request === "string") return prepare(textMessage(SC.LLM_INPUT_MESSAGES, "user", request), call, true);
+    if (typeof request === "string") {
+      sayTextMessage(call, SC.LLM_INPUT_MESSAGES, "user", request);
+      return undefined;
+    }
     noteModels(state, request, undefined);
     return prepareRequest(requestAttributeList(request), call);
   },
@@ -450,7 +465,9 @@ const kind = defineKind<LlmOptions, LlmRecord, LlmState>({
     if (typeof value === "string") {
       // The method's own answer text: the output message, never a reason to forget the model that answered (a
       // string names none; `llm.fetch` inside the method may have learned it).
-      return settleAttributes(prepare(textMessage(SC.LLM_OUTPUT_MESSAGES, "assistant", value), call, true), call, false);
+      sayTextMessage(call, SC.LLM_OUTPUT_MESSAGES, "assistant", value);
+      sayAnsweredModel(call, state);
+      return settleAttributes(undefined, call, false);
     }
     // Usage comes apart: it is written once, at close (see usageAttributes), so it is not written into the
     // attributes here only to be read back out of them and deleted by prepare().

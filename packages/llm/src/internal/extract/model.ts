@@ -190,15 +190,19 @@ const FIRST_INPUT = keysOf(SC.LLM_INPUT_MESSAGES, 0);
 const FIRST_OUTPUT = keysOf(SC.LLM_OUTPUT_MESSAGES, 0);
 
 /**
- * The attributes of one text message as the only message of `list` (what {@link writeMessages} writes for it), made
- * without the general writer: a string prompt or answer is the common case of a nested `@llm` call.
+ * Says one text message as the only message of `list` (what {@link writeMessages} writes for it) through a hook's
+ * `call.set`, without the general writer or an object: a string prompt or answer is the common case of a nested
+ * `@llm` call.
  */
-export function textMessage(list: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_OUTPUT_MESSAGES, role: string, content: string): Attributes {
+export function sayTextMessage(
+  call: { set(key: string, value: string): void },
+  list: typeof SC.LLM_INPUT_MESSAGES | typeof SC.LLM_OUTPUT_MESSAGES,
+  role: string,
+  content: string,
+): void {
   const keys = list === SC.LLM_INPUT_MESSAGES ? FIRST_INPUT : FIRST_OUTPUT;
-  const attrs: Attributes = {};
-  attrs[keys.role] = role;
-  attrs[keys.content] = content;
-  return attrs;
+  call.set(keys.role, role);
+  call.set(keys.content, content);
 }
 
 /** Writes one message; returns how many attributes it wrote. */
