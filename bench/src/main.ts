@@ -11,7 +11,10 @@
 //   --before DIR   also measure a saved build of calltree (DIR/node_modules/@calltree/{core,chain}) in the overhead
 //                  groups, interleaved with the current build: a change judged within one run
 //   --clock cpu|wall  what a sample's time is: the process's CPU time (default; fair on a shared machine) or wall time
+//   --no-pairs     skip the pairs: each bar's calltree row measured again with only its reference row, in a child
+//                  process of their own (the rows of a group share one process, and a row's neighbours move its figure)
 //   --group ID     (internal) measure one group and print its result as JSON: the child of the above
+//   --rows A,B     (internal, with --group) only these rows of the group
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
@@ -40,6 +43,8 @@ const { values } = parseArgs({
     group: { type: "string" },
     before: { type: "string" },
     clock: { type: "string", default: "cpu" },
+    rows: { type: "string" },
+    "no-pairs": { type: "boolean", default: false },
   },
 });
 
@@ -73,10 +78,24 @@ async function loadGroups(prefix?: string): Promise<Group[]> {
   return out;
 }
 
+// The group with only the rows named (in the group's order); the reference must be among them.
+function onlyRows(g: Group, ids: readonly string[]): Group {
+  const rows = g.rows;
+  return {
+    ...g,
+    rows: async () => {
+      const all = await rows();
+      for (const id of ids) if (!all.some((r) => r.id === id)) throw new Error(`no row ${id} in ${g.id}`);
+      return all.filter((r) => ids.includes(r.id));
+    },
+  };
+}
+
 if (values.group !== undefined) {
   // Child mode: one group, its result on the last stdout line.
-  const g = (await loadGroups(values.group)).find((x) => x.id === values.group);
-  if (g === undefined) throw new Error(`no group ${values.group}`);
+  const found = (await loadGroups(values.group)).find((x) => x.id === values.group);
+  if (found === undefined) throw new Error(`no group ${values.group}`);
+  const g = values.rows === undefined ? found : onlyRows(found, values.rows.split(","));
   const r = await measureGroup(g, settings, log);
   process.stdout.write(`${JSON.stringify(r)}\n`);
   process.exit(0);
@@ -111,6 +130,61 @@ for (const g of allGroups.filter((x) => wanted(x.id))) {
   }
   results.push(r);
   console.log(`\n${groupTable(r)}`);
+}
+
+// The pairs: each bar's calltree row and its reference, measured again with no other row in their process. In a
+// group, every row shares the process with the others (the peers, the old references): their garbage is collected
+// while a neighbour runs, and code they share (the SDK, the bench's helpers) sees all their shapes. A pair is closer
+// to an app, which holds one of the two; the bars stay the group's figures, the pairs are reported beside them.
+interface Pair {
+  group: string;
+  row: string;
+  reference: string;
+  ratio?: number;
+  medianNs?: number;
+  referenceNs?: number;
+}
+const pairs: Pair[] = [];
+const barRow = (g: GroupResult): string | undefined =>
+  (g.id.startsWith("overhead.") && g.tracing !== "off") || g.id.startsWith("nested.") ? "calltree" : g.id === "capture.llm-chat" ? "calltree-llm" : undefined;
+if (values["no-pairs"] !== true) {
+  for (const done of [...results]) {
+    const row = barRow(done);
+    if (row === undefined || done.reference === undefined) continue;
+    const ids = [done.reference, row];
+    let r: GroupResult;
+    if (inProcess) {
+      const g = allGroups.find((x) => x.id === done.id)!;
+      gc?.();
+      r = await measureGroup(onlyRows(g, ids), settings, log);
+    } else {
+      const self = fileURLToPath(import.meta.url);
+      const child = await runNode(["--expose-gc", self, "--group", done.id, "--rows", ids.join(","), ...(smoke ? ["--smoke"] : []), "--clock", values.clock], { passStderr: true, log });
+      if (child.code !== 0) throw new Error(`pair ${done.id} failed (exit ${child.code})`);
+      r = lastJsonLine<GroupResult>(child.stdout);
+    }
+    const measured = r.rows.find((x) => x.id === row);
+    const reference = r.rows.find((x) => x.id === done.reference);
+    pairs.push({ group: done.id, row, reference: done.reference, ratio: measured?.ratio, medianNs: measured?.medianNs, referenceNs: reference?.medianNs });
+  }
+  if (pairs.length > 0) console.log(`
+${pairsTable(pairs, results, false)}`);
+}
+
+// The pairs beside the group figures: ratio in the group, ratio alone with the reference.
+function pairsTable(list: readonly Pair[], groups: readonly GroupResult[], markdown: boolean): string {
+  const fmt = (x: number | undefined) => (x === undefined ? "–" : `${x.toFixed(2)}×`);
+  const ns = (x: number | undefined) => (x === undefined ? "–" : x >= 10_000 ? `${(x / 1000).toFixed(1)} µs` : `${Math.round(x)} ns`);
+  const lines = list.map((p) => {
+    const inGroup = groups.find((g) => g.id === p.group)?.rows.find((r) => r.id === p.row)?.ratio;
+    return [p.group, `${p.row} / ${p.reference}`, fmt(inGroup), fmt(p.ratio), `${ns(p.medianNs)} / ${ns(p.referenceNs)}`];
+  });
+  const head = ["group", "row / reference", "in the group", "the pair alone", "pair: medians"];
+  if (markdown) return [`| ${head.join(" | ")} |`, "|---|---|---:|---:|---:|", ...lines.map((l) => `| ${l.join(" | ")} |`)].join("\n");
+  return [
+    "Pairs (each bar's two rows alone in a process):",
+    ...lines.map(([group, rows, inGroup, alone, medians]) => `  ${group!.padEnd(22)} ${rows!.padEnd(34)} ${inGroup!.padStart(6)} ${alone!.padStart(6)}   ${medians}`),
+  ].join("\n");
 }
 
 // The consumer's measurement (consumer/*.cjs|mjs): outside the harness, as an app that installed calltree would
@@ -188,6 +262,7 @@ const report = {
   isolation: inProcess ? "all groups in one process" : "one child process per group",
   fairness: PEER_NOTES,
   groups: results,
+  pairs,
   throughput,
   bars,
 };
@@ -214,6 +289,15 @@ if (values.docs !== undefined) {
       "|---|---:|---|",
       ...barLines(bars, true),
       "",
+      ...(pairs.length > 0
+        ? [
+            "Each bar's calltree row measured again with only its reference row in a child process (`pairs` in the JSON; " +
+              "`--no-pairs` skips them). The bars above are the group figures.",
+            "",
+            pairsTable(pairs, results, true),
+            "",
+          ]
+        : []),
       ...results.flatMap((g) => [groupMarkdown(g), ""]),
       ...(throughput.length > 0 ? [throughputMarkdown(throughput), ""] : []),
     ].join("\n");

@@ -33,6 +33,7 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
       throughput: Array<{ id: string; skipped?: string; spansPerSecond?: number; peakRssMB?: number; delivered?: number }>;
       bars: Array<{ text: string; pass: boolean | null }>;
       isolation: string;
+      pairs: Array<{ group: string; row: string; reference: string; ratio?: number; medianNs?: number; referenceNs?: number }>;
     };
     assert.equal(report.schema, "calltree-bench/1");
     assert.equal(report.mode, "smoke");
@@ -52,6 +53,16 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
         assert.ok(Number.isFinite(row.ratio), `${g.id}/${row.id}: ratio ${row.ratio}`);
       }
       if (g.spans !== undefined) assert.ok(g.spans.expected > 0, `${g.id}: no spans made`);
+    }
+
+    // A pair for each bar that compares calltree with a reference: the overhead groups with tracing on, the nested
+    // groups and the chat.
+    const barGroups = report.groups.filter((g) => (g.id.startsWith("overhead.") && !g.id.endsWith(".off")) || g.id.startsWith("nested.") || g.id === "capture.llm-chat");
+    assert.deepEqual(report.pairs.map((p) => p.group), barGroups.map((g) => g.id));
+    for (const p of report.pairs) {
+      assert.equal(p.row, p.group === "capture.llm-chat" ? "calltree-llm" : "calltree");
+      assert.equal(p.reference, barGroups.find((g) => g.id === p.group)!.reference);
+      assert.ok(Number.isFinite(p.ratio) && Number.isFinite(p.medianNs) && Number.isFinite(p.referenceNs), `${p.group}: ${JSON.stringify(p)}`);
     }
 
     assert.equal(report.throughput.length, 12);
@@ -82,6 +93,23 @@ test("pnpm bench --smoke --isolate: a group measured in a child process of its o
     const ids = report.groups[0]!.rows.map((r) => r.id);
     assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "otel-tight", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
     for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("pnpm bench --smoke --isolate: a bar's pair is measured in a child process holding only its two rows", () => {
+  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
+  try {
+    const out = join(dir, "latest.json");
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "nested.sync", "--out", out], { encoding: "utf8" });
+    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
+    const report = JSON.parse(readFileSync(out, "utf8")) as { pairs: Array<{ group: string; row: string; reference: string; ratio?: number }> };
+    assert.equal(report.pairs.length, 1);
+    const [pair] = report.pairs;
+    assert.deepEqual([pair!.group, pair!.row, pair!.reference], ["nested.sync", "calltree", "tight"]);
+    assert.ok(Number.isFinite(pair!.ratio) && pair!.ratio! > 0, `ratio ${pair!.ratio}`);
+    assert.match(run.stdout, /Pairs \(each bar's two rows alone in a process\):\n {2}nested\.sync +calltree \/ tight/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
