@@ -265,6 +265,13 @@ describe("call.set() in a kind hook", () => {
     }
   });
 
+  test("output.value said in onStart leaves the default output to the result, as a returned one does", () => {
+    using traces = captureTraces();
+    const early = defineKind({ name: "early", spanKind: "CHAIN", onStart: (call) => call.set("output.value", "said at start"), onResult: () => undefined });
+    assert.equal(early.wrap(fn, { name: "early" })("q"), "answer to q");
+    assert.equal(traces.get({ name: "early" }).attributes["output.value"], "answer to q");
+  });
+
   test("in onError and at a stream's end it counts with what the hook returns; outside a hook it writes at once", async () => {
     using traces = captureTraces();
     const boom = new Error("boom");

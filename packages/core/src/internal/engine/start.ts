@@ -168,6 +168,8 @@ function writeStart(
     call.sayMode = direct ? SAY_DIRECT : SAY_COLLECT;
     const got = (guard1(call, "onStart", onStart, call) as Attributes | AttributeList | null | undefined) ?? undefined;
     call.sayMode = SAY_AT_ONCE;
+    // An output.value said at start replaces nothing: the default output gives way only to the result's hooks.
+    call.saidOutput = false;
     if (direct) {
       kindInput = call.saidInput;
       if (got instanceof AttributeList) {
