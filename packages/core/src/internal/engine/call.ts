@@ -202,10 +202,10 @@ export class Call implements CallInfo<any> {
     const rec = this.rec;
     const hook = rec.kind.onResult;
     let attrs: Attributes | undefined;
-    let shared = false;
     if (hook !== undefined) {
       // What the hook set() goes to the span at once when it can be written key by key (see writeKindAttributes).
-      this.sayMode = perKey(rec) ? SAY_DIRECT : SAY_COLLECT;
+      const direct = perKey(rec);
+      this.sayMode = direct ? SAY_DIRECT : SAY_COLLECT;
       let got = guard2(this, "onResult", hook, result, this) ?? undefined;
       this.sayMode = SAY_AT_ONCE;
       got = this.merged(got);
@@ -213,29 +213,28 @@ export class Call implements CallInfo<any> {
         // Written key by key at close when it can be (no copy, one pass), else a scoped and masked copy. Not when
         // the span waits for pending work: the hook's object, if it shares it, could change in the meantime.
         const waits = this.pending !== undefined && this.pending.size > 0;
-        if (perKey(rec) && !waits) this.kindResult = attrs = got;
+        if (direct && !waits) this.kindResult = attrs = got;
         else {
           attrs = kindAttributes(got, rec, true);
           if (attrs === got && waits) attrs = Object.assign({}, got);
         }
-        // The hook's own object is never extended.
-        shared = attrs === got;
       }
     }
     if (rec.options.captureOutput !== false && !this.saidOutput && (attrs === undefined || attrs[OUTPUT_VALUE] === undefined)) {
       const output = rec.options.output;
       let value = result;
       if (output !== undefined) value = guard1(this, "output mapper", output, result);
-      if (value !== undefined && (shared || !captureConfig().masking)) {
-        // With masking off (always so when the hook's own object is kept) the output needs no pass of its own, and
-        // no object: it waits in the call and is written at close, after the hook's attributes.
+      if (value !== undefined && !captureConfig().masking) {
+        // With masking off the output needs no pass of its own, and no object (the hook's own object, when kept, is
+        // never extended): it waits in the call and is written at close, after the hook's attributes.
         this.outputText = valueText(value);
         this.outputMime = mimeType(value);
       } else if (value !== undefined) {
         attrs ??= {};
         attrs[OUTPUT_VALUE] = valueText(value);
         attrs[OUTPUT_MIME_TYPE] = mimeType(value);
-        if (captureConfig().masking) maskAttributes(attrs);
+        // Masking is on here, and attrs is the call's own (a masked copy of the hook's, or new).
+        maskAttributes(attrs);
       }
     }
     return attrs ?? EMPTY;
