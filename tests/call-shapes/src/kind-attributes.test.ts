@@ -6,6 +6,23 @@ import { configureCapture, resetCapture } from "@calltree/core";
 import { AttributeList, defineKind } from "@calltree/core/kind";
 import { captureTraces } from "@calltree/testing";
 
+// The capture settings under which a kind's attributes, however the kind hands them over, must write the same.
+const SETTINGS: ReadonlyArray<{ label: string; capture?: Parameters<typeof configureCapture>[0]; options?: { captureInput?: boolean; captureOutput?: boolean } }> = [
+  { label: "default capture" },
+  { label: "maxValueLength 100", capture: { maxValueLength: 100 } },
+  { label: "images hidden", capture: { hide: { inputImages: true } } },
+  { label: "input messages hidden", capture: { hide: { inputMessages: true } } },
+  { label: "output messages hidden", capture: { hide: { outputMessages: true } } },
+  { label: "tools hidden", capture: { hide: { llmTools: true } } },
+  { label: "captureInput: false", options: { captureInput: false } },
+  { label: "captureOutput: false", options: { captureOutput: false } },
+];
+
+// A span's attributes but its code.* (each span's names the line of its own wrap() call).
+function written(traces: { get(q: { name: string }): { attributes: Record<string, unknown> } }, name: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(traces.get({ name }).attributes).filter(([k]) => !k.startsWith("code.")));
+}
+
 describe("a kind hook's own attributes object", () => {
   test("is never extended with the output, at start, at the result or at close; the span has all of them", () => {
     using traces = captureTraces();
@@ -94,16 +111,7 @@ describe("an AttributeList returned by onStart", () => {
     defineKind({ name: "startStaticImage", spanKind: "LLM", staticAttributes: () => ({ "test.static": image }), onStart: start as () => undefined });
   const fn = (q: string) => `answer to ${q}`;
 
-  const settings: ReadonlyArray<{ label: string; capture?: Parameters<typeof configureCapture>[0]; options?: { captureInput?: boolean; captureOutput?: boolean } }> = [
-    { label: "default capture" },
-    { label: "maxValueLength 100", capture: { maxValueLength: 100 } },
-    { label: "images hidden", capture: { hide: { inputImages: true } } },
-    { label: "input messages hidden", capture: { hide: { inputMessages: true } } },
-    { label: "tools hidden", capture: { hide: { llmTools: true } } },
-    { label: "captureInput: false", options: { captureInput: false } },
-    { label: "captureOutput: false", options: { captureOutput: false } },
-  ];
-  for (const setting of settings) {
+  for (const setting of SETTINGS) {
     test(`writes what the same pairs as an object write (${setting.label})`, () => {
       using traces = captureTraces();
       if (setting.capture !== undefined) configureCapture(setting.capture);
@@ -115,11 +123,9 @@ describe("an AttributeList returned by onStart", () => {
       } finally {
         resetCapture();
       }
-      // Each span's code.* names the line of its own wrap() call.
-      const written = (name: string) => Object.fromEntries(Object.entries(traces.get({ name }).attributes).filter(([k]) => !k.startsWith("code.")));
-      const fromObject = written("object");
-      assert.deepEqual(written("list"), fromObject);
-      assert.deepEqual(written("static-list"), written("static-object"));
+      const fromObject = written(traces, "object");
+      assert.deepEqual(written(traces, "list"), fromObject);
+      assert.deepEqual(written(traces, "static-list"), written(traces, "static-object"));
       if (setting.label === "default capture") {
         assert.equal(fromObject["llm.model_name"], "second");
         assert.equal(fromObject["test.count"], 3);
@@ -189,16 +195,7 @@ describe("call.set() in a kind hook", () => {
     onClose: (call) => say(call, CLOSE),
   });
   const fn = (q: string) => `answer to ${q}`;
-  const settings: ReadonlyArray<{ label: string; capture?: Parameters<typeof configureCapture>[0]; options?: { captureInput?: boolean; captureOutput?: boolean } }> = [
-    { label: "default capture" },
-    { label: "maxValueLength 100", capture: { maxValueLength: 100 } },
-    { label: "images hidden", capture: { hide: { inputImages: true } } },
-    { label: "input messages hidden", capture: { hide: { inputMessages: true } } },
-    { label: "output messages hidden", capture: { hide: { outputMessages: true } } },
-    { label: "captureInput: false", options: { captureInput: false } },
-    { label: "captureOutput: false", options: { captureOutput: false } },
-  ];
-  for (const setting of settings) {
+  for (const setting of SETTINGS) {
     test(`writes what the same keys returned write (${setting.label})`, () => {
       using traces = captureTraces();
       if (setting.capture !== undefined) configureCapture(setting.capture);
@@ -208,9 +205,8 @@ describe("call.set() in a kind hook", () => {
       } finally {
         resetCapture();
       }
-      const written = (name: string) => Object.fromEntries(Object.entries(traces.get({ name }).attributes).filter(([k]) => !k.startsWith("code.")));
-      const said = written("said");
-      assert.deepEqual(said, written("returned"));
+      const said = written(traces, "said");
+      assert.deepEqual(said, written(traces, "returned"));
       if (setting.label === "default capture") {
         assert.equal(said["llm.model_name"], "second");
         assert.equal(said["test.closed"], "yes");
