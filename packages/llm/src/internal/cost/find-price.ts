@@ -17,8 +17,10 @@ export interface PriceSource {
 
 // computeCost() runs at the end of every LLM span, and a catalog search takes tens of microseconds per try:
 // each model/provider pair is searched once. Bounded, because model names come from the application.
+// Keyed by provider, then model: no key string is built per call.
 const MEMO_LIMIT = 2048;
-const memo = new Map<string, PriceSource | null>();
+const memo = new Map<string | undefined, Map<string, PriceSource | null>>();
+let memoSize = 0;
 let memoVersion = -1;
 
 /**
@@ -29,14 +31,21 @@ export function findPrice(model: string, provider: string | undefined): PriceSou
   const version = userPricesVersion();
   if (version !== memoVersion) {
     memo.clear();
+    memoSize = 0;
     memoVersion = version;
   }
-  const key = `${provider ?? ""}\u0000${model}`;
-  const cached = memo.get(key);
+  let byModel = memo.get(provider);
+  const cached = byModel?.get(model);
   if (cached !== undefined) return cached ?? undefined;
   const found = search(model, provider);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, found ?? null);
+  if (memoSize >= MEMO_LIMIT) {
+    memo.clear();
+    memoSize = 0;
+    byModel = undefined;
+  }
+  if (byModel === undefined) memo.set(provider, (byModel = new Map()));
+  byModel.set(model, found ?? null);
+  memoSize++;
   return found;
 }
 

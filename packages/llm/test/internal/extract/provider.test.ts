@@ -44,6 +44,20 @@ describe("providerFromModel", () => {
       assert.deepEqual(providerFromModel(model), expected);
     });
   }
+
+  test("answers are kept: asked again, the same frozen answer; past the bound of 512 names, still the right ones", () => {
+    for (const [model, expected] of cases) {
+      const first = providerFromModel(model);
+      assert.equal(providerFromModel(model), first, model);
+      assert.ok(Object.isFrozen(first), model);
+      assert.deepEqual(first, expected);
+    }
+    // Enough new names to clear the memo at least once, then every case again.
+    for (let i = 0; i < 1500; i++) assert.deepEqual(providerFromModel(`claude-${i}`), { provider: LLMProvider.ANTHROPIC, system: LLMSystem.ANTHROPIC });
+    for (const [model, expected] of cases) assert.deepEqual(providerFromModel(model), expected, model);
+    // A name that differs only in case or padding is asked on its own, and answers alike.
+    assert.deepEqual(providerFromModel("  GPT-4o "), { provider: LLMProvider.OPENAI, system: LLMSystem.OPENAI });
+  });
 });
 
 describe("providerFromAiSdkModel", () => {
