@@ -46,6 +46,28 @@ export interface Group {
   notes?: string[];
   /** Shorter warm-up and timing than the settings' (groups that vary one condition of a main group). */
   short?: boolean;
+  /**
+   * Untimed work before every timed sample, which is then one call: what an app does between two calls (see
+   * {@link coldCaches}). Sizing and warm-up run as in any group (samples of many calls, no such work), so V8 has
+   * optimized the code, as in an app that has been serving for a while.
+   */
+  between?: () => void;
+}
+
+// Calls in a sample of a group with `between`.
+const COLD_CALLS = 16;
+
+// 8 MiB: more than a core's L2 cache and a large share of the L3 the machine's cores share.
+const SWEEP = new Float64Array(2 ** 20);
+
+/**
+ * A group's {@link Group.between}: writes to every cache line of 8 MiB, so the next call finds little of its code
+ * and data (the SDK's, calltree's or the reference's machine code and objects, V8's inline caches and hidden classes)
+ * in the L2 and L3 caches, as after an app's other work between two LLM calls (a response parsed, a tool run, other
+ * requests served while one waited on the network). The CPU's branch predictors are not reset.
+ */
+export function coldCaches(): void {
+  for (let i = 0; i < SWEEP.length; i += 8) SWEEP[i]! += 1;
 }
 
 /** How long and how often to measure. */
@@ -56,8 +78,16 @@ export interface Settings {
   measureMs: number;
   /** ...and at least this many. */
   minRounds: number;
-  /** Wanted duration of one timed sample, in ns. */
+  /** Wanted duration of one timed sample, in ns... */
   sampleNs: number;
+  /**
+   * ...and at least this many calls, as long as they take at most `longSampleNs`. The first call after the other
+   * rows ran pays for what they left behind (caches, the CPU's predictors, V8's caches): @llm on the chat took 55–165
+   * µs more than the next calls, its reference 8–56 µs more, depending on the row run before. A 2 ms sample of 30
+   * such calls carries a few percent of that, more for the row with more code.
+   */
+  minCalls: number;
+  longSampleNs: number;
 }
 
 // The warm-up lets V8 optimize the SDK's and the wrappers' code before timing: thousands to tens of thousands of
@@ -65,10 +95,10 @@ export interface Settings {
 // rounds gave each row 24–185 samples at load average 20–40 on 2 cores: a median's standard error of ~1–3% at the
 // usual ±5–10% spread, below the ±5–10% that load drift moves a ratio from run to run, so the former 6 s bought no
 // precision a run could show (docs/performance.md, "Method").
-export const FULL: Settings = { warmupMs: 2_000, measureMs: 3_000, minRounds: 15, sampleNs: 2_000_000 };
+export const FULL: Settings = { warmupMs: 2_000, measureMs: 3_000, minRounds: 15, sampleNs: 2_000_000, minCalls: 200, longSampleNs: 10_000_000 };
 /** The timing of a group that varies one condition of a main group (`Group.short`). */
 const SHORT = { warmupMs: 1_000, measureMs: 2_000 };
-export const SMOKE: Settings = { warmupMs: 0, measureMs: 0, minRounds: 3, sampleNs: 100_000 };
+export const SMOKE: Settings = { warmupMs: 0, measureMs: 0, minRounds: 3, sampleNs: 100_000, minCalls: 1, longSampleNs: 0 };
 
 /** A row's measured figures (ns per operation). */
 interface RowResult {
@@ -144,7 +174,9 @@ function quantile(sorted: number[], q: number): number {
 }
 
 function callsFor(perCallNs: number, settings: Settings, cap: number): number {
-  return Math.max(1, Math.min(cap, Math.round(settings.sampleNs / Math.max(perCallNs, 0.1))));
+  const per = Math.max(perCallNs, 0.1);
+  const wanted = Math.max(settings.sampleNs / per, Math.min(settings.minCalls, settings.longSampleNs / per));
+  return Math.max(1, Math.min(cap, Math.round(wanted)));
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -214,24 +246,49 @@ export async function measureGroup(group: Group, fullSettings: Settings, log: (l
       samples.set(row, []);
     }
     const warmEnd = Date.now() + settings.warmupMs;
+    const warmTimes = new Map<Row, number[]>(live.map((row) => [row, []]));
     do {
       for (const row of live) {
         const n = calls.get(row)!;
         const t = await timeOnce(row, n);
         count(row, n);
+        warmTimes.get(row)!.push(t / n);
         // Resized on every warm-up round: the first calls ran in the interpreter.
         calls.set(row, callsFor(t / n, settings, group.maxCallsPerSample));
         await yieldToLoop();
       }
     } while (Date.now() < warmEnd);
+    // The timed samples' size: from the median time per call over the second half of the warm-up, not the last warm-up
+    // round alone. One slow round (a collection or a compile landing in it, the machine's other work) used to leave a
+    // row with samples of a third of the others' length, and a short sample's figure carries more of what switching
+    // rows costs (caches and the CPU's predictors refilled after the other rows ran): @llm on the chat measured
+    // 1.22–1.31× its reference with 12 calls a sample against the reference's 40, 1.02–1.08× with 40 each.
+    for (const row of live) {
+      const times = warmTimes.get(row)!;
+      const late = times.slice(times.length >> 1).sort((a, b) => a - b);
+      calls.set(row, callsFor(quantile(late, 0.5), settings, group.maxCallsPerSample));
+    }
     const measureEnd = Date.now() + settings.measureMs;
     let rounds = 0;
+    const between = group.between;
     for (; rounds < settings.minRounds || Date.now() < measureEnd; rounds++) {
       for (const row of live) {
-        const n = calls.get(row)!;
-        const t = await timeOnce(row, n);
-        count(row, n);
-        samples.get(row)!.push(t / n / group.opsPerCall);
+        if (between !== undefined) {
+          // Each call timed alone after the work between calls; a sample is the mean of COLD_CALLS of them, since
+          // the CPU clock counts whole microseconds and a cold call of a trivial method takes about ten.
+          let t = 0;
+          for (let i = 0; i < COLD_CALLS; i++) {
+            between();
+            t += await timeOnce(row, 1);
+          }
+          count(row, COLD_CALLS);
+          samples.get(row)!.push(t / COLD_CALLS / group.opsPerCall);
+        } else {
+          const n = calls.get(row)!;
+          const t = await timeOnce(row, n);
+          count(row, n);
+          samples.get(row)!.push(t / n / group.opsPerCall);
+        }
         await yieldToLoop();
       }
     }

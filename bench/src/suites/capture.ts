@@ -10,6 +10,7 @@ import { llm } from "@calltree/llm";
 import { chatCompletion, chatRequest20, jsonOfSize } from "../fixtures/openai.js";
 import type { ChatRequest } from "../fixtures/openai.js";
 import { handAsync, handSync, jsonInput, jsonOutput, site, textOutput, tightAsync } from "../hand.js";
+import { coldCaches } from "../harness.js";
 import type { Group, Row } from "../harness.js";
 import { setUpTraceloop } from "../peers.js";
 import { before } from "../before.js";
@@ -275,6 +276,9 @@ const SIZES: ReadonlyArray<[string, number]> = [
   ["1 MiB", 1024 * 1024],
 ];
 
+// The cold chat group's rows: the bar's two, the undecorated call and @chain on the same method.
+const COLD_ROWS = ["undecorated", "oi-helpers-tight", "calltree-llm", "calltree-chain"];
+
 /** Item 4 of the issue: the cost of capturing large arguments and a full OpenAI chat completion. */
 export function captureGroups(): Group[] {
   const groups: Group[] = SIZES.map(([label, bytes]) => {
@@ -308,6 +312,18 @@ export function captureGroups(): Group[] {
       "@llm records the model, provider, invocation parameters, every input and output message (tool calls " +
         "included), the tools, token counts with details and the cost, on top of input and output as JSON.",
     ],
+  });
+  groups.push({
+    id: "capture.llm-chat.cold",
+    title: "Capture: the same chat completion call, one call at a time after other work (an 8 MiB sweep: caches cold), SimpleSpanProcessor",
+    tracing: "simple",
+    unit: "call",
+    opsPerCall: 1,
+    maxCallsPerSample: 100_000,
+    rows: () => llmRows().filter((r) => COLD_ROWS.includes(r.id)),
+    reference: "oi-helpers-tight",
+    short: true,
+    between: coldCaches,
   });
   return groups;
 }

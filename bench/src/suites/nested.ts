@@ -9,6 +9,7 @@ import type { DualMethodDecorator } from "@calltree/core";
 import { before } from "../before.js";
 import { handAsync, handSync, site, textInput, textOutput, tightAsync, tightSync } from "../hand.js";
 import type { TightExtra } from "../hand.js";
+import { coldCaches } from "../harness.js";
 import type { Group, Row } from "../harness.js";
 import { QUESTION } from "./overhead.js";
 
@@ -173,7 +174,7 @@ function rows(shape: "sync" | "async"): Row[] {
 
 /** Item 3 of the issue: three nested calls against the same spans made by hand. */
 export function nestedGroups(): Group[] {
-  return (["sync", "async"] as const).map((shape) => ({
+  const groups: Group[] = (["sync", "async"] as const).map((shape) => ({
     id: `nested.${shape}`,
     title: `Three nested ${shape} calls (CHAIN → AGENT → LLM), BatchSpanProcessor → discarding exporter`,
     tracing: "batch" as const,
@@ -189,4 +190,12 @@ export function nestedGroups(): Group[] {
         "the same attributes (without code.*) as objects with spread and computed keys.",
     ],
   }));
+  groups.push({
+    ...groups[1]!,
+    id: "nested.async.cold",
+    title: "Three nested async calls (CHAIN → AGENT → LLM), one call at a time after other work (an 8 MiB sweep: caches cold), Batch",
+    short: true,
+    between: coldCaches,
+  });
+  return groups;
 }

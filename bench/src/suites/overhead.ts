@@ -10,6 +10,7 @@ import type { DualMethodDecorator } from "@calltree/core";
 import { before } from "../before.js";
 import { handAsync, handSync, site, textInput, textOutput, tightAsync, tightSync } from "../hand.js";
 import type { Attributes } from "@opentelemetry/api";
+import { coldCaches } from "../harness.js";
 import type { Group, Row } from "../harness.js";
 import { setUpTraceloop } from "../peers.js";
 
@@ -213,5 +214,9 @@ export function overheadGroups(): Group[] {
     groups.push(group(`overhead.${shape}.number`, `Trivial ${shape} method taking and returning a number, Batch`, { ...c, arg: "number" }, "batch", true));
   }
   groups.push(group("overhead.async.turns", "Trivial async method, awaited loop letting the event loop turn every 16 calls, Batch", { ...BASE, turns: true }, "batch", true));
+  groups.push({
+    ...group("overhead.async.cold", "Trivial async method, one call at a time after other work (an 8 MiB sweep: caches cold), Batch", BASE, "batch", true),
+    between: coldCaches,
+  });
   return groups;
 }
