@@ -12,7 +12,8 @@
 //                  groups, interleaved with the current build: a change judged within one run
 //   --clock cpu|wall  what a sample's time is: the process's CPU time (default; fair on a shared machine) or wall time
 //   --no-pairs     skip the pairs: each bar's calltree row measured again with only its reference row, in a child
-//                  process of their own (the rows of a group share one process, and a row's neighbours move its figure)
+//                  process of their own (the rows of a group share one process, and a row's neighbours move its
+//                  figure); the bars are judged on the pairs, and on the group's figures without them
 //   --group ID     (internal) measure one group and print its result as JSON: the child of the above
 //   --rows A,B     (internal, with --group) only these rows of the group
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -134,8 +135,9 @@ for (const g of allGroups.filter((x) => wanted(x.id))) {
 
 // The pairs: each bar's calltree row and its reference, measured again with no other row in their process. In a
 // group, every row shares the process with the others (the peers, the old references): their garbage is collected
-// while a neighbour runs, and code they share (the SDK, the bench's helpers) sees all their shapes. A pair is closer
-// to an app, which holds one of the two; the bars stay the group's figures, the pairs are reported beside them.
+// while a neighbour runs, code they share (the SDK, the bench's helpers) sees all their shapes, and the row run
+// before a sample leaves its first call a cost that depends on which row it was. A pair is the clean comparison, and
+// the bars are judged on it; the group's figures are printed beside them.
 interface Pair {
   group: string;
   row: string;
@@ -146,7 +148,7 @@ interface Pair {
 }
 const pairs: Pair[] = [];
 const barRow = (g: GroupResult): string | undefined =>
-  (g.id.startsWith("overhead.") && g.tracing !== "off") || g.id.startsWith("nested.") ? "calltree" : g.id === "capture.llm-chat" ? "calltree-llm" : undefined;
+  (g.id.startsWith("overhead.") && g.tracing !== "off") || g.id.startsWith("nested.") ? "calltree" : g.id.startsWith("capture.llm-chat") ? "calltree-llm" : undefined;
 if (values["no-pairs"] !== true) {
   for (const done of [...results]) {
     const row = barRow(done);
@@ -232,12 +234,26 @@ function ratioBar(text: string, groupId: string, rowId: string, limit = 1.0): Ba
   if (row?.ratio === undefined) return { text, value: row?.skipped ?? "not run", pass: null };
   return { text, value: `${row.ratio.toFixed(2)}×`, pass: row.ratio <= limit };
 }
+// A bar with a pair is judged on the pair: calltree's row and its reference alone in a process, interleaved. The
+// group's figure, printed beside it, also carries what the group's other rows leave to the next sample (the row run
+// before @llm's sample moved its first call by 55–165 µs, the reference's by 8–56 µs; docs/performance.md, "Pairs").
+// Without pairs (--no-pairs) the group's figure is the bar, and says so.
+function pairBar(text: string, groupId: string, rowId: string): Bar {
+  const inGroup = results.find((x) => x.id === groupId)?.rows.find((r) => r.id === rowId)?.ratio;
+  const pair = pairs.find((p) => p.group === groupId && p.row === rowId);
+  if (pair?.ratio === undefined) {
+    const bar = ratioBar(text, groupId, rowId);
+    return inGroup === undefined ? bar : { ...bar, value: `${bar.value} (the group's figure: no pair measured)` };
+  }
+  const group = inGroup === undefined ? "" : ` (in the group ${inGroup.toFixed(2)}×)`;
+  return { text, value: `${pair.ratio.toFixed(2)}×${group}`, pass: pair.ratio <= 1.0 };
+}
 const bars: Bar[] = [];
 for (const g of results) {
-  if (g.id.startsWith("overhead.") && g.tracing !== "off") bars.push(ratioBar(`${g.id}: @chain ≤ 1.0× the tight reference`, g.id, "calltree"));
+  if (g.id.startsWith("overhead.") && g.tracing !== "off") bars.push(pairBar(`${g.id}: @chain ≤ 1.0× the tight reference`, g.id, "calltree"));
   if (g.id.startsWith("overhead.") && g.tracing === "off") bars.push(ratioBar(`${g.id}: tracing off, @chain ≤ 0.3× OTel's no-op startActiveSpan`, g.id, "calltree", 0.3));
-  if (g.id.startsWith("nested.")) bars.push(ratioBar(`${g.id}: @chain → @agent → @llm ≤ 1.0× the tight nested reference`, g.id, "calltree"));
-  if (g.id === "capture.llm-chat") bars.push(ratioBar(`${g.id}: @llm ≤ 1.0× the same attributes by hand with openinference-core's helpers`, g.id, "calltree-llm"));
+  if (g.id.startsWith("nested.")) bars.push(pairBar(`${g.id}: @chain → @agent → @llm ≤ 1.0× the tight nested reference`, g.id, "calltree"));
+  if (g.id.startsWith("capture.llm-chat")) bars.push(pairBar(`${g.id}: @llm ≤ 1.0× the same attributes by hand with openinference-core's helpers`, g.id, "calltree-llm"));
   if (g.id.startsWith("consumer.")) bars.push(ratioBar(`${g.id}: @chain ≤ 1.0× by hand, tight`, g.id, "calltree"));
 }
 for (const t of throughput.filter((x) => x.pipeline === "register")) {
@@ -292,7 +308,7 @@ if (values.docs !== undefined) {
       ...(pairs.length > 0
         ? [
             "Each bar's calltree row measured again with only its reference row in a child process (`pairs` in the JSON; " +
-              "`--no-pairs` skips them). The bars above are the group figures.",
+              "`--no-pairs` skips them). The bars above are these pairs' figures; the group's are beside them.",
             "",
             pairsTable(pairs, results, true),
             "",

@@ -31,7 +31,7 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
       machine: { cpu: string; cores: number; node: string };
       groups: Array<{ id: string; reference: string; rows: RowLike[]; spans?: { expected: number; exported: number } }>;
       throughput: Array<{ id: string; skipped?: string; spansPerSecond?: number; peakRssMB?: number; delivered?: number }>;
-      bars: Array<{ text: string; pass: boolean | null }>;
+      bars: Array<{ text: string; value: string; pass: boolean | null }>;
       isolation: string;
       pairs: Array<{ group: string; row: string; reference: string; ratio?: number; medianNs?: number; referenceNs?: number }>;
     };
@@ -41,7 +41,7 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     assert.ok(report.machine.cores >= 1);
 
     const ids = report.groups.map((g) => g.id);
-    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500", "overhead.async.turns", "overhead.sync.cjs", "overhead.async.global", "consumer.esm.global", "consumer.cjs.own"]) {
+    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500", "overhead.async.turns", "overhead.sync.cjs", "overhead.async.global", "consumer.esm.global", "consumer.cjs.own", "overhead.async.cold", "nested.async.cold", "capture.llm-chat.cold"]) {
       assert.ok(ids.includes(id), `group ${id} is missing from ${ids.join(", ")}`);
     }
     for (const g of report.groups) {
@@ -56,11 +56,11 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     }
 
     // A pair for each bar that compares calltree with a reference: the overhead groups with tracing on, the nested
-    // groups and the chat.
-    const barGroups = report.groups.filter((g) => (g.id.startsWith("overhead.") && !g.id.endsWith(".off")) || g.id.startsWith("nested.") || g.id === "capture.llm-chat");
+    // groups and the chat, warm and cold.
+    const barGroups = report.groups.filter((g) => (g.id.startsWith("overhead.") && !g.id.endsWith(".off")) || g.id.startsWith("nested.") || g.id.startsWith("capture.llm-chat"));
     assert.deepEqual(report.pairs.map((p) => p.group), barGroups.map((g) => g.id));
     for (const p of report.pairs) {
-      assert.equal(p.row, p.group === "capture.llm-chat" ? "calltree-llm" : "calltree");
+      assert.equal(p.row, p.group.startsWith("capture.llm-chat") ? "calltree-llm" : "calltree");
       assert.equal(p.reference, barGroups.find((g) => g.id === p.group)!.reference);
       assert.ok(Number.isFinite(p.ratio) && Number.isFinite(p.medianNs) && Number.isFinite(p.referenceNs), `${p.group}: ${JSON.stringify(p)}`);
     }
@@ -75,6 +75,13 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     assert.equal(report.isolation, "all groups in one process");
     assert.ok(report.bars.length >= 6);
     for (const bar of report.bars) assert.notEqual(bar.pass, null, `bar not measured: ${bar.text}`);
+    // A bar with a pair is judged on the pair's ratio, the group's printed beside it.
+    for (const p of report.pairs) {
+      const bar = report.bars.find((b) => b.text.startsWith(`${p.group}: `));
+      const inGroup = report.groups.find((g) => g.id === p.group)!.rows.find((r) => r.id === p.row)!.ratio!;
+      assert.equal(bar?.value, `${p.ratio!.toFixed(2)}× (in the group ${inGroup.toFixed(2)}×)`, p.group);
+      assert.equal(bar.pass, p.ratio! <= 1.0, p.group);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,6 +117,27 @@ test("pnpm bench --smoke --isolate: a bar's pair is measured in a child process 
     assert.deepEqual([pair!.group, pair!.row, pair!.reference], ["nested.sync", "calltree", "tight"]);
     assert.ok(Number.isFinite(pair!.ratio) && pair!.ratio! > 0, `ratio ${pair!.ratio}`);
     assert.match(run.stdout, /Pairs \(each bar's two rows alone in a process\):\n {2}nested\.sync +calltree \/ tight/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("pnpm bench --smoke --no-pairs: a bar falls back to the group's figure and says so", () => {
+  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
+  try {
+    const out = join(dir, "latest.json");
+    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--no-pairs", "--only", "nested.sync", "--out", out], { encoding: "utf8" });
+    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
+    const report = JSON.parse(readFileSync(out, "utf8")) as { pairs: unknown[]; groups: Array<{ rows: RowLike[] }>; bars: Array<{ text: string; value: string; pass: boolean | null }> };
+    assert.deepEqual(report.pairs, []);
+    const ratio = report.groups[0]!.rows.find((r) => r.id === "calltree")!.ratio!;
+    assert.deepEqual(report.bars, [
+      {
+        text: "nested.sync: @chain → @agent → @llm ≤ 1.0× the tight nested reference",
+        value: `${ratio.toFixed(2)}× (the group's figure: no pair measured)`,
+        pass: ratio <= 1.0,
+      },
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
