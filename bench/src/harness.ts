@@ -47,9 +47,9 @@ export interface Group {
   /** Shorter warm-up and timing than the settings' (groups that vary one condition of a main group). */
   short?: boolean;
   /**
-   * Untimed work before every timed sample, which is then one call: what an app does between two calls (see
-   * {@link coldCaches}). Sizing and warm-up run as in any group (samples of many calls, no such work), so V8 has
-   * optimized the code, as in an app that has been serving for a while.
+   * Untimed work before every timed call: what an app does between two calls (see {@link coldCaches}). A timed
+   * sample is then 16 calls, each made right after it and timed alone. Sizing and warm-up run as in any group
+   * (samples of many calls, no such work), so V8 has optimized the code, as in an app that has served for a while.
    */
   between?: () => void;
 }
@@ -82,9 +82,9 @@ export interface Settings {
   sampleNs: number;
   /**
    * ...and at least this many calls, as long as they take at most `longSampleNs`. The first call after the other
-   * rows ran pays for what they left behind (caches, the CPU's predictors, V8's caches): @llm on the chat took 55–165
-   * µs more than the next calls, its reference 8–56 µs more, depending on the row run before. A 2 ms sample of 30
-   * such calls carries a few percent of that, more for the row with more code.
+   * rows ran pays for what they left behind (in the caches, among others): @llm on the chat took 55–165 µs more than
+   * the next calls, its reference 8–56 µs more, depending on the row run before. A 2 ms sample of 30 such calls
+   * carries a few percent of that, more for the row with more code.
    */
   minCalls: number;
   longSampleNs: number;
