@@ -11,6 +11,21 @@ import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
 
+// Runs the bench with `args` and `--out` in a temporary directory: the run must exit 0; gives its stdout and its
+// results file, parsed. No time limit: the run takes what the machine gives it (143 s was seen for a whole smoke run
+// on a 2-core machine at load average 17).
+function benchRun<T>(args: string[]): { stdout: string; report: T } {
+  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
+  try {
+    const out = join(dir, "latest.json");
+    const run = spawnSync(process.execPath, [MAIN, ...args, "--out", out], { encoding: "utf8" });
+    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
+    return { stdout: run.stdout, report: JSON.parse(readFileSync(out, "utf8")) as T };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface RowLike {
   id: string;
   skipped?: string;
@@ -19,126 +34,93 @@ interface RowLike {
 }
 
 test("pnpm bench --smoke: every row produces a number and results JSON is well formed", () => {
-  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
-  try {
-    const out = join(dir, "latest.json");
-    // No time limit: the run takes what the machine gives it (143 s was seen on a 2-core machine at load average 17).
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--out", out], { encoding: "utf8" });
-    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
-    const report = JSON.parse(readFileSync(out, "utf8")) as {
-      schema: string;
-      mode: string;
-      machine: { cpu: string; cores: number; node: string };
-      groups: Array<{ id: string; reference: string; rows: RowLike[]; spans?: { expected: number; exported: number } }>;
-      throughput: Array<{ id: string; skipped?: string; spansPerSecond?: number; peakRssMB?: number; delivered?: number }>;
-      bars: Array<{ text: string; value: string; pass: boolean | null }>;
-      isolation: string;
-      pairs: Array<{ group: string; row: string; reference: string; ratio?: number; medianNs?: number; referenceNs?: number }>;
-    };
-    assert.equal(report.schema, "calltree-bench/1");
-    assert.equal(report.mode, "smoke");
-    assert.equal(report.machine.node, process.version);
-    assert.ok(report.machine.cores >= 1);
+  const { report } = benchRun<{
+    schema: string;
+    mode: string;
+    machine: { cpu: string; cores: number; node: string };
+    groups: Array<{ id: string; reference: string; rows: RowLike[]; spans?: { expected: number; exported: number } }>;
+    throughput: Array<{ id: string; skipped?: string; spansPerSecond?: number; peakRssMB?: number; delivered?: number }>;
+    bars: Array<{ text: string; value: string; pass: boolean | null }>;
+    isolation: string;
+    pairs: Array<{ group: string; row: string; reference: string; ratio?: number; medianNs?: number; referenceNs?: number }>;
+  }>(["--smoke"]);
+  assert.equal(report.schema, "calltree-bench/1");
+  assert.equal(report.mode, "smoke");
+  assert.equal(report.machine.node, process.version);
+  assert.ok(report.machine.cores >= 1);
 
-    const ids = report.groups.map((g) => g.id);
-    for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500", "overhead.async.turns", "overhead.sync.cjs", "overhead.async.global", "consumer.esm.global", "consumer.cjs.own", "overhead.async.cold", "nested.async.cold", "capture.llm-chat.cold"]) {
-      assert.ok(ids.includes(id), `group ${id} is missing from ${ids.join(", ")}`);
+  const ids = report.groups.map((g) => g.id);
+  for (const id of ["overhead.sync.batch", "overhead.async.batch", "overhead.sync.off", "nested.async", "capture.json-1mib", "capture.llm-chat", "stream.llm-500", "overhead.async.turns", "overhead.sync.cjs", "overhead.async.global", "consumer.esm.global", "consumer.cjs.own", "overhead.async.cold", "nested.async.cold", "capture.llm-chat.cold"]) {
+    assert.ok(ids.includes(id), `group ${id} is missing from ${ids.join(", ")}`);
+  }
+  for (const g of report.groups) {
+    const reference = g.rows.find((r) => r.id === g.reference);
+    assert.ok(reference?.medianNs !== undefined, `${g.id}: the reference row ${g.reference} has no figure`);
+    for (const row of g.rows) {
+      assert.equal(row.skipped, undefined, `${g.id}/${row.id} skipped: ${row.skipped}`);
+      assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${g.id}/${row.id}: median ${row.medianNs}`);
+      assert.ok(Number.isFinite(row.ratio), `${g.id}/${row.id}: ratio ${row.ratio}`);
     }
-    for (const g of report.groups) {
-      const reference = g.rows.find((r) => r.id === g.reference);
-      assert.ok(reference?.medianNs !== undefined, `${g.id}: the reference row ${g.reference} has no figure`);
-      for (const row of g.rows) {
-        assert.equal(row.skipped, undefined, `${g.id}/${row.id} skipped: ${row.skipped}`);
-        assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${g.id}/${row.id}: median ${row.medianNs}`);
-        assert.ok(Number.isFinite(row.ratio), `${g.id}/${row.id}: ratio ${row.ratio}`);
-      }
-      if (g.spans !== undefined) assert.ok(g.spans.expected > 0, `${g.id}: no spans made`);
-    }
+    if (g.spans !== undefined) assert.ok(g.spans.expected > 0, `${g.id}: no spans made`);
+  }
 
-    // A pair for each bar that compares calltree with a reference: the overhead groups with tracing on, the nested
-    // groups and the chat, warm and cold.
-    const barGroups = report.groups.filter((g) => (g.id.startsWith("overhead.") && !g.id.endsWith(".off")) || g.id.startsWith("nested.") || g.id.startsWith("capture.llm-chat"));
-    assert.deepEqual(report.pairs.map((p) => p.group), barGroups.map((g) => g.id));
-    for (const p of report.pairs) {
-      assert.equal(p.row, p.group.startsWith("capture.llm-chat") ? "calltree-llm" : "calltree");
-      assert.equal(p.reference, barGroups.find((g) => g.id === p.group)!.reference);
-      assert.ok(Number.isFinite(p.ratio) && Number.isFinite(p.medianNs) && Number.isFinite(p.referenceNs), `${p.group}: ${JSON.stringify(p)}`);
-    }
+  // A pair for each bar that compares calltree with a reference: the overhead groups with tracing on, the nested
+  // groups and the chat, warm and cold.
+  const barGroups = report.groups.filter((g) => (g.id.startsWith("overhead.") && !g.id.endsWith(".off")) || g.id.startsWith("nested.") || g.id.startsWith("capture.llm-chat"));
+  assert.deepEqual(report.pairs.map((p) => p.group), barGroups.map((g) => g.id));
+  for (const p of report.pairs) {
+    assert.equal(p.row, p.group.startsWith("capture.llm-chat") ? "calltree-llm" : "calltree");
+    assert.equal(p.reference, barGroups.find((g) => g.id === p.group)!.reference);
+    assert.ok(Number.isFinite(p.ratio) && Number.isFinite(p.medianNs) && Number.isFinite(p.referenceNs), `${p.group}: ${JSON.stringify(p)}`);
+  }
 
-    assert.equal(report.throughput.length, 12);
-    for (const t of report.throughput) {
-      assert.equal(t.skipped, undefined, `${t.id} skipped: ${t.skipped}`);
-      assert.ok(Number.isFinite(t.spansPerSecond) && t.spansPerSecond! > 0, `${t.id}: ${t.spansPerSecond} spans/s`);
-      assert.ok(Number.isFinite(t.peakRssMB) && t.peakRssMB! > 0, `${t.id}: peak RSS ${t.peakRssMB}`);
-      assert.ok(Number.isInteger(t.delivered), `${t.id}: delivered ${t.delivered}`);
-    }
-    assert.equal(report.isolation, "all groups in one process");
-    assert.ok(report.bars.length >= 6);
-    for (const bar of report.bars) assert.notEqual(bar.pass, null, `bar not measured: ${bar.text}`);
-    // A bar with a pair is judged on the pair's ratio, the group's printed beside it.
-    for (const p of report.pairs) {
-      const bar = report.bars.find((b) => b.text.startsWith(`${p.group}: `));
-      const inGroup = report.groups.find((g) => g.id === p.group)!.rows.find((r) => r.id === p.row)!.ratio!;
-      assert.equal(bar?.value, `${p.ratio!.toFixed(2)}× (in the group ${inGroup.toFixed(2)}×)`, p.group);
-      assert.equal(bar.pass, p.ratio! <= 1.0, p.group);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  assert.equal(report.throughput.length, 12);
+  for (const t of report.throughput) {
+    assert.equal(t.skipped, undefined, `${t.id} skipped: ${t.skipped}`);
+    assert.ok(Number.isFinite(t.spansPerSecond) && t.spansPerSecond! > 0, `${t.id}: ${t.spansPerSecond} spans/s`);
+    assert.ok(Number.isFinite(t.peakRssMB) && t.peakRssMB! > 0, `${t.id}: peak RSS ${t.peakRssMB}`);
+    assert.ok(Number.isInteger(t.delivered), `${t.id}: delivered ${t.delivered}`);
+  }
+  assert.equal(report.isolation, "all groups in one process");
+  assert.ok(report.bars.length >= 6);
+  for (const bar of report.bars) assert.notEqual(bar.pass, null, `bar not measured: ${bar.text}`);
+  // A bar with a pair is judged on the pair's ratio, the group's printed beside it.
+  for (const p of report.pairs) {
+    const bar = report.bars.find((b) => b.text.startsWith(`${p.group}: `));
+    const inGroup = report.groups.find((g) => g.id === p.group)!.rows.find((r) => r.id === p.row)!.ratio!;
+    assert.equal(bar?.value, `${p.ratio!.toFixed(2)}× (in the group ${inGroup.toFixed(2)}×)`, p.group);
+    assert.equal(bar.pass, p.ratio! <= 1.0, p.group);
   }
 });
 
 test("pnpm bench --smoke --isolate: a group measured in a child process of its own comes back whole", () => {
-  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
-  try {
-    const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "overhead.sync.off", "--out", out], { encoding: "utf8" });
-    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
-    const report = JSON.parse(readFileSync(out, "utf8")) as { isolation: string; groups: Array<{ id: string; rows: RowLike[] }>; throughput: unknown[] };
-    assert.equal(report.isolation, "one child process per group");
-    assert.deepEqual(report.groups.map((g) => g.id), ["overhead.sync.off"]);
-    assert.deepEqual(report.throughput, []);
-    const ids = report.groups[0]!.rows.map((r) => r.id);
-    assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "otel-tight", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
-    for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { report } = benchRun<{ isolation: string; groups: Array<{ id: string; rows: RowLike[] }>; throughput: unknown[] }>(["--smoke", "--isolate", "--only", "overhead.sync.off"]);
+  assert.equal(report.isolation, "one child process per group");
+  assert.deepEqual(report.groups.map((g) => g.id), ["overhead.sync.off"]);
+  assert.deepEqual(report.throughput, []);
+  const ids = report.groups[0]!.rows.map((r) => r.id);
+  assert.deepEqual(ids, ["undecorated", "otel-bare", "otel-5-attributes", "otel-tight", "calltree", "oi-trace-chain", "oi-observe", "langfuse-observe", "traceloop-with-task"]);
+  for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
 });
 
 test("pnpm bench --smoke --isolate: a bar's pair is measured in a child process holding only its two rows", () => {
-  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
-  try {
-    const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--isolate", "--only", "nested.sync", "--out", out], { encoding: "utf8" });
-    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
-    const report = JSON.parse(readFileSync(out, "utf8")) as { pairs: Array<{ group: string; row: string; reference: string; ratio?: number }> };
-    assert.equal(report.pairs.length, 1);
-    const [pair] = report.pairs;
-    assert.deepEqual([pair!.group, pair!.row, pair!.reference], ["nested.sync", "calltree", "tight"]);
-    assert.ok(Number.isFinite(pair!.ratio) && pair!.ratio! > 0, `ratio ${pair!.ratio}`);
-    assert.match(run.stdout, /Pairs \(each bar's two rows alone in a process\):\n {2}nested\.sync +calltree \/ tight/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { stdout, report } = benchRun<{ pairs: Array<{ group: string; row: string; reference: string; ratio?: number }> }>(["--smoke", "--isolate", "--only", "nested.sync"]);
+  assert.equal(report.pairs.length, 1);
+  const [pair] = report.pairs;
+  assert.deepEqual([pair!.group, pair!.row, pair!.reference], ["nested.sync", "calltree", "tight"]);
+  assert.ok(Number.isFinite(pair!.ratio) && pair!.ratio! > 0, `ratio ${pair!.ratio}`);
+  assert.match(stdout, /Pairs \(each bar's two rows alone in a process\):\n {2}nested\.sync +calltree \/ tight/);
 });
 
 test("pnpm bench --smoke --no-pairs: a bar falls back to the group's figure and says so", () => {
-  const dir = mkdtempSync(join(tmpdir(), "calltree-bench-"));
-  try {
-    const out = join(dir, "latest.json");
-    const run = spawnSync(process.execPath, [MAIN, "--smoke", "--no-pairs", "--only", "nested.sync", "--out", out], { encoding: "utf8" });
-    assert.equal(run.status, 0, `bench exited with ${run.status}: ${run.stderr}`);
-    const report = JSON.parse(readFileSync(out, "utf8")) as { pairs: unknown[]; groups: Array<{ rows: RowLike[] }>; bars: Array<{ text: string; value: string; pass: boolean | null }> };
-    assert.deepEqual(report.pairs, []);
-    const ratio = report.groups[0]!.rows.find((r) => r.id === "calltree")!.ratio!;
-    assert.deepEqual(report.bars, [
-      {
-        text: "nested.sync: @chain → @agent → @llm ≤ 1.0× the tight nested reference",
-        value: `${ratio.toFixed(2)}× (the group's figure: no pair measured)`,
-        pass: ratio <= 1.0,
-      },
-    ]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { report } = benchRun<{ pairs: unknown[]; groups: Array<{ rows: RowLike[] }>; bars: Array<{ text: string; value: string; pass: boolean | null }> }>(["--smoke", "--no-pairs", "--only", "nested.sync"]);
+  assert.deepEqual(report.pairs, []);
+  const ratio = report.groups[0]!.rows.find((r) => r.id === "calltree")!.ratio!;
+  assert.deepEqual(report.bars, [
+    {
+      text: "nested.sync: @chain → @agent → @llm ≤ 1.0× the tight nested reference",
+      value: `${ratio.toFixed(2)}× (the group's figure: no pair measured)`,
+      pass: ratio <= 1.0,
+    },
+  ]);
 });
