@@ -146,7 +146,9 @@ describe("startStandIn", () => {
     const started = performance.now();
     await standIn.close();
     await assert.rejects(pending);
-    assert.ok(performance.now() - started < 1000);
+    // Not a speed bound: had close() waited for the delay it would take 60 s; half of that leaves any busy machine
+    // room to spare.
+    assert.ok(performance.now() - started < 30_000);
   });
 });
 
