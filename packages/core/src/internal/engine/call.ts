@@ -37,15 +37,27 @@ export const SAY_COLLECT = 2;
 // The span waits at most this long for pending work (see Call.waitFor) after the call ended.
 const PENDING_CAP_MS = 5_000;
 
-/** What a returned stream's chunks left for `output.value`, made on the first chunk. */
-class Collected {
-  /** Text chunks while every chunk is a string. */
+/**
+ * What a call keeps while the app reads its returned stream (or holds its Promise subclass): made when calltree
+ * starts observing one, so a call that returns a plain value or a Promise carries none of it.
+ */
+export class Live {
+  /** Chunks of the stream seen so far. */
+  chunks = 0;
+  // What the chunks left for `output.value`: text chunks while every chunk is a string; mixed or object chunks
+  // (strings already kept move there); chunks past the limits, counted only.
   texts: string[] | undefined = undefined;
   textLength = 0;
-  /** Mixed or object chunks (strings already kept move here). */
   items: unknown[] | undefined = undefined;
-  /** Chunks past the limits, counted only. */
   dropped = 0;
+  // The idle watchdog (see watchdog.ts): the last chunk's time, its timer, whether the call was registered with the
+  // FinalizationRegistry, and how many registered objects (the stream, its iterators) are still alive.
+  lastActivity = 0;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  watched = false;
+  liveTargets = 0;
+  /** The context the stream's steps run in: the call's, marked as inside this call's stream (see streams.ts). */
+  streamCtx: Context | undefined = undefined;
 }
 
 /**
@@ -62,15 +74,8 @@ export class Call implements CallInfo<any> {
   closed = false;
   data: unknown = undefined;
   thisArg: unknown;
-  /** Chunks of a returned stream seen so far. */
-  chunks = 0;
-  collected: Collected | undefined = undefined;
-  // The idle watchdog (see watchdog.ts): the last chunk's time, its timer, whether the call was registered with the
-  // FinalizationRegistry, and how many registered objects (the stream, its iterators) are still alive.
-  lastActivity = 0;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  watched = false;
-  liveTargets = 0;
+  /** A returned stream's reading and watchdog state, once there is one (see {@link Call.liveState}). */
+  live: Live | undefined = undefined;
   // Work the span waits for before it ends (e.g. reading a teed response body); see waitFor().
   pending: Set<Promise<unknown>> | undefined = undefined;
   // The attributes onResult returned, when they are written key by key at close (see writeKindAttributes).
@@ -84,8 +89,6 @@ export class Call implements CallInfo<any> {
   said: Attributes | undefined = undefined;
   saidInput = false;
   saidOutput = false;
-  // The context a returned stream's steps run in: the call's, marked as inside this call's stream (see streams.ts).
-  streamCtx: Context | undefined = undefined;
 
   constructor(
     readonly rec: MethodRecord,
@@ -94,6 +97,11 @@ export class Call implements CallInfo<any> {
     readonly parent: Call | undefined,
   ) {
     this.thisArg = thisArg;
+  }
+
+  /** The call's {@link Live} state, made on first use. */
+  liveState(): Live {
+    return (this.live ??= new Live());
   }
 
   get options(): CommonOptions & Record<string, unknown> {
@@ -182,7 +190,7 @@ export class Call implements CallInfo<any> {
       this.ended = true;
       this.closed = true;
       this.thisArg = undefined;
-      if (this.watched) unwatch(this);
+      if (this.live?.watched === true) unwatch(this);
       try {
         const span = this.span;
         if (options.captureOutput !== false && result !== undefined) {
@@ -244,7 +252,7 @@ export class Call implements CallInfo<any> {
   end(attrs: Attributes): void {
     this.ended = true;
     this.thisArg = undefined;
-    if (this.watched) unwatch(this);
+    if (this.live?.watched === true) unwatch(this);
     if (this.pending !== undefined && this.pending.size > 0) {
       // The span keeps the end time of the call; its last attributes arrive when the pending work is done
       // (bounded, so a stuck body read cannot keep a span open).
@@ -320,14 +328,14 @@ export class Call implements CallInfo<any> {
   /** One chunk of a returned stream. */
   chunk(value: unknown): void {
     if (this.ended) return;
-    if (this.chunks === 0) this.addEvent(FIRST_TOKEN_EVENT);
-    this.chunks++;
-    this.lastActivity = Date.now();
+    const c = this.liveState();
+    if (c.chunks === 0) this.addEvent(FIRST_TOKEN_EVENT);
+    c.chunks++;
+    c.lastActivity = Date.now();
     const hook = this.rec.kind.onChunk;
     if (hook !== undefined) guard2(this, "onChunk", hook, value, this);
     if (this.rec.options.captureOutput === false) return;
     const limit = captureConfig().maxValueLength;
-    const c = (this.collected ??= new Collected());
     if (typeof value === "string" && c.items === undefined) {
       if (c.textLength < limit) {
         (c.texts ??= []).push(value);
@@ -356,7 +364,7 @@ export class Call implements CallInfo<any> {
     attrs ??= {};
     attrs[STREAM_STATE] = outcome;
     if (this.rec.options.captureOutput !== false && attrs[OUTPUT_VALUE] === undefined) {
-      const c = this.collected;
+      const c = this.live;
       let collected: unknown = c?.texts !== undefined ? c.texts.join("") : c?.items;
       const dropped = c?.dropped ?? 0;
       if (dropped > 0 && Array.isArray(collected)) collected = [...collected, `…[${dropped} more chunks]`];

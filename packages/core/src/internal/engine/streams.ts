@@ -24,7 +24,7 @@ export function streamShape(value: object): StreamShape | undefined {
 
 /** Observes a returned stream; returns what the caller gets (the same object, or a web stream reading it). */
 export function observeStream(call: Call, stream: object, shape: StreamShape): unknown {
-  call.lastActivity = Date.now();
+  call.liveState().lastActivity = Date.now();
   switch (shape) {
     case "iterator":
       instrumentIterator(call, stream as Iterator<unknown>, false);
@@ -108,7 +108,8 @@ function instrumentIterator(call: Call, it: Iterator<unknown> | AsyncIterator<un
 const STREAM_LAYER_KEY = createContextKey("calltree stream layer v1");
 
 function streamContext(call: Call): Context {
-  return (call.streamCtx ??= call.ctx.setValue(STREAM_LAYER_KEY, call));
+  const live = call.liveState();
+  return (live.streamCtx ??= call.ctx.setValue(STREAM_LAYER_KEY, call));
 }
 
 function afterStep(call: Call, res: unknown, closing: boolean): void {

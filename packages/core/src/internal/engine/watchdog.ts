@@ -9,14 +9,14 @@ import type { Call } from "./call.js";
 const registry =
   typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry<Call>((call) => {
-        if (--call.liveTargets <= 0 && !call.ended) call.finishStream("abandoned");
+        if (--call.liveState().liveTargets <= 0 && !call.ended) call.finishStream("abandoned");
       })
     : undefined;
 
 function checkIdle(call: Call): void {
   if (call.ended) return;
   const idle = captureConfig().streamIdleTimeoutMs;
-  const quiet = Date.now() - call.lastActivity;
+  const quiet = Date.now() - call.liveState().lastActivity;
   if (quiet >= idle) call.finishStream("abandoned");
   else armTimer(call, idle - quiet);
 }
@@ -24,14 +24,15 @@ function checkIdle(call: Call): void {
 function armTimer(call: Call, ms: number): void {
   const t = setTimeout(checkIdle, ms, call);
   (t as { unref?: () => void }).unref?.();
-  call.timer = t;
+  call.liveState().timer = t;
 }
 
 /** Watches a returned promise subclass or stream: idle timer, and collection of `target`. */
 export function watch(call: Call, target: object): void {
   if (call.ended) return;
-  call.lastActivity = Date.now();
-  call.watched = true;
+  const live = call.liveState();
+  live.lastActivity = Date.now();
+  live.watched = true;
   watchAlso(call, target);
   armTimer(call, captureConfig().streamIdleTimeoutMs);
 }
@@ -39,12 +40,13 @@ export function watch(call: Call, target: object): void {
 /** Registers one more object the app reads the call's stream through (see the registry above). */
 export function watchAlso(call: Call, target: object): void {
   if (registry === undefined || call.ended) return;
-  call.liveTargets++;
+  call.liveState().liveTargets++;
   registry.register(target, call, call);
 }
 
 /** Stops watching a call that ended (only calls that {@link watch} registered pay for it). */
 export function unwatch(call: Call): void {
-  if (call.timer !== undefined) clearTimeout(call.timer);
+  const timer = call.live?.timer;
+  if (timer !== undefined) clearTimeout(timer);
   registry?.unregister(call);
 }
