@@ -54,8 +54,8 @@ if (values.clock !== "cpu" && values.clock !== "wall") throw new Error(`--clock 
 useClock(values.clock);
 const settings = smoke ? SMOKE : FULL;
 const throughputSpans = smoke ? 20_000 : 1_000_000;
-const consumerCalls = smoke ? 500 : 25_000;
-const consumerRounds = smoke ? 2 : 7;
+const consumerCalls = smoke ? 500 : 8_000;
+const consumerRounds = smoke ? 2 : 21;
 const out = resolve(values.out ?? `${benchRoot}/results/latest.json`);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const wanted = (id: string) => values.only === undefined || id.startsWith(values.only);
@@ -197,8 +197,8 @@ if (wanted("consumer")) {
       const id = `consumer.${format}.${provider}`;
       if (!wanted(id)) continue;
       const entry = resolve(benchRoot, "consumer", format === "esm" ? "esm.mjs" : "cjs.cjs");
-      // 25,000 calls a round (50,000 until the run of 2026-12-07): each round's figure is already a mean over the
-      // round's calls, and the median of 7 rounds moved by less than run-to-run load drift when the rounds were halved.
+      // 21 rounds of 8,000 calls (7 of 25,000 until the runs of 2026-12-08): a round's time swings by a quarter on a
+      // shared machine, so more, shorter rounds give the median of the rounds' ratios (see measure.cjs) more to go on.
       const args = [entry, "--provider", provider, "--calls", String(consumerCalls), "--rounds", String(consumerRounds), ...(values.before !== undefined ? ["--before", values.before] : [])];
       const child = await runNode(args, { passStderr: true, log });
       if (child.code !== 0) throw new Error(`${id} failed (exit ${child.code})`);
@@ -208,7 +208,7 @@ if (wanted("consumer")) {
         title:
           `As a consumer measures it: ${format === "esm" ? "ESM" : "CommonJS"} app, own BasicTracerProvider + BatchSpanProcessor ` +
           `registered globally with AsyncLocalStorage, calltree on the ${provider === "global" ? "global provider" : "provider given to useTracerProvider()"}; ` +
-          `for (…) await fn(i), ${consumerCalls.toLocaleString("en-US")} calls × ${consumerRounds} interleaved rounds, medians`,
+          `for (…) await fn(i), ${consumerCalls.toLocaleString("en-US")} calls × ${consumerRounds} interleaved rounds, medians; ratio: the median of the rounds' ratios`,
         tracing: "batch",
         unit: "call",
         reference: "by-hand",

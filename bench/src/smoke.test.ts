@@ -31,6 +31,9 @@ interface RowLike {
   skipped?: string;
   medianNs?: number;
   ratio?: number;
+  /** The consumer's rows: each round's time, in round order, and the ratio of the medians. */
+  roundNs?: number[];
+  ratioOfMedians?: number;
 }
 
 test("pnpm bench --smoke: every row produces a number and results JSON is well formed", () => {
@@ -62,6 +65,20 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
       assert.ok(Number.isFinite(row.ratio), `${g.id}/${row.id}: ratio ${row.ratio}`);
     }
     if (g.spans !== undefined) assert.ok(g.spans.expected > 0, `${g.id}: no spans made`);
+  }
+  // The consumer's ratio is the median of each round's ratio to the reference's time in the same round.
+  const mid = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+  };
+  for (const g of report.groups.filter((x) => x.id.startsWith("consumer."))) {
+    const reference = g.rows.find((r) => r.id === g.reference)!.roundNs!;
+    assert.equal(reference.length, 2, g.id);
+    for (const row of g.rows) {
+      const expected = mid(row.roundNs!.map((ns, i) => ns / reference[i]!));
+      assert.ok(Math.abs(row.ratio! - expected) < 1e-12, `${g.id}/${row.id}: ratio ${row.ratio}, the rounds' median ${expected}`);
+      assert.ok(Number.isFinite(row.ratioOfMedians), `${g.id}/${row.id}: ratioOfMedians ${row.ratioOfMedians}`);
+    }
   }
 
   // A pair for each bar that compares calltree with a reference: the overhead groups with tracing on, the nested
