@@ -125,7 +125,7 @@ async function measure(m) {
   await provider.shutdown();
   // The ratio is the median of each round's ratio to the reference's time in the same round: the rows of a round
   // run one right after the other, so a slow stretch of the machine (a round's time swings by a quarter here) moves
-  // both. The ratio of the two medians moved by ±12% from one run to the next; this one by ±2%. Both are kept.
+  // both. The ratio of the two medians moved by ±10% from one run to the next, this one by ±3%; both are kept.
   const reference = samples.get(rows.find((r) => r.id === "by-hand"));
   const results = rows.map((row) => {
     const inOrder = samples.get(row);
