@@ -2,8 +2,9 @@
 // The consumer's measurement (issue 12): what a user who installed calltree measures in their own app, outside
 // the bench's harness. Their own BasicTracerProvider with a BatchSpanProcessor over a discarding exporter,
 // registered as the global provider with an AsyncLocalStorageContextManager; a plain `for (…) await fn(i)` loop;
-// interleaved rounds; medians, and as the ratio the median of the rounds' ratios. The entry files (esm.mjs, cjs.cjs) load every module in their own format and hand
-// them here, so the only difference between them is which build of calltree (and of OpenTelemetry) runs.
+// interleaved rounds; medians, and as the ratio the median of the rounds' ratios. The entry files (esm.mjs,
+// cjs.cjs) load every module in their own format and hand them here, so the only difference between them is which
+// build of calltree (and of OpenTelemetry) runs.
 // Times are the process's CPU time (user + system), as in the bench's harness: on a machine shared with other work
 // wall time mostly measures the wait for a core.
 //   node esm.mjs|cjs.cjs [--provider global|own] [--calls 50000] [--rounds 7] [--before DIR]

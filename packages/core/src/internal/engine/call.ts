@@ -39,7 +39,7 @@ const PENDING_CAP_MS = 5_000;
 
 /**
  * What a call keeps while the app reads its returned stream (or holds its Promise subclass): made when calltree
- * starts observing one, so a call that returns a plain value or a Promise carries none of it.
+ * starts observing one, so a call that returns a plain value or a Promise carries none of it. @internal
  */
 export class Live {
   /** Chunks of the stream seen so far. */
