@@ -94,8 +94,6 @@ interface Condition {
   peers: boolean;
 }
 
-const CODE = site("run");
-
 // A row's loop. Sync rows loop; async rows await each call, and with `turns` let the event loop turn every 16 calls.
 function loop<A>(c: Condition, fn: (a: A) => unknown, a: A): Row["run"] {
   if (c.shape === "sync") return (n) => { for (let i = 0; i < n; i++) sink = fn(a); };
@@ -128,9 +126,13 @@ async function rows(c: Condition): Promise<Row[]> {
   const old: F = (isSync
     ? handSync(tracer, SPAN_NAME, oldStart as (a: unknown) => Attributes, plainFn as (a: unknown) => unknown, oldEnd as (r: unknown) => Attributes)
     : handAsync(tracer, SPAN_NAME, oldStart as (a: unknown) => Attributes, plainFn as (a: unknown) => Promise<unknown>, oldEnd as (r: unknown) => Attributes)) as F;
+  // The reference's span has the decorated method's name, as calltree names it.
+  const method = `run${num ? "Number" : ""}${isSync ? "" : "Async"}`;
+  const tightName = `Service.${method}`;
+  const code = site(method);
   const tight: F = (isSync
-    ? tightSync(tracer, SPAN_NAME, CHAIN, CODE, plainFn as (a: unknown) => unknown)
-    : tightAsync(tracer, SPAN_NAME, CHAIN, CODE, plainFn as (a: unknown) => Promise<unknown>)) as F;
+    ? tightSync(tracer, tightName, CHAIN, code, plainFn as (a: unknown) => unknown)
+    : tightAsync(tracer, tightName, CHAIN, code, plainFn as (a: unknown) => Promise<unknown>)) as F;
   const out: Row[] = [
     { id: "undecorated", label: "undecorated method", spansPerCall: 0, run: loop(c, plainFn, arg as never) },
     { id: "otel-bare", label: "raw startActiveSpan + end()", spansPerCall: 1, run: loop(c, bare, arg as never) },
