@@ -14,6 +14,8 @@
 //   --no-pairs     skip the pairs: each bar's calltree row measured again with only its reference row, in a child
 //                  process of their own (the rows of a group share one process, and a row's neighbours move its
 //                  figure); the bars are judged on the pairs, and on the group's figures without them
+//   --pair-runs N  each pair measured in N child processes, in N rounds over the bars (default 3; 1 in a smoke
+//                  run); the pair's ratio is the median of the processes' ratios
 //   --group ID     (internal) measure one group and print its result as JSON: the child of the above
 //   --rows A,B     (internal, with --group) only these rows of the group
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     clock: { type: "string", default: "cpu" },
     rows: { type: "string" },
     "no-pairs": { type: "boolean", default: false },
+    "pair-runs": { type: "string" },
   },
 });
 
@@ -56,6 +59,8 @@ const settings = smoke ? SMOKE : FULL;
 const throughputSpans = smoke ? 20_000 : 1_000_000;
 const consumerCalls = smoke ? 500 : 8_000;
 const consumerRounds = smoke ? 2 : 21;
+const pairRuns = Number(values["pair-runs"] ?? (smoke ? 1 : 3));
+if (!Number.isInteger(pairRuns) || pairRuns < 1) throw new Error(`--pair-runs takes a whole number ≥ 1, not ${values["pair-runs"]}`);
 const out = resolve(values.out ?? `${benchRoot}/results/latest.json`);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const wanted = (id: string) => values.only === undefined || id.startsWith(values.only);
@@ -137,37 +142,60 @@ for (const g of allGroups.filter((x) => wanted(x.id))) {
 // group, every row shares the process with the others (the peers, the old references): their garbage is collected
 // while a neighbour runs, code they share (the SDK, the bench's helpers) sees all their shapes, and the row run
 // before a sample leaves its first call a cost that depends on which row it was. A pair is the clean comparison, and
-// the bars are judged on it; the group's figures are printed beside them.
-interface Pair {
-  group: string;
-  row: string;
-  reference: string;
+// the bars are judged on it; the group's figures are printed beside them. One process still carries its own luck
+// (where V8 puts the code, when the collector runs): a pair's one-process ratio moved by up to 7% from one run to the
+// next. Each pair is therefore measured in `--pair-runs` processes, in rounds over all the bars (a slow spell of the
+// machine then falls on every bar alike), and its figure is the median of their ratios.
+interface PairRun {
   ratio?: number;
   medianNs?: number;
   referenceNs?: number;
+}
+interface Pair extends PairRun {
+  group: string;
+  row: string;
+  reference: string;
+  /** Each process's figures, in the order they ran. */
+  runs: PairRun[];
+}
+// The median of the defined values (the mean of the middle two for an even count).
+function middle(values: readonly (number | undefined)[]): number | undefined {
+  const v = values.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const h = v.length >> 1;
+  return v.length % 2 === 1 ? v[h] : (v[h - 1]! + v[h]!) / 2;
 }
 const pairs: Pair[] = [];
 const barRow = (g: GroupResult): string | undefined =>
   (g.id.startsWith("overhead.") && g.tracing !== "off") || g.id.startsWith("nested.") ? "calltree" : g.id.startsWith("capture.llm-chat") ? "calltree-llm" : undefined;
 if (values["no-pairs"] !== true) {
-  for (const done of [...results]) {
+  const todo = results.flatMap((done) => {
     const row = barRow(done);
-    if (row === undefined || done.reference === undefined) continue;
-    const ids = [done.reference, row];
-    let r: GroupResult;
-    if (inProcess) {
-      const g = allGroups.find((x) => x.id === done.id)!;
-      gc?.();
-      r = await measureGroup(onlyRows(g, ids), settings, log);
-    } else {
-      const self = fileURLToPath(import.meta.url);
-      const child = await runNode(["--expose-gc", self, "--group", done.id, "--rows", ids.join(","), ...(smoke ? ["--smoke"] : []), "--clock", values.clock], { passStderr: true, log });
-      if (child.code !== 0) throw new Error(`pair ${done.id} failed (exit ${child.code})`);
-      r = lastJsonLine<GroupResult>(child.stdout);
+    return row === undefined || done.reference === undefined ? [] : [{ done, row, reference: done.reference }];
+  });
+  for (const { done, row, reference } of todo) pairs.push({ group: done.id, row, reference, runs: [] });
+  for (let round = 0; round < pairRuns; round++) {
+    for (const [i, { done, row, reference }] of todo.entries()) {
+      const ids = [reference, row];
+      let r: GroupResult;
+      if (inProcess) {
+        const g = allGroups.find((x) => x.id === done.id)!;
+        gc?.();
+        r = await measureGroup(onlyRows(g, ids), settings, log);
+      } else {
+        const self = fileURLToPath(import.meta.url);
+        const child = await runNode(["--expose-gc", self, "--group", done.id, "--rows", ids.join(","), ...(smoke ? ["--smoke"] : []), "--clock", values.clock], { passStderr: true, log });
+        if (child.code !== 0) throw new Error(`pair ${done.id} failed (exit ${child.code})`);
+        r = lastJsonLine<GroupResult>(child.stdout);
+      }
+      const measured = r.rows.find((x) => x.id === row);
+      pairs[i]!.runs.push({ ratio: measured?.ratio, medianNs: measured?.medianNs, referenceNs: r.rows.find((x) => x.id === reference)?.medianNs });
     }
-    const measured = r.rows.find((x) => x.id === row);
-    const reference = r.rows.find((x) => x.id === done.reference);
-    pairs.push({ group: done.id, row, reference: done.reference, ratio: measured?.ratio, medianNs: measured?.medianNs, referenceNs: reference?.medianNs });
+  }
+  for (const p of pairs) {
+    p.ratio = middle(p.runs.map((x) => x.ratio));
+    p.medianNs = middle(p.runs.map((x) => x.medianNs));
+    p.referenceNs = middle(p.runs.map((x) => x.referenceNs));
   }
   if (pairs.length > 0) console.log(`
 ${pairsTable(pairs, results, false)}`);
@@ -177,15 +205,21 @@ ${pairsTable(pairs, results, false)}`);
 function pairsTable(list: readonly Pair[], groups: readonly GroupResult[], markdown: boolean): string {
   const fmt = (x: number | undefined) => (x === undefined ? "–" : `${x.toFixed(2)}×`);
   const ns = (x: number | undefined) => (x === undefined ? "–" : x >= 10_000 ? `${(x / 1000).toFixed(1)} µs` : `${Math.round(x)} ns`);
+  const spread = (p: Pair) => {
+    const v = p.runs.map((x) => x.ratio).filter((x): x is number => x !== undefined);
+    if (v.length < 2) return "–";
+    return `${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)}×`;
+  };
   const lines = list.map((p) => {
     const inGroup = groups.find((g) => g.id === p.group)?.rows.find((r) => r.id === p.row)?.ratio;
-    return [p.group, `${p.row} / ${p.reference}`, fmt(inGroup), fmt(p.ratio), `${ns(p.medianNs)} / ${ns(p.referenceNs)}`];
+    return [p.group, `${p.row} / ${p.reference}`, fmt(inGroup), fmt(p.ratio), spread(p), `${ns(p.medianNs)} / ${ns(p.referenceNs)}`];
   });
-  const head = ["group", "row / reference", "in the group", "the pair alone", "pair: medians"];
-  if (markdown) return [`| ${head.join(" | ")} |`, "|---|---|---:|---:|---:|", ...lines.map((l) => `| ${l.join(" | ")} |`)].join("\n");
+  const runs = list[0]?.runs.length ?? 0;
+  const head = ["group", "row / reference", "in the group", "the pair alone", `its ${runs} processes`, "pair: medians"];
+  if (markdown) return [`| ${head.join(" | ")} |`, "|---|---|---:|---:|---:|---:|", ...lines.map((l) => `| ${l.join(" | ")} |`)].join("\n");
   return [
-    "Pairs (each bar's two rows alone in a process):",
-    ...lines.map(([group, rows, inGroup, alone, medians]) => `  ${group!.padEnd(22)} ${rows!.padEnd(34)} ${inGroup!.padStart(6)} ${alone!.padStart(6)}   ${medians}`),
+    `Pairs (each bar's two rows alone in a process; the median of ${runs} process${runs === 1 ? "" : "es"}, and their range):`,
+    ...lines.map(([group, rows, inGroup, alone, range, medians]) => `  ${group!.padEnd(22)} ${rows!.padEnd(34)} ${inGroup!.padStart(6)} ${alone!.padStart(6)} ${range!.padStart(12)}   ${medians}`),
   ].join("\n");
 }
 
@@ -307,8 +341,10 @@ if (values.docs !== undefined) {
       "",
       ...(pairs.length > 0
         ? [
-            "Each bar's calltree row measured again with only its reference row in a child process (`pairs` in the JSON; " +
-              "`--no-pairs` skips them). The bars above are these pairs' figures; the group's are beside them.",
+            `Each bar's calltree row measured again with only its reference row, in ${pairRuns} child process${pairRuns === 1 ? "" : "es"} ` +
+              "in rounds over the bars (`pairs` in the JSON, each process's figures under `runs`; `--no-pairs` skips them, " +
+              "`--pair-runs N` sets the count). The bars above are these pairs' figures, the median of the processes' ratios; " +
+              "the group's are beside them.",
             "",
             pairsTable(pairs, results, true),
             "",

@@ -45,7 +45,7 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     throughput: Array<{ id: string; skipped?: string; spansPerSecond?: number; peakRssMB?: number; delivered?: number }>;
     bars: Array<{ text: string; value: string; pass: boolean | null }>;
     isolation: string;
-    pairs: Array<{ group: string; row: string; reference: string; ratio?: number; medianNs?: number; referenceNs?: number }>;
+    pairs: Array<{ group: string; row: string; reference: string; ratio?: number; medianNs?: number; referenceNs?: number; runs: unknown[] }>;
   }>(["--smoke"]);
   assert.equal(report.schema, "calltree-bench/1");
   assert.equal(report.mode, "smoke");
@@ -89,6 +89,8 @@ test("pnpm bench --smoke: every row produces a number and results JSON is well f
     assert.equal(p.row, p.group.startsWith("capture.llm-chat") ? "calltree-llm" : "calltree");
     assert.equal(p.reference, barGroups.find((g) => g.id === p.group)!.reference);
     assert.ok(Number.isFinite(p.ratio) && Number.isFinite(p.medianNs) && Number.isFinite(p.referenceNs), `${p.group}: ${JSON.stringify(p)}`);
+    // A smoke run measures each pair in one process.
+    assert.equal(p.runs.length, 1, p.group);
   }
 
   assert.equal(report.throughput.length, 12);
@@ -120,13 +122,31 @@ test("pnpm bench --smoke --isolate: a group measured in a child process of its o
   for (const row of report.groups[0]!.rows) assert.ok(Number.isFinite(row.medianNs) && row.medianNs! > 0, `${row.id}: ${row.medianNs}`);
 });
 
-test("pnpm bench --smoke --isolate: a bar's pair is measured in a child process holding only its two rows", () => {
-  const { stdout, report } = benchRun<{ pairs: Array<{ group: string; row: string; reference: string; ratio?: number }> }>(["--smoke", "--isolate", "--only", "nested.sync"]);
+test("pnpm bench --smoke --isolate --pair-runs 3: a bar's pair is measured in three child processes holding only its two rows, its figure their median", () => {
+  type Run = { ratio?: number; medianNs?: number; referenceNs?: number };
+  const { stdout, report } = benchRun<{ pairs: Array<Run & { group: string; row: string; reference: string; runs: Run[] }> }>(["--smoke", "--isolate", "--pair-runs", "3", "--only", "nested.sync"]);
   assert.equal(report.pairs.length, 1);
   const [pair] = report.pairs;
   assert.deepEqual([pair!.group, pair!.row, pair!.reference], ["nested.sync", "calltree", "tight"]);
-  assert.ok(Number.isFinite(pair!.ratio) && pair!.ratio! > 0, `ratio ${pair!.ratio}`);
-  assert.match(stdout, /Pairs \(each bar's two rows alone in a process\):\n {2}nested\.sync +calltree \/ tight/);
+  assert.equal(pair!.runs.length, 3);
+  const mid = (v: number[]) => v.slice().sort((a, b) => a - b)[1];
+  for (const key of ["ratio", "medianNs", "referenceNs"] as const) {
+    const v = pair!.runs.map((r) => r[key]!);
+    for (const x of v) assert.ok(Number.isFinite(x) && x > 0, `${key} ${x}`);
+    assert.equal(pair![key], mid(v), key);
+  }
+  const ratios = pair!.runs.map((r) => r.ratio!);
+  const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
+  assert.match(stdout, /Pairs \(each bar's two rows alone in a process; the median of 3 processes, and their range\):\n {2}nested\.sync +calltree \/ tight/);
+  assert.ok(stdout.includes(`${pair!.ratio!.toFixed(2)}×`.padStart(6) + ` ${range.padStart(12)}`), stdout);
+});
+
+test("pnpm bench --pair-runs: anything but a whole number ≥ 1 stops the run with the reason", () => {
+  for (const bad of ["0", "2.5", "x"]) {
+    const r = spawnSync(process.execPath, [MAIN, "--smoke", "--only", "nested.sync", "--pair-runs", bad], { encoding: "utf8" });
+    assert.notEqual(r.status, 0, bad);
+    assert.match(r.stderr, new RegExp(`--pair-runs takes a whole number ≥ 1, not ${bad.replace(".", "\\.")}`), bad);
+  }
 });
 
 test("pnpm bench --smoke --no-pairs: a bar falls back to the group's figure and says so", () => {
