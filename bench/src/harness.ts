@@ -165,7 +165,8 @@ async function timeOnce(row: Row, n: number): Promise<number> {
   return Number(process.hrtime.bigint() - t0);
 }
 
-function quantile(sorted: number[], q: number): number {
+/** The `q` quantile of ascending numbers, interpolated between neighbours (0.5: the median); NaN for none. */
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);

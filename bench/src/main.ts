@@ -24,7 +24,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { lastJsonLine, runNode } from "./child-process.js";
-import { FULL, measureGroup, SMOKE, useClock } from "./harness.js";
+import { FULL, measureGroup, quantile, SMOKE, useClock } from "./harness.js";
 import type { Group, GroupResult } from "./harness.js";
 import { PEER_NOTES } from "./peers.js";
 import { barLines, groupMarkdown, groupTable, throughputMarkdown, throughputTable } from "./report.js";
@@ -158,38 +158,35 @@ interface Pair extends PairRun {
   /** Each process's figures, in the order they ran. */
   runs: PairRun[];
 }
-// The median of the defined values (the mean of the middle two for an even count).
+// The median of the defined values, or undefined for none.
 function middle(values: readonly (number | undefined)[]): number | undefined {
   const v = values.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
-  if (v.length === 0) return undefined;
-  const h = v.length >> 1;
-  return v.length % 2 === 1 ? v[h] : (v[h - 1]! + v[h]!) / 2;
+  return v.length === 0 ? undefined : quantile(v, 0.5);
 }
 const pairs: Pair[] = [];
 const barRow = (g: GroupResult): string | undefined =>
   (g.id.startsWith("overhead.") && g.tracing !== "off") || g.id.startsWith("nested.") ? "calltree" : g.id.startsWith("capture.llm-chat") ? "calltree-llm" : undefined;
 if (values["no-pairs"] !== true) {
-  const todo = results.flatMap((done) => {
+  for (const done of results) {
     const row = barRow(done);
-    return row === undefined || done.reference === undefined ? [] : [{ done, row, reference: done.reference }];
-  });
-  for (const { done, row, reference } of todo) pairs.push({ group: done.id, row, reference, runs: [] });
+    if (row !== undefined && done.reference !== undefined) pairs.push({ group: done.id, row, reference: done.reference, runs: [] });
+  }
   for (let round = 0; round < pairRuns; round++) {
-    for (const [i, { done, row, reference }] of todo.entries()) {
-      const ids = [reference, row];
+    for (const p of pairs) {
+      const ids = [p.reference, p.row];
       let r: GroupResult;
       if (inProcess) {
-        const g = allGroups.find((x) => x.id === done.id)!;
+        const g = allGroups.find((x) => x.id === p.group)!;
         gc?.();
         r = await measureGroup(onlyRows(g, ids), settings, log);
       } else {
         const self = fileURLToPath(import.meta.url);
-        const child = await runNode(["--expose-gc", self, "--group", done.id, "--rows", ids.join(","), ...(smoke ? ["--smoke"] : []), "--clock", values.clock], { passStderr: true, log });
-        if (child.code !== 0) throw new Error(`pair ${done.id} failed (exit ${child.code})`);
+        const child = await runNode(["--expose-gc", self, "--group", p.group, "--rows", ids.join(","), ...(smoke ? ["--smoke"] : []), "--clock", values.clock], { passStderr: true, log });
+        if (child.code !== 0) throw new Error(`pair ${p.group} failed (exit ${child.code})`);
         r = lastJsonLine<GroupResult>(child.stdout);
       }
-      const measured = r.rows.find((x) => x.id === row);
-      pairs[i]!.runs.push({ ratio: measured?.ratio, medianNs: measured?.medianNs, referenceNs: r.rows.find((x) => x.id === reference)?.medianNs });
+      const measured = r.rows.find((x) => x.id === p.row);
+      p.runs.push({ ratio: measured?.ratio, medianNs: measured?.medianNs, referenceNs: r.rows.find((x) => x.id === p.reference)?.medianNs });
     }
   }
   for (const p of pairs) {

@@ -12,7 +12,9 @@ import { overheadGroups } from "./suites/overhead.js";
 
 // A ratio to a reference means something only when the reference records what calltree records: this fails
 // when @llm gains (or loses) an attribute the hand-written LLM span does not write, or writes another value.
-test("capture.llm-chat: the hand-written reference records the same attributes and values as @llm", async () => {
+// Runs `body` with an in-memory exporter behind a provider that is both the global one and calltree's, with an
+// AsyncLocalStorage context manager; everything is unset afterwards.
+async function withSpans(body: (exporter: InMemorySpanExporter, provider: BasicTracerProvider) => Promise<void>): Promise<void> {
   const manager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(manager);
   const exporter = new InMemorySpanExporter();
@@ -20,6 +22,17 @@ test("capture.llm-chat: the hand-written reference records the same attributes a
   trace.setGlobalTracerProvider(provider);
   useTracerProvider(provider);
   try {
+    await body(exporter, provider);
+  } finally {
+    useTracerProvider(undefined);
+    trace.disable();
+    context.disable();
+    await provider.shutdown();
+  }
+}
+
+test("capture.llm-chat: the hand-written reference records the same attributes and values as @llm", () =>
+  withSpans(async (exporter) => {
     const group = captureGroups().find((g) => g.id === "capture.llm-chat")!;
     const rows = await group.rows();
     const spanOf = async (id: string) => {
@@ -35,24 +48,13 @@ test("capture.llm-chat: the hand-written reference records the same attributes a
     const strip = (a: Record<string, unknown>) => Object.fromEntries(Object.entries(a).filter(([k]) => !k.startsWith("code.")));
     assert.deepEqual(strip(reference), strip(calltree));
     assert.ok(Object.keys(calltree).length > 80, `@llm recorded ${Object.keys(calltree).length} attributes`);
-  } finally {
-    useTracerProvider(undefined);
-    trace.disable();
-    context.disable();
-    await provider.shutdown();
-  }
-});
+  }));
 
 // The same for the overhead and nested groups: the tight reference of each makes the spans the calltree row makes
 // (names, kinds, every attribute and value), so each bar compares the same record written two ways. The code
 // location's values differ by nature; `graph.node.id` is each span's own id on both sides.
-test("overhead and nested groups: each tight reference makes the spans calltree makes, attribute for attribute", async () => {
-  const manager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(manager);
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  trace.setGlobalTracerProvider(provider);
-  try {
+test("overhead and nested groups: each tight reference makes the spans calltree makes, attribute for attribute", () =>
+  withSpans(async (exporter, provider) => {
     const groups = [...overheadGroups(), ...nestedGroups()].filter((g) => g.tracing !== "off");
     assert.ok(groups.length >= 15, `${groups.length} groups`);
     for (const group of groups) {
@@ -81,10 +83,4 @@ test("overhead and nested groups: each tight reference makes the spans calltree 
       assert.deepEqual(reference, calltree, `${group.id}: ${group.reference} against calltree`);
       for (const span of calltree) assert.equal(Object.keys(span.attributes).filter((k) => k.startsWith("code.")).length, 4, group.id);
     }
-  } finally {
-    useTracerProvider(undefined);
-    trace.disable();
-    context.disable();
-    await provider.shutdown();
-  }
-});
+  }));
